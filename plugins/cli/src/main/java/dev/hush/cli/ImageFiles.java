@@ -1,0 +1,177 @@
+package dev.hush.cli;
+
+import dev.hush.runtime.HushException;
+import dev.hush.runtime.image.FloatImage;
+import dev.hush.runtime.io.AtomicFile;
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.io.FileSaver;
+import ij.io.Opener;
+import ij.process.ByteProcessor;
+import ij.process.FloatProcessor;
+import ij.process.ImageProcessor;
+import ij.process.ShortProcessor;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reads and writes grayscale PNG and TIFF files (8, 16 and 32 bit; TIFF stacks plane by plane)
+ * through ImageJ's own readers and writers, so files behave as they do in ImageJ/Fiji.
+ */
+final class ImageFiles {
+    private ImageFiles() {
+    }
+
+    /** A read image: its planes as float, the bit depth, and the ImagePlus (for calibration and metadata). */
+    record Loaded(List<FloatImage> planes, int bitDepth, ImagePlus source) {
+    }
+
+    static Loaded read(Path file) throws HushException {
+        if (!Files.exists(file)) {
+            throw new HushException("input not found: " + file);
+        }
+        if (Files.isDirectory(file)) {
+            throw new HushException("input is a folder, not an image: " + file);
+        }
+        if (!Files.isReadable(file)) {
+            throw new HushException("input is not readable (check its permissions): " + file);
+        }
+        String kind = sniff(file);
+        if (kind == null) {
+            throw new HushException("cannot read " + file + ": not a PNG or TIFF image (hush image reads 8/16/32-bit"
+                    + " grayscale PNG and TIFF)");
+        }
+        ImagePlus imp;
+        try {
+            imp = new Opener().openImage(file.toAbsolutePath().toString());
+        } catch (RuntimeException e) {
+            imp = null;
+        }
+        if (imp == null || imp.getWidth() < 1 || imp.getHeight() < 1) {
+            throw new HushException("cannot read " + file + ": the " + kind + " file is damaged or truncated");
+        }
+        int depth = imp.getBitDepth();
+        if (depth == 24) {
+            throw new HushException(file + " is an RGB image, but the model denoises one channel; convert it to 8-bit"
+                    + " grayscale (ImageJ: Image › Type › 8-bit) or wait for colour models");
+        }
+        if (imp.isComposite() || imp.getNChannels() > 1) {
+            throw new HushException(file + " has " + imp.getNChannels() + " channels; hush image handles one-channel"
+                    + " images and stacks so far");
+        }
+        ImageStack stack = imp.getStack();
+        List<FloatImage> planes = new ArrayList<>();
+        for (int z = 1; z <= stack.getSize(); z++) {
+            ImageProcessor ip = stack.getProcessor(z);
+            float[] px = new float[ip.getWidth() * ip.getHeight()];
+            for (int i = 0; i < px.length; i++) {
+                px[i] = ip.getf(i);
+            }
+            planes.add(FloatImage.gray(ip.getWidth(), ip.getHeight(), px));
+        }
+        return new Loaded(planes, depth, imp);
+    }
+
+    private static String sniff(Path file) throws HushException {
+        byte[] head = new byte[8];
+        int n;
+        try (InputStream in = Files.newInputStream(file)) {
+            n = in.readNBytes(head, 0, 8);
+        } catch (IOException e) {
+            throw new HushException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        if (n >= 8 && (head[0] & 0xff) == 0x89 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G') {
+            return "PNG";
+        }
+        if (n >= 4 && ((head[0] == 'I' && head[1] == 'I' && head[2] == 42 && head[3] == 0)
+                || (head[0] == 'M' && head[1] == 'M' && head[2] == 0 && head[3] == 42))) {
+            return "TIFF";
+        }
+        return null;
+    }
+
+    /**
+     * Writes planes atomically as {@code bitDepth} (8, 16 or 32); the format comes from the extension
+     * (.png, .tif, .tiff). Values are rounded and clamped to the integer range. Calibration and info
+     * are copied from {@code like} when given.
+     */
+    static void write(Path file, List<FloatImage> planes, int bitDepth, ImagePlus like) throws HushException {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        boolean png = name.endsWith(".png");
+        boolean tiff = name.endsWith(".tif") || name.endsWith(".tiff");
+        if (!png && !tiff) {
+            throw new HushException("output " + file + " must end in .png, .tif or .tiff");
+        }
+        if (png && bitDepth == 32) {
+            throw new HushException("PNG cannot hold 32-bit float pixels; name the output .tif to keep float values");
+        }
+        if (png && planes.size() > 1) {
+            throw new HushException("PNG cannot hold a stack of " + planes.size() + " planes; name the output .tif");
+        }
+        FloatImage first = planes.get(0);
+        ImageStack stack = new ImageStack(first.width(), first.height());
+        for (FloatImage p : planes) {
+            stack.addSlice(toProcessor(p, bitDepth));
+        }
+        ImagePlus out = new ImagePlus(file.getFileName().toString(), stack);
+        if (like != null) {
+            out.setCalibration(like.getCalibration().copy());
+            Object info = like.getProperty("Info");
+            if (info != null) {
+                out.setProperty("Info", info);
+            }
+            if (bitDepth != 32 && like.getBitDepth() == bitDepth) {
+                out.setDisplayRange(like.getDisplayRangeMin(), like.getDisplayRangeMax());
+            }
+        }
+        if (bitDepth == 32) {
+            out.resetDisplayRange();
+        }
+        try {
+            AtomicFile.write(file, tmp -> {
+                FileSaver saver = new FileSaver(out);
+                boolean ok = png ? saver.saveAsPng(tmp.toString())
+                        : planes.size() > 1 ? saver.saveAsTiffStack(tmp.toString()) : saver.saveAsTiff(tmp.toString());
+                if (!ok || Files.size(tmp) == 0) {
+                    throw new IOException("ImageJ could not write " + (png ? "PNG" : "TIFF"));
+                }
+            });
+        } catch (IOException e) {
+            throw new HushException("cannot write " + file + ": " + e.getMessage() + " (check that the folder exists and"
+                    + " is writable)", e);
+        }
+    }
+
+    static ImageProcessor toProcessor(FloatImage p, int bitDepth) {
+        float[] d = p.data();
+        int w = p.width();
+        int h = p.height();
+        switch (bitDepth) {
+            case 8 -> {
+                byte[] b = new byte[d.length];
+                for (int i = 0; i < d.length; i++) {
+                    b[i] = (byte) Math.max(0, Math.min(255, Math.round(d[i])));
+                }
+                return new ByteProcessor(w, h, b);
+            }
+            case 16 -> {
+                short[] s = new short[d.length];
+                for (int i = 0; i < d.length; i++) {
+                    s[i] = (short) Math.max(0, Math.min(65535, Math.round(d[i])));
+                }
+                ShortProcessor sp = new ShortProcessor(w, h, s, null);
+                sp.resetMinAndMax();
+                return sp;
+            }
+            case 32 -> {
+                return new FloatProcessor(w, h, d.clone());
+            }
+            default -> throw new IllegalArgumentException("bit depth must be 8, 16 or 32, got " + bitDepth);
+        }
+    }
+}

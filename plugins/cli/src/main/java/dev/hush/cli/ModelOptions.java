@@ -1,0 +1,42 @@
+package dev.hush.cli;
+
+import dev.hush.runtime.DenoiserModel;
+import dev.hush.runtime.Device;
+import dev.hush.runtime.Domain;
+import dev.hush.runtime.HushException;
+import dev.hush.runtime.SessionConfig;
+import dev.hush.runtime.ShippedModels;
+import picocli.CommandLine.Option;
+
+/** The options every command that runs a model shares: which model, where, with how many threads. */
+final class ModelOptions {
+    @Option(names = {"-m", "--model"}, paramLabel = "NAME|PATH",
+            description = "Shipped model name ('hush models' lists them) or a .onnx file. Default: the first shipped model"
+                    + " of the right kind.")
+    String model;
+
+    @Option(names = "--device", paramLabel = "DEV", defaultValue = "cpu",
+            description = "cpu (default), cuda[:N], tensorrt[:N], directml[:N], coreml, openvino, or auto (GPU if one"
+                    + " works, else CPU).")
+    String device;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "ONNX Runtime threads per operator (default 0: all cores).")
+    int threads;
+
+    DenoiserModel open(Domain domain) throws HushException {
+        SessionConfig config = new SessionConfig(Device.parse(device), threads);
+        String name = model != null ? model : ShippedModels.defaultFor(domain);
+        DenoiserModel m = DenoiserModel.openNamed(name, config);
+        try {
+            m.contract().requireDomain(domain);
+        } catch (HushException e) {
+            m.close();
+            throw e;
+        }
+        if (m.deviceNote() != null) {
+            System.err.println(m.deviceNote());
+        }
+        return m;
+    }
+}

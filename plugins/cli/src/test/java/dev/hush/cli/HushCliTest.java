@@ -1,0 +1,272 @@
+package dev.hush.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hush.runtime.ModelContract;
+import dev.hush.runtime.image.FloatImage;
+import dev.hush.runtime.metrics.ImageMetrics;
+import dev.hush.trainer.arch.ResidualNet;
+import dev.hush.trainer.onnx.OnnxExport;
+import ai.djl.Model;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ij.ImagePlus;
+import ij.io.FileSaver;
+import ij.io.Opener;
+import ij.process.FloatProcessor;
+import ij.process.ShortProcessor;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Runs the real {@code hush} command line on real files. */
+class HushCliTest {
+    @TempDir
+    Path dir;
+
+    /** Exit code, stdout and stderr of one run. */
+    record Run(int code, String out, String err) {
+    }
+
+    static Run hush(String... args) {
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            int code = Hush.execute(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+    }
+
+    static float[] scene(int w, int h, double sigma, long seed, double scale) {
+        Random rnd = new Random(seed);
+        float[] px = new float[w * h];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                double v = 90 + 50 * Math.sin(x / 13.0) * Math.cos(y / 9.0) + ((x / 32 + y / 32) % 2 == 0 ? 60 : 0);
+                px[y * w + x] = (float) (scale * (v + sigma * rnd.nextGaussian()));
+            }
+        }
+        return px;
+    }
+
+    private Path png8(String name, float[] px, int w, int h) {
+        Path f = dir.resolve(name);
+        ImagePlus imp = new ImagePlus(name, ImageFiles.toProcessor(FloatImage.gray(w, h, px), 8));
+        assertTrue(new FileSaver(imp).saveAsPng(f.toString()));
+        return f;
+    }
+
+    private static float[] pixels(Path f) {
+        ImagePlus imp = new Opener().openImage(f.toString());
+        float[] px = new float[imp.getWidth() * imp.getHeight()];
+        for (int i = 0; i < px.length; i++) {
+            px[i] = imp.getProcessor().getf(i);
+        }
+        return px;
+    }
+
+    private List<Path> files() throws Exception {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.sorted().toList();
+        }
+    }
+
+    @Test
+    void denoisesAn8BitPngAndKeepsItsDepth() throws Exception {
+        Path in = png8("noisy.png", scene(200, 150, 20, 1, 1), 200, 150);
+        float[] clean = pixels(png8("clean.png", scene(200, 150, 0, 1, 1), 200, 150));
+        Path out = dir.resolve("out.png");
+        Run r = hush("image", in.toString(), "-o", out.toString(), "--tile", "64");
+        assertEquals(0, r.code(), r.err());
+        ImagePlus res = new Opener().openImage(out.toString());
+        assertEquals(8, res.getBitDepth());
+        assertEquals(200, res.getWidth());
+        double before = ImageMetrics.psnr(pixels(in), clean, 255);
+        double after = ImageMetrics.psnr(pixels(out), clean, 255);
+        assertTrue(after > before + 2, "PSNR " + before + " -> " + after);
+        assertFalse(files().stream().anyMatch(p -> p.getFileName().toString().contains(".part")), "no temp files left");
+    }
+
+    @Test
+    void sixteenBitTiffStays16BitAndFloatIsOnRequest() throws Exception {
+        float[] px = scene(120, 90, 15, 2, 100); // values up to ~25 000
+        short[] s = new short[px.length];
+        for (int i = 0; i < px.length; i++) {
+            s[i] = (short) Math.max(0, Math.min(65535, Math.round(px[i])));
+        }
+        Path in = dir.resolve("in16.tif");
+        assertTrue(new FileSaver(new ImagePlus("in16", new ShortProcessor(120, 90, s, null))).saveAsTiff(in.toString()));
+        Path out = dir.resolve("out16.tif");
+        Run r = hush("image", in.toString(), "-o", out.toString());
+        assertEquals(0, r.code(), r.err());
+        ImagePlus res = new Opener().openImage(out.toString());
+        assertEquals(16, res.getBitDepth());
+        double clean = ImageMetrics.psnr(pixels(out), scene(120, 90, 0, 2, 100), 25_000);
+        double noisy = ImageMetrics.psnr(pixels(in), scene(120, 90, 0, 2, 100), 25_000);
+        assertTrue(clean > noisy, noisy + " -> " + clean);
+        Path outF = dir.resolve("outF.tif");
+        assertEquals(0, hush("image", in.toString(), "-o", outF.toString(), "--float").code());
+        assertEquals(32, new Opener().openImage(outF.toString()).getBitDepth());
+        Run png = hush("image", in.toString(), "-o", dir.resolve("f.png").toString(), "--float");
+        assertEquals(1, png.code());
+        assertTrue(png.err().contains(".tif"), png.err());
+    }
+
+    @Test
+    void tinyImagesAndImagesSmallerThanTheHaloWork() throws Exception {
+        Path one = png8("one.png", new float[] {77}, 1, 1);
+        Path out = dir.resolve("one-out.png");
+        assertEquals(0, hush("image", one.toString(), "-o", out.toString()).code());
+        assertEquals(1, new Opener().openImage(out.toString()).getWidth());
+        Path small = png8("small.png", scene(6, 4, 10, 3, 1), 6, 4);
+        assertEquals(0, hush("image", small.toString(), "-o", dir.resolve("small-out.png").toString()).code());
+    }
+
+    @Test
+    void badInputsGiveClearMessagesAndWriteNothing() throws Exception {
+        Path out = dir.resolve("never.png");
+        Run missing = hush("image", dir.resolve("missing.png").toString(), "-o", out.toString());
+        assertEquals(1, missing.code());
+        assertTrue(missing.err().contains("input not found"), missing.err());
+
+        Path text = dir.resolve("notes.png");
+        Files.writeString(text, "hello");
+        Run notImage = hush("image", text.toString(), "-o", out.toString());
+        assertEquals(1, notImage.code());
+        assertTrue(notImage.err().contains("not a PNG or TIFF"), notImage.err());
+
+        Path good = png8("good.png", scene(64, 64, 10, 4, 1), 64, 64);
+        byte[] bytes = Files.readAllBytes(good);
+        Path truncated = dir.resolve("truncated.png");
+        Files.write(truncated, java.util.Arrays.copyOf(bytes, 60));
+        Run trunc = hush("image", truncated.toString(), "-o", out.toString());
+        assertEquals(1, trunc.code());
+        assertTrue(trunc.err().contains("damaged or truncated"), trunc.err());
+
+        Path fakeModel = dir.resolve("model.onnx");
+        Files.writeString(fakeModel, "not a model");
+        Run badModel = hush("image", good.toString(), "-o", out.toString(), "--model", fakeModel.toString());
+        assertEquals(1, badModel.code());
+        assertTrue(badModel.err().contains("not a readable ONNX model"), badModel.err());
+
+        Run badDevice = hush("image", good.toString(), "-o", out.toString(), "--device", "gpu");
+        assertEquals(1, badDevice.code());
+        assertTrue(badDevice.err().contains("unknown device"), badDevice.err());
+
+        assertFalse(Files.exists(out), "nothing was written");
+    }
+
+    @Test
+    void neverOverwritesTheInput() throws Exception {
+        Path in = png8("keep.png", scene(40, 40, 10, 5, 1), 40, 40);
+        byte[] before = Files.readAllBytes(in);
+        Run r = hush("image", in.toString(), "-o", in.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("never overwrites"), r.err());
+        Run viaDots = hush("image", in.toString(), "-o", dir.resolve("sub/../keep.png").toString());
+        assertEquals(1, viaDots.code());
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(in)));
+    }
+
+    @Test
+    void nanPixelsAreRefused() throws Exception {
+        float[] px = scene(30, 30, 5, 6, 1);
+        px[100] = Float.NaN;
+        Path in = dir.resolve("nan.tif");
+        assertTrue(new FileSaver(new ImagePlus("nan", new FloatProcessor(30, 30, px))).saveAsTiff(in.toString()));
+        Path out = dir.resolve("nan-out.tif");
+        Run r = hush("image", in.toString(), "-o", out.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("NaN"), r.err());
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void anAudioModelIsRefusedForImages() throws Exception {
+        ResidualNet net = new ResidualNet(1, 2, 2);
+        dev.hush.trainer.Djl.pytorch(0);
+        Path audio = dir.resolve("audio.onnx");
+        try (Model model = Model.newInstance("a", "PyTorch")) {
+            model.setBlock(net.block());
+            net.block().initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 1, 8, 8));
+            Map<String, String> meta = new java.util.LinkedHashMap<>(ModelContract.imageDefaults(1, 2, 1, 0, 100));
+            meta.put(ModelContract.DOMAIN, "audio");
+            meta.put(ModelContract.OUTPUT, "mask");
+            meta.put(ModelContract.NAME, "speech-test");
+            meta.put(ModelContract.AUDIO_SAMPLE_RATE, "16000");
+            meta.put(ModelContract.AUDIO_N_FFT, "512");
+            meta.put(ModelContract.AUDIO_HOP, "128");
+            meta.put(ModelContract.AUDIO_WINDOW, "hann");
+            OnnxExport.write(OnnxExport.imageModel(net, 1, meta), audio);
+        }
+        Path in = png8("a.png", scene(20, 20, 5, 7, 1), 20, 20);
+        Run r = hush("image", in.toString(), "-o", dir.resolve("a-out.png").toString(), "--model", audio.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("audio model"), r.err());
+    }
+
+    @Test
+    void demoWritesItsFilesAndImprovesPsnr() throws Exception {
+        Path out = dir.resolve("demo");
+        Run r = hush("demo", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        for (String f : new String[] {"clean.png", "noisy.png", "denoised.png", "side-by-side.png"}) {
+            assertTrue(Files.size(out.resolve(f)) > 0, f);
+        }
+        float[] clean = pixels(out.resolve("clean.png"));
+        double noisy = ImageMetrics.psnr(pixels(out.resolve("noisy.png")), clean, 255);
+        double den = ImageMetrics.psnr(pixels(out.resolve("denoised.png")), clean, 255);
+        assertTrue(den > noisy + 3, noisy + " -> " + den);
+        assertTrue(r.out().contains("PSNR"), r.out());
+    }
+
+    @Test
+    void modelsListsTheShippedModelWithItsContract() {
+        Run r = hush("models");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("image-gray-small"), r.out());
+        assertTrue(r.out().contains("halo"), r.out());
+        assertNotEquals(0, hush("models", "--card", "nope").code());
+    }
+
+    @Test
+    void trainImageWritesAModelAndCardThatLoad() throws Exception {
+        Path model = dir.resolve("m.onnx");
+        Run r = hush("train", "image", "--out", model.toString(), "--epochs", "1", "--steps", "3", "--batch", "2",
+                "--patch", "32", "--depth", "3", "--width", "4", "--eval-images", "1", "--eval-size", "64");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.size(model) > 0);
+        String card = Files.readString(dir.resolve("m.md"));
+        assertTrue(card.contains("ImageJ median"), card);
+        assertTrue(r.err().contains("export check"), r.err());
+        Path in = png8("t.png", scene(50, 40, 10, 8, 1), 50, 40);
+        assertEquals(0, hush("image", in.toString(), "-o", dir.resolve("t-out.png").toString(), "--model", model.toString()).code());
+        Run bad = hush("train", "image", "--out", dir.resolve("x.txt").toString(), "--epochs", "1");
+        assertEquals(1, bad.code());
+        assertTrue(bad.err().contains(".onnx"), bad.err());
+    }
+
+    @Test
+    void usageErrorsExitWith2() {
+        assertEquals(2, hush("image").code());
+        assertEquals(2, hush("frobnicate").code());
+    }
+}

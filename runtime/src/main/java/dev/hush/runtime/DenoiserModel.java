@@ -1,0 +1,323 @@
+package dev.hush.runtime;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Hush model opened in ONNX Runtime: its validated {@link ModelContract} and a session on the
+ * chosen device. Runs float32 tensors; pre- and post-processing (normalisation, tiling, STFT) live
+ * elsewhere. Close it to free the native session.
+ */
+public final class DenoiserModel implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DenoiserModel.class);
+    /** GPU providers tried by {@code auto}, best first. TensorRT is left out: its engine build takes minutes. */
+    private static final Device.Kind[] AUTO_ORDER = {Device.Kind.CUDA, Device.Kind.DIRECTML, Device.Kind.COREML,
+            Device.Kind.OPENVINO};
+
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final ModelContract contract;
+    private final Device device;
+    private final String source;
+    private final String fallbackNote;
+    private volatile OrtSession.RunOptions activeRun;
+
+    private DenoiserModel(OrtEnvironment env, OrtSession session, ModelContract contract, Device device, String source,
+                          String fallbackNote) {
+        this.env = env;
+        this.session = session;
+        this.contract = contract;
+        this.device = device;
+        this.source = source;
+        this.fallbackNote = fallbackNote;
+    }
+
+    /** Opens a model file. */
+    public static DenoiserModel open(Path file, SessionConfig config) throws HushException {
+        if (!Files.exists(file)) {
+            throw new HushException("model file not found: " + file.toAbsolutePath()
+                    + " (give a path to a .onnx file or the name of a shipped model; 'hush models' lists them)");
+        }
+        if (Files.isDirectory(file)) {
+            throw new HushException("model path is a folder, not a file: " + file.toAbsolutePath());
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new HushException("model file not found: " + file.toAbsolutePath(), e);
+        } catch (IOException e) {
+            throw new HushException("cannot read model file " + file.toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+        return fromBytes(bytes, file.toString(), config);
+    }
+
+    /** Opens a model shipped in the hush-models jar, by name. */
+    public static DenoiserModel openShipped(String name, SessionConfig config) throws HushException {
+        return fromBytes(ShippedModels.bytes(name), "shipped:" + name, config);
+    }
+
+    /** Opens a shipped model by name, or a file if {@code nameOrPath} is not a shipped model's name. */
+    public static DenoiserModel openNamed(String nameOrPath, SessionConfig config) throws HushException {
+        if (ShippedModels.names().contains(nameOrPath)) {
+            return openShipped(nameOrPath, config);
+        }
+        return open(Path.of(nameOrPath), config);
+    }
+
+    /** Opens a model from its serialised ONNX bytes; {@code source} names it in messages. */
+    public static DenoiserModel fromBytes(byte[] onnx, String source, SessionConfig config) throws HushException {
+        if (onnx.length == 0) {
+            throw new ModelFormatException(source + " is empty (0 bytes), not an ONNX model");
+        }
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        Device requested = config.device();
+        List<Device> candidates = new ArrayList<>();
+        if (requested.kind() == Device.Kind.AUTO) {
+            EnumSet<OrtProvider> available = OrtEnvironment.getAvailableProviders();
+            for (Device.Kind k : AUTO_ORDER) {
+                if (available.contains(k.provider)) {
+                    candidates.add(new Device(k, requested.index()));
+                }
+            }
+            candidates.add(Device.CPU);
+        } else {
+            requireProvider(requested);
+            candidates.add(requested);
+        }
+        StringBuilder fallback = new StringBuilder();
+        for (Device candidate : candidates) {
+            OrtSession session;
+            try (OrtSession.SessionOptions options = options(candidate, config.intraOpThreads())) {
+                session = env.createSession(onnx, options);
+            } catch (OrtException e) {
+                if (looksLikeNotOnnx(e)) {
+                    throw new ModelFormatException(source + " is not a readable ONNX model (" + firstLine(e.getMessage())
+                            + "); check that the file is a complete .onnx export", e);
+                }
+                if (candidate.kind() == Device.Kind.CPU || requested.kind() != Device.Kind.AUTO) {
+                    throw new HushException("ONNX Runtime could not open " + source + " on " + candidate + ": "
+                            + firstLine(e.getMessage()), e);
+                }
+                fallback.append(candidate).append(" failed (").append(firstLine(e.getMessage())).append("); ");
+                continue;
+            }
+            try {
+                ModelContract contract = ModelContract.parse(session.getMetadata().getCustomMetadata());
+                checkSignature(session, contract, source);
+                String note = requested.kind() == Device.Kind.AUTO
+                        ? "auto: running on " + candidate + (fallback.length() > 0 ? " (" + fallback.toString().trim() + ")" : "")
+                        : null;
+                if (note != null) {
+                    LOG.info(note);
+                }
+                return new DenoiserModel(env, session, contract, candidate, source, note);
+            } catch (OrtException e) {
+                closeQuietly(session);
+                throw new ModelFormatException("cannot read the metadata of " + source + ": " + e.getMessage(), e);
+            } catch (HushException e) {
+                closeQuietly(session);
+                throw e instanceof ModelFormatException mfe && !e.getMessage().startsWith(source)
+                        ? new ModelFormatException(source + ": " + e.getMessage(), e) : e;
+            }
+        }
+        throw new IllegalStateException("unreachable: the CPU is always a candidate");
+    }
+
+    private static void requireProvider(Device device) throws HushException {
+        if (device.kind() == Device.Kind.CPU) {
+            return;
+        }
+        EnumSet<OrtProvider> available = OrtEnvironment.getAvailableProviders();
+        if (!available.contains(device.kind().provider)) {
+            throw new HushException("device '" + device + "' is not available in this ONNX Runtime build (it has: "
+                    + available.toString().toLowerCase() + "). For CUDA or TensorRT build Hush with -Pgpu (onnxruntime_gpu)"
+                    + " and install the matching CUDA/cuDNN; or use --device auto to fall back to the CPU");
+        }
+    }
+
+    private static OrtSession.SessionOptions options(Device device, int threads) throws OrtException {
+        OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+        try {
+            o.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            if (threads > 0) {
+                o.setIntraOpNumThreads(threads);
+            }
+            o.setInterOpNumThreads(1);
+            switch (device.kind()) {
+                case CUDA -> o.addCUDA(device.index());
+                case TENSORRT -> o.addTensorrt(device.index());
+                case DIRECTML -> o.addDirectML(device.index());
+                case COREML -> o.addCoreML();
+                case OPENVINO -> o.addOpenVINO("");
+                default -> { }
+            }
+            return o;
+        } catch (OrtException | RuntimeException e) {
+            o.close();
+            throw e;
+        }
+    }
+
+    private static void checkSignature(OrtSession session, ModelContract contract, String source)
+            throws OrtException, ModelFormatException {
+        Map<String, NodeInfo> inputs = session.getInputInfo();
+        Map<String, NodeInfo> outputs = session.getOutputInfo();
+        if (!inputs.containsKey(contract.inputName())) {
+            throw new ModelFormatException(source + ": the contract names input '" + contract.inputName()
+                    + "' but the graph's inputs are " + inputs.keySet());
+        }
+        if (!outputs.containsKey(contract.outputName())) {
+            throw new ModelFormatException(source + ": the contract names output '" + contract.outputName()
+                    + "' but the graph's outputs are " + outputs.keySet());
+        }
+        if (inputs.get(contract.inputName()).getInfo() instanceof TensorInfo ti) {
+            long[] shape = ti.getShape();
+            if (contract.domain() == Domain.IMAGE && shape.length != 4) {
+                throw new ModelFormatException(source + ": an image model's input must be N×C×H×W (rank 4), this one has rank "
+                        + shape.length);
+            }
+            if (contract.domain() == Domain.IMAGE && shape[1] > 0 && shape[1] != contract.channels()) {
+                throw new ModelFormatException(source + ": the graph takes " + shape[1] + " channels but the contract says "
+                        + contract.channels());
+            }
+        }
+    }
+
+    private static boolean looksLikeNotOnnx(OrtException e) {
+        String m = String.valueOf(e.getMessage()).toLowerCase();
+        return m.contains("protobuf") || m.contains("invalid_protobuf") || m.contains("no graph")
+                || m.contains("model_path") || m.contains("load model") || m.contains("parse");
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "no detail";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    private static void closeQuietly(OrtSession s) {
+        try {
+            s.close();
+        } catch (OrtException ignored) {
+            // Closing after a failed check: the first error is the one worth reporting.
+        }
+    }
+
+    public ModelContract contract() {
+        return contract;
+    }
+
+    /** The device the session actually runs on (after any {@code auto} fall-back). */
+    public Device device() {
+        return device;
+    }
+
+    /** For {@code auto}: which provider was chosen and why the others were not; null otherwise. */
+    public String deviceNote() {
+        return fallbackNote;
+    }
+
+    public String source() {
+        return source;
+    }
+
+    /**
+     * Runs the network on one float32 tensor. {@code data} must hold {@code product(shape)} values
+     * from its position to its limit; the result is a new array in the output's shape.
+     */
+    public float[] run(FloatBuffer data, long[] shape) throws HushException {
+        if (cancelled) {
+            throw new CancelledException();
+        }
+        OrtSession.RunOptions runOptions = null;
+        try (OnnxTensor input = OnnxTensor.createTensor(env, data, shape)) {
+            runOptions = new OrtSession.RunOptions();
+            activeRun = runOptions;
+            try (OrtSession.Result result = session.run(Map.of(contract.inputName(), input), runOptions)) {
+                OnnxTensor out = (OnnxTensor) result.get(contract.outputName()).orElseThrow();
+                FloatBuffer fb = out.getFloatBuffer();
+                float[] values = new float[fb.remaining()];
+                fb.get(values);
+                return values;
+            }
+        } catch (OrtException e) {
+            if (runOptions != null && cancelled) {
+                throw new CancelledException();
+            }
+            if (isOutOfMemory(e)) {
+                throw new OutOfDeviceMemoryException("ONNX Runtime ran out of memory on " + device + ": "
+                        + firstLine(e.getMessage()), e);
+            }
+            throw new HushException("ONNX Runtime failed on " + source + ": " + firstLine(e.getMessage()), e);
+        } finally {
+            activeRun = null;
+            if (runOptions != null) {
+                runOptions.close();
+            }
+        }
+    }
+
+    private volatile boolean cancelled;
+
+    /** Asks a running {@link #run} to stop as soon as ONNX Runtime can; it then throws {@link CancelledException}. */
+    public void cancel() {
+        cancelled = true;
+        OrtSession.RunOptions r = activeRun;
+        if (r != null) {
+            try {
+                r.setTerminate(true);
+            } catch (OrtException | IllegalStateException ignored) {
+                // The run finished between the read and the call: nothing left to stop.
+            }
+        }
+    }
+
+    /** Clears a previous {@link #cancel()} so the model can be used again. */
+    public void resetCancel() {
+        cancelled = false;
+    }
+
+    public boolean isCancelled() {
+        return cancelled;
+    }
+
+    private static boolean isOutOfMemory(OrtException e) {
+        String m = String.valueOf(e.getMessage()).toLowerCase();
+        return m.contains("failed to allocate") || m.contains("out of memory") || m.contains("bad_alloc");
+    }
+
+    /** A direct buffer in native order, the kind ONNX Runtime reads without a copy. */
+    public static FloatBuffer directBuffer(int floats) {
+        return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+
+    @Override
+    public void close() throws HushException {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new HushException("failed to close the ONNX Runtime session: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,242 @@
+package dev.hush.runtime;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The contract a Hush model carries in its ONNX {@code metadata_props}: what it denoises, how its
+ * input is normalised, how far its receptive field reaches (the halo) and where it came from.
+ * The keys and their meaning are specified in {@code docs/model-format.md}; this class is the one
+ * place that reads them, and it refuses a contract it cannot honour.
+ */
+public final class ModelContract {
+    /** The contract version this runtime reads and writes. */
+    public static final int FORMAT_VERSION = 1;
+
+    public static final String FORMAT = "hush.format_version";
+    public static final String DOMAIN = "hush.domain";
+    public static final String OUTPUT = "hush.output";
+    public static final String INPUT_NAME = "hush.input_name";
+    public static final String OUTPUT_NAME = "hush.output_name";
+    public static final String CHANNELS = "hush.channels";
+    public static final String NORM = "hush.norm";
+    public static final String NORM_LOW = "hush.norm.low";
+    public static final String NORM_HIGH = "hush.norm.high";
+    public static final String HALO = "hush.halo";
+    public static final String SIZE_MULTIPLE = "hush.size_multiple";
+    public static final String NAME = "hush.name";
+    public static final String DESCRIPTION = "hush.description";
+    public static final String ARCHITECTURE = "hush.architecture";
+    public static final String TRAINING_MODE = "hush.training_mode";
+    public static final String NOISE_MODEL = "hush.noise_model";
+    public static final String DATA = "hush.data";
+    public static final String METRICS = "hush.metrics";
+    public static final String TRAINER = "hush.trainer";
+    public static final String AUDIO_SAMPLE_RATE = "hush.audio.sample_rate";
+    public static final String AUDIO_N_FFT = "hush.audio.n_fft";
+    public static final String AUDIO_HOP = "hush.audio.hop";
+    public static final String AUDIO_WINDOW = "hush.audio.window";
+    public static final String AUDIO_CONTEXT = "hush.audio.context_frames";
+    public static final String AUDIO_LOOKAHEAD = "hush.audio.lookahead_frames";
+
+    private static final List<String> REQUIRED = List.of(FORMAT, DOMAIN, OUTPUT, INPUT_NAME, OUTPUT_NAME,
+            CHANNELS, NORM, HALO, SIZE_MULTIPLE);
+    private static final List<String> REQUIRED_AUDIO = List.of(AUDIO_SAMPLE_RATE, AUDIO_N_FFT, AUDIO_HOP,
+            AUDIO_WINDOW);
+
+    /** How the runtime maps pixel values to the range the network was trained on, and back. */
+    public enum Norm {
+        /** Map the image's low and high percentiles to 0 and 1. */
+        PERCENTILE,
+        /** Map the fixed values {@code low} and {@code high} to 0 and 1. */
+        FIXED,
+        /** Feed values as they are. */
+        NONE
+    }
+
+    /** What the network's output tensor holds. */
+    public enum Output {
+        /** The clean signal, in the normalised units of the input. */
+        CLEAN,
+        /** A gain in [0, 1] per time-frequency bin (audio). */
+        MASK
+    }
+
+    private final Map<String, String> raw;
+    private final Domain domain;
+    private final Output output;
+    private final String inputName;
+    private final String outputName;
+    private final int channels;
+    private final Norm norm;
+    private final double normLow;
+    private final double normHigh;
+    private final int halo;
+    private final int sizeMultiple;
+
+    private ModelContract(Map<String, String> raw) throws ModelFormatException {
+        this.raw = Collections.unmodifiableMap(new TreeMap<>(raw));
+        for (String key : REQUIRED) {
+            if (!raw.containsKey(key) || raw.get(key).isBlank()) {
+                throw new ModelFormatException("the model has no '" + key + "' in its metadata, so it is not a Hush model"
+                        + " (or was exported by an older trainer); re-export it with 'hush train' or add the key as described"
+                        + " in docs/model-format.md");
+            }
+        }
+        int version = intValue(FORMAT);
+        if (version > FORMAT_VERSION || version < 1) {
+            throw new ModelFormatException("the model uses contract version " + version + ", but this Hush reads version "
+                    + FORMAT_VERSION + "; upgrade Hush or re-export the model with this version's trainer");
+        }
+        this.domain = enumValue(DOMAIN, Domain.class);
+        this.output = enumValue(OUTPUT, Output.class);
+        this.inputName = raw.get(INPUT_NAME);
+        this.outputName = raw.get(OUTPUT_NAME);
+        this.channels = intValue(CHANNELS);
+        this.norm = enumValue(NORM, Norm.class);
+        this.halo = intValue(HALO);
+        this.sizeMultiple = intValue(SIZE_MULTIPLE);
+        if (channels < 1) {
+            throw bad(CHANNELS, "must be at least 1");
+        }
+        if (halo < 0) {
+            throw bad(HALO, "must not be negative");
+        }
+        if (sizeMultiple < 1) {
+            throw bad(SIZE_MULTIPLE, "must be at least 1");
+        }
+        if (norm == Norm.NONE) {
+            this.normLow = 0;
+            this.normHigh = 1;
+        } else {
+            this.normLow = doubleValue(NORM_LOW);
+            this.normHigh = doubleValue(NORM_HIGH);
+            if (!(normHigh > normLow)) {
+                throw bad(NORM_HIGH, "must be greater than " + NORM_LOW);
+            }
+            if (norm == Norm.PERCENTILE && (normLow < 0 || normHigh > 100)) {
+                throw bad(NORM_LOW, "percentiles must lie in [0, 100]");
+            }
+        }
+        if (domain == Domain.AUDIO) {
+            for (String key : REQUIRED_AUDIO) {
+                if (!raw.containsKey(key)) {
+                    throw new ModelFormatException("the audio model has no '" + key + "' in its metadata; see docs/model-format.md");
+                }
+            }
+        }
+    }
+
+    /** Reads and checks a contract from a model's metadata. */
+    public static ModelContract parse(Map<String, String> metadata) throws ModelFormatException {
+        return new ModelContract(metadata);
+    }
+
+    /** Builds the metadata map for a new image model; the caller adds provenance keys. */
+    public static Map<String, String> imageDefaults(int channels, int halo, int sizeMultiple, double lowPct, double highPct) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(FORMAT, Integer.toString(FORMAT_VERSION));
+        m.put(DOMAIN, Domain.IMAGE.key());
+        m.put(OUTPUT, "clean");
+        m.put(INPUT_NAME, "input");
+        m.put(OUTPUT_NAME, "output");
+        m.put(CHANNELS, Integer.toString(channels));
+        m.put(NORM, "percentile");
+        m.put(NORM_LOW, Double.toString(lowPct));
+        m.put(NORM_HIGH, Double.toString(highPct));
+        m.put(HALO, Integer.toString(halo));
+        m.put(SIZE_MULTIPLE, Integer.toString(sizeMultiple));
+        return m;
+    }
+
+    /** Refuses a model of the wrong domain with a message naming both. */
+    public void requireDomain(Domain expected) throws ModelFormatException {
+        if (domain != expected) {
+            throw new ModelFormatException("this is an " + domain.key() + " model ('" + name() + "'), but " + expected.key()
+                    + " denoising needs an " + expected.key() + " model; run 'hush models' to see which models fit");
+        }
+    }
+
+    private ModelFormatException bad(String key, String why) {
+        return new ModelFormatException("the model's '" + key + "' = '" + raw.get(key) + "' " + why);
+    }
+
+    private int intValue(String key) throws ModelFormatException {
+        try {
+            return Integer.parseInt(raw.get(key).trim());
+        } catch (NumberFormatException | NullPointerException e) {
+            throw bad(key, "is not a whole number");
+        }
+    }
+
+    private double doubleValue(String key) throws ModelFormatException {
+        String v = raw.get(key);
+        if (v == null) {
+            throw new ModelFormatException("the model has no '" + key + "' in its metadata, which its '" + NORM
+                    + "' = '" + raw.get(NORM) + "' needs");
+        }
+        try {
+            return Double.parseDouble(v.trim());
+        } catch (NumberFormatException e) {
+            throw bad(key, "is not a number");
+        }
+    }
+
+    private <E extends Enum<E>> E enumValue(String key, Class<E> type) throws ModelFormatException {
+        String v = raw.get(key).trim().toUpperCase(Locale.ROOT);
+        try {
+            return Enum.valueOf(type, v);
+        } catch (IllegalArgumentException e) {
+            StringBuilder allowed = new StringBuilder();
+            for (E c : type.getEnumConstants()) {
+                allowed.append(allowed.length() == 0 ? "" : ", ").append(c.name().toLowerCase(Locale.ROOT));
+            }
+            throw bad(key, "is not one of: " + allowed);
+        }
+    }
+
+    public Domain domain() { return domain; }
+    public Output output() { return output; }
+    public String inputName() { return inputName; }
+    public String outputName() { return outputName; }
+    public int channels() { return channels; }
+    public Norm norm() { return norm; }
+    public double normLow() { return normLow; }
+    public double normHigh() { return normHigh; }
+    public int halo() { return halo; }
+    public int sizeMultiple() { return sizeMultiple; }
+
+    public String name() { return raw.getOrDefault(NAME, "unnamed"); }
+
+    /** A key's raw value, or the fallback. */
+    public String get(String key, String fallback) {
+        return raw.getOrDefault(key, fallback);
+    }
+
+    /** All metadata keys, sorted. */
+    public Map<String, String> asMap() {
+        return raw;
+    }
+
+    /** One line for listings: domain, channels, halo, normalisation, architecture. */
+    public String summary() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(domain.key()).append(", ").append(channels).append(channels == 1 ? " channel" : " channels");
+        sb.append(", halo ").append(halo).append(", multiple ").append(sizeMultiple);
+        sb.append(", norm ").append(norm.name().toLowerCase(Locale.ROOT));
+        if (norm != Norm.NONE) {
+            sb.append(' ').append(fmt(normLow)).append('-').append(fmt(normHigh));
+        }
+        sb.append(", arch ").append(get(ARCHITECTURE, "?"));
+        sb.append(", trained ").append(get(TRAINING_MODE, "?")).append(" on ").append(get(NOISE_MODEL, "?"));
+        return sb.toString();
+    }
+
+    private static String fmt(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+    }
+}

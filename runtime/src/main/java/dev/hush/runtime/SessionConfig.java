@@ -1,0 +1,22 @@
+package dev.hush.runtime;
+
+/**
+ * How to open a model: the device and how many threads ONNX Runtime may use inside one operator.
+ *
+ * @param device     where to run; {@link Device#CPU} by default
+ * @param intraOpThreads threads per operator; 0 lets ONNX Runtime choose (all cores)
+ */
+public record SessionConfig(Device device, int intraOpThreads) {
+
+    public static SessionConfig defaults() {
+        return new SessionConfig(Device.CPU, 0);
+    }
+
+    public SessionConfig withDevice(Device d) {
+        return new SessionConfig(d, intraOpThreads);
+    }
+
+    public SessionConfig withThreads(int threads) {
+        return new SessionConfig(device, threads);
+    }
+}

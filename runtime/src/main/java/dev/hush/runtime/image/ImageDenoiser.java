@@ -1,0 +1,238 @@
+package dev.hush.runtime.image;
+
+import dev.hush.runtime.CancelledException;
+import dev.hush.runtime.DenoiserModel;
+import dev.hush.runtime.Domain;
+import dev.hush.runtime.HushException;
+import dev.hush.runtime.ModelContract;
+import dev.hush.runtime.OutOfDeviceMemoryException;
+import dev.hush.runtime.ProgressListener;
+import java.nio.FloatBuffer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Denoises 2-D images with an image model, tile by tile: normalise → cut windows (core + halo,
+ * mirrored past the edges) → run a batch of windows → blend the cores → de-normalise. The
+ * result does not depend on the tile size (within float rounding) as long as the model's
+ * receptive field fits in its declared halo. If ONNX Runtime runs out of memory the tile size is
+ * halved and the image is tried again.
+ */
+public final class ImageDenoiser {
+    private static final Logger LOG = LoggerFactory.getLogger(ImageDenoiser.class);
+    /** Default core size: large enough that the halo costs little, small enough for any machine. */
+    public static final int DEFAULT_TILE = 512;
+    private static final int MIN_TILE = 32;
+
+    private final DenoiserModel model;
+    private final ModelContract contract;
+    private int tile = DEFAULT_TILE;
+    private int batch = 1;
+    private volatile boolean cancelled;
+
+    public ImageDenoiser(DenoiserModel model) throws HushException {
+        this.model = model;
+        this.contract = model.contract();
+        contract.requireDomain(Domain.IMAGE);
+    }
+
+    /** Core tile size in pixels (before the halo is added); 0 restores the default. */
+    public ImageDenoiser tileSize(int tile) {
+        if (tile < 0) {
+            throw new IllegalArgumentException("tile size must be positive (or 0 for automatic), got " + tile);
+        }
+        this.tile = tile == 0 ? DEFAULT_TILE : tile;
+        return this;
+    }
+
+    /** How many tiles go to ONNX Runtime in one call. */
+    public ImageDenoiser batchSize(int batch) {
+        if (batch < 1) {
+            throw new IllegalArgumentException("batch size must be at least 1, got " + batch);
+        }
+        this.batch = batch;
+        return this;
+    }
+
+    public int tileSize() {
+        return tile;
+    }
+
+    /** Stops a running {@link #denoise} as soon as the current ONNX Runtime call ends or is terminated. */
+    public void cancel() {
+        cancelled = true;
+        model.cancel();
+    }
+
+    /** Denoises {@code image} (channels as the model expects) and returns a new image; the input is untouched. */
+    public FloatImage denoise(FloatImage image, ProgressListener progress) throws HushException {
+        check(image);
+        Normalization norm = Normalization.fit(contract, image);
+        FloatImage x = image.copy();
+        norm.applyInPlace(x.data());
+        int t = tile;
+        while (true) {
+            try {
+                FloatImage y = tiled(x, t, progress);
+                norm.invertInPlace(y.data());
+                return y;
+            } catch (OutOfDeviceMemoryException e) {
+                if (t / 2 < MIN_TILE) {
+                    throw new HushException(e.getMessage() + "; even " + t + "-pixel tiles do not fit. Free memory or use"
+                            + " --device cpu", e);
+                }
+                LOG.warn("{}; retrying with {}-pixel tiles", e.getMessage(), t / 2);
+                t /= 2;
+            }
+        }
+    }
+
+    /**
+     * Denoises the whole image in one ONNX Runtime call (mirror-padded by the halo): the reference the
+     * tiled path is tested and benchmarked against. Needs memory for the whole padded image.
+     */
+    public FloatImage denoiseWhole(FloatImage image) throws HushException {
+        check(image);
+        Normalization norm = Normalization.fit(contract, image);
+        FloatImage x = image.copy();
+        norm.applyInPlace(x.data());
+        int h = contract.halo();
+        int m = contract.sizeMultiple();
+        int ww = TileGrid.roundUp(x.width() + 2 * h, m);
+        int wh = TileGrid.roundUp(x.height() + 2 * h, m);
+        int c = x.channels();
+        FloatBuffer buf = DenoiserModel.directBuffer(c * ww * wh);
+        fillWindow(x, -h, -h, ww, wh, buf, 0);
+        buf.rewind();
+        float[] out = model.run(buf, new long[] {1, c, wh, ww});
+        FloatImage y = new FloatImage(c, x.width(), x.height());
+        for (int ch = 0; ch < c; ch++) {
+            for (int yy = 0; yy < x.height(); yy++) {
+                int src = (ch * wh + yy + h) * ww + h;
+                System.arraycopy(out, src, y.data(), (ch * x.height() + yy) * x.width(), x.width());
+            }
+        }
+        norm.invertInPlace(y.data());
+        return y;
+    }
+
+    private void check(FloatImage image) throws HushException {
+        if (image.channels() != contract.channels()) {
+            throw new HushException("the model '" + contract.name() + "' denoises " + contract.channels()
+                    + "-channel images, but this image has " + image.channels() + " channel(s); choose a model with "
+                    + image.channels() + " channel(s) or convert the image");
+        }
+        long bad = image.countNonFinite();
+        if (bad > 0) {
+            throw new HushException("the image has " + bad + " NaN or infinite pixel(s); replace them first (in ImageJ:"
+                    + " Process › Math › Remove NaNs…), since a denoiser cannot guess what they should be");
+        }
+    }
+
+    private FloatImage tiled(FloatImage x, int coreTile, ProgressListener progress) throws HushException {
+        int h = contract.halo();
+        int m = contract.sizeMultiple();
+        TileGrid gx = TileGrid.along(x.width(), coreTile, h, m);
+        TileGrid gy = TileGrid.along(x.height(), coreTile, h, m);
+        int c = x.channels();
+        int ww = gx.window();
+        int wh = gy.window();
+        int perTile = c * ww * wh;
+        int tiles = gx.starts().length * gy.starts().length;
+        int b = Math.min(batch, tiles);
+        FloatBuffer buf = DenoiserModel.directBuffer(perTile * b);
+        FloatImage acc = new FloatImage(c, x.width(), x.height());
+        float[] weights = new float[x.width() * x.height()];
+        int[] pending = new int[2 * b];
+        int inBatch = 0;
+        int done = 0;
+        progress.update(0, tiles);
+        for (int ty = 0; ty < gy.starts().length; ty++) {
+            for (int tx = 0; tx < gx.starts().length; tx++) {
+                if (cancelled) {
+                    throw new CancelledException();
+                }
+                int x0 = gx.starts()[tx];
+                int y0 = gy.starts()[ty];
+                fillWindow(x, x0 - h, y0 - h, ww, wh, buf, inBatch * perTile);
+                pending[2 * inBatch] = x0;
+                pending[2 * inBatch + 1] = y0;
+                inBatch++;
+                boolean last = ty == gy.starts().length - 1 && tx == gx.starts().length - 1;
+                if (inBatch == b || last) {
+                    buf.position(0).limit(inBatch * perTile);
+                    float[] out = model.run(buf, new long[] {inBatch, c, wh, ww});
+                    buf.clear();
+                    for (int i = 0; i < inBatch; i++) {
+                        blend(out, i * perTile, pending[2 * i], pending[2 * i + 1], gx, gy, acc, weights);
+                    }
+                    done += inBatch;
+                    inBatch = 0;
+                    progress.update(done, tiles);
+                }
+            }
+        }
+        float[] a = acc.data();
+        int plane = x.width() * x.height();
+        for (int ch = 0; ch < c; ch++) {
+            for (int i = 0; i < plane; i++) {
+                a[ch * plane + i] /= weights[i];
+            }
+        }
+        return acc;
+    }
+
+    /** Copies the window whose top-left image coordinate is (wx, wy) into {@code buf} at {@code offset}, mirroring outside. */
+    private static void fillWindow(FloatImage x, int wx, int wy, int ww, int wh, FloatBuffer buf, int offset) {
+        float[] d = x.data();
+        int w = x.width();
+        int hgt = x.height();
+        int[] cols = new int[ww];
+        for (int i = 0; i < ww; i++) {
+            cols[i] = Mirror.index(wx + i, w);
+        }
+        float[] row = new float[ww];
+        int pos = offset;
+        for (int ch = 0; ch < x.channels(); ch++) {
+            for (int j = 0; j < wh; j++) {
+                int base = (ch * hgt + Mirror.index(wy + j, hgt)) * w;
+                boolean inside = wx >= 0 && wx + ww <= w;
+                if (inside) {
+                    buf.put(pos, d, base + wx, ww);
+                } else {
+                    for (int i = 0; i < ww; i++) {
+                        row[i] = d[base + cols[i]];
+                    }
+                    buf.put(pos, row, 0, ww);
+                }
+                pos += ww;
+            }
+        }
+    }
+
+    private static void blend(float[] out, int offset, int x0, int y0, TileGrid gx, TileGrid gy, FloatImage acc,
+                              float[] weights) {
+        int w = acc.width();
+        int hgt = acc.height();
+        int ww = gx.window();
+        int wh = gy.window();
+        int h = gx.halo();
+        int xEnd = Math.min(gx.core(), w - x0);
+        int yEnd = Math.min(gy.core(), hgt - y0);
+        float[] a = acc.data();
+        for (int ch = 0; ch < acc.channels(); ch++) {
+            for (int j = 0; j < yEnd; j++) {
+                float wyv = gy.weight(j);
+                int src = offset + (ch * wh + j + gy.halo()) * ww + h;
+                int dst = (ch * hgt + y0 + j) * w + x0;
+                for (int i = 0; i < xEnd; i++) {
+                    float wt = wyv * gx.weight(i);
+                    a[dst + i] += wt * out[src + i];
+                    if (ch == 0) {
+                        weights[(y0 + j) * w + x0 + i] += wt;
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.hush.runtime.image;
+
+import dev.hush.runtime.ModelContract;
+import java.util.Arrays;
+
+/**
+ * The affine map from pixel values to the units a model was trained in ({@code (v - low) / (high - low)})
+ * and its inverse. Percentile normalisation samples at most about a million pixels, so fitting a huge
+ * image costs little; the trainer uses the same code, so training and inference agree.
+ */
+public record Normalization(double low, double high) {
+    private static final int MAX_SAMPLES = 1 << 20;
+
+    public static Normalization identity() {
+        return new Normalization(0, 1);
+    }
+
+    /** Fits the map that {@code contract} asks for to {@code image} (all channels together). */
+    public static Normalization fit(ModelContract contract, FloatImage image) {
+        return switch (contract.norm()) {
+            case NONE -> identity();
+            case FIXED -> new Normalization(contract.normLow(), contract.normHigh());
+            case PERCENTILE -> percentile(image.data(), contract.normLow(), contract.normHigh());
+        };
+    }
+
+    /** Maps the given percentiles of the values to 0 and 1; a flat image keeps a unit scale. */
+    public static Normalization percentile(float[] values, double lowPct, double highPct) {
+        int stride = Math.max(1, values.length / MAX_SAMPLES);
+        float[] sample = new float[(values.length + stride - 1) / stride];
+        int n = 0;
+        for (int i = 0; i < values.length; i += stride) {
+            float v = values[i];
+            if (Float.isFinite(v)) {
+                sample[n++] = v;
+            }
+        }
+        if (n == 0) {
+            return identity();
+        }
+        Arrays.sort(sample, 0, n);
+        double lo = at(sample, n, lowPct);
+        double hi = at(sample, n, highPct);
+        if (!(hi - lo > 1e-12 * Math.max(1, Math.abs(lo)))) {
+            hi = lo + 1; // flat image: any scale is right; keep values finite
+        }
+        return new Normalization(lo, hi);
+    }
+
+    private static double at(float[] sorted, int n, double pct) {
+        double pos = pct / 100.0 * (n - 1);
+        int i = (int) Math.floor(pos);
+        int j = Math.min(n - 1, i + 1);
+        double f = pos - i;
+        return sorted[i] * (1 - f) + sorted[j] * f;
+    }
+
+    public float apply(float v) {
+        return (float) ((v - low) / (high - low));
+    }
+
+    public float invert(float v) {
+        return (float) (v * (high - low) + low);
+    }
+
+    public void applyInPlace(float[] values) {
+        for (int i = 0; i < values.length; i++) {
+            values[i] = apply(values[i]);
+        }
+    }
+
+    public void invertInPlace(float[] values) {
+        for (int i = 0; i < values.length; i++) {
+            values[i] = invert(values[i]);
+        }
+    }
+}

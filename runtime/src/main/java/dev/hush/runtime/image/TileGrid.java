@@ -1,0 +1,63 @@
+package dev.hush.runtime.image;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Where the tiles go along one axis. Each tile has a core (the pixels it writes) and a halo on
+ * both sides (context it reads, mirrored past the image edge); the window (core + 2·halo) is a
+ * multiple of the model's size multiple. Neighbouring cores overlap by {@code overlap} pixels and are
+ * blended with linear ramps, so no seam shows even where a network sees further than its halo.
+ *
+ * @param starts  core start of each tile, in image coordinates
+ * @param core    core length
+ * @param halo    context on each side
+ * @param overlap pixels shared by neighbouring cores (at least; the last tile may share more)
+ */
+public record TileGrid(int[] starts, int core, int halo, int overlap) {
+
+    /**
+     * Lays out tiles of at most {@code tile} core pixels over {@code size} pixels.
+     */
+    public static TileGrid along(int size, int tile, int halo, int multiple) {
+        if (tile < 1) {
+            throw new IllegalArgumentException("tile size must be positive, got " + tile);
+        }
+        int window = roundUp(Math.min(tile, size) + 2 * halo, multiple);
+        int core = window - 2 * halo;
+        if (core < 1) {
+            window = roundUp(2 * halo + 1, multiple);
+            core = window - 2 * halo;
+        }
+        int overlap = core >= size ? 0 : Math.min(32, core / 8);
+        List<Integer> starts = new ArrayList<>();
+        int step = Math.max(1, core - overlap);
+        int s = 0;
+        while (true) {
+            if (s + core >= size) {
+                starts.add(Math.max(0, size - core));
+                break;
+            }
+            starts.add(s);
+            s += step;
+        }
+        return new TileGrid(starts.stream().mapToInt(Integer::intValue).toArray(), core, halo, overlap);
+    }
+
+    public int window() {
+        return core + 2 * halo;
+    }
+
+    /** Blending weight of core position {@code i}: a ramp over the overlap, 1 in the middle, never 0. */
+    public float weight(int i) {
+        if (overlap == 0) {
+            return 1f;
+        }
+        int d = Math.min(i + 1, core - i);
+        return Math.min(1f, d / (float) (overlap + 1));
+    }
+
+    static int roundUp(int v, int m) {
+        return (v + m - 1) / m * m;
+    }
+}

@@ -1,0 +1,31 @@
+package dev.hush.trainer.arch;
+
+import ai.djl.nn.Block;
+import dev.hush.trainer.onnx.OnnxGraph;
+
+/**
+ * A denoising network: the DJL block that is trained, and the same computation written as ONNX
+ * nodes from the trained parameters. One instance owns one block; export after training.
+ */
+public interface Network {
+    /** Short name used on the command line and in the contract, e.g. {@code residual}. */
+    String kind();
+
+    /** The architecture with its size knobs, e.g. {@code residual(depth=8,width=32)}. */
+    String describe();
+
+    /** The DJL block; the same instance every call. */
+    Block block();
+
+    /** Receptive-field radius in pixels: the halo tiles need for exact results. */
+    int halo();
+
+    /** Input height and width must be multiples of this. */
+    int sizeMultiple();
+
+    /** Writes the trained network into {@code g}, reading from value {@code input}; returns the output value's name. */
+    String export(OnnxGraph g, String input);
+
+    /** Multiply-accumulates per output pixel, for GFLOP/s figures. */
+    long macsPerPixel();
+}

@@ -1,0 +1,100 @@
+package dev.hush.trainer.arch;
+
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import dev.hush.trainer.onnx.OnnxGraph;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * DnCNN-style residual denoiser (Zhang et al. 2017, without batch normalisation): {@code depth}
+ * 3×3 convolutions with ReLU between them estimate the noise, which the graph subtracts from
+ * the input. Fully convolutional, any image size; receptive-field radius = depth.
+ */
+public final class ResidualNet implements Network {
+    private static final int KERNEL = 3;
+    private final int channels;
+    private final int depth;
+    private final int width;
+    private final List<Conv2d> convs = new ArrayList<>();
+    private final Block block;
+
+    public ResidualNet(int channels, int depth, int width) {
+        if (depth < 2) {
+            throw new IllegalArgumentException("residual: depth must be at least 2, got " + depth);
+        }
+        if (width < 1) {
+            throw new IllegalArgumentException("residual: width must be at least 1, got " + width);
+        }
+        this.channels = channels;
+        this.depth = depth;
+        this.width = width;
+        SequentialBlock body = new SequentialBlock();
+        for (int i = 0; i < depth; i++) {
+            boolean last = i == depth - 1;
+            Conv2d conv = Conv2d.builder()
+                    .setKernelShape(new Shape(KERNEL, KERNEL))
+                    .optPadding(new Shape(KERNEL / 2, KERNEL / 2))
+                    .setFilters(last ? channels : width)
+                    .build();
+            convs.add(conv);
+            body.add(conv);
+            if (!last) {
+                body.add(Activation.reluBlock());
+            }
+        }
+        this.block = new NoiseSubtraction(body);
+    }
+
+    @Override
+    public String kind() {
+        return "residual";
+    }
+
+    @Override
+    public String describe() {
+        return "residual(depth=" + depth + ",width=" + width + ",channels=" + channels + ")";
+    }
+
+    @Override
+    public Block block() {
+        return block;
+    }
+
+    @Override
+    public int halo() {
+        return depth * (KERNEL / 2);
+    }
+
+    @Override
+    public int sizeMultiple() {
+        return 1;
+    }
+
+    @Override
+    public String export(OnnxGraph g, String input) {
+        String x = input;
+        for (int i = 0; i < depth; i++) {
+            x = ConvExport.conv(g, x, convs.get(i), KERNEL, "conv" + i);
+            if (i < depth - 1) {
+                x = ConvExport.relu(g, x);
+            }
+        }
+        return g.node("Sub", new String[] {input, x}, Map.of());
+    }
+
+    @Override
+    public long macsPerPixel() {
+        long macs = 0;
+        for (int i = 0; i < depth; i++) {
+            long in = i == 0 ? channels : width;
+            long out = i == depth - 1 ? channels : width;
+            macs += in * out * KERNEL * KERNEL;
+        }
+        return macs;
+    }
+}

@@ -1,0 +1,80 @@
+package dev.hush.trainer.data;
+
+import dev.hush.runtime.image.Normalization;
+import dev.hush.trainer.noise.GaussianNoise;
+import java.util.SplittableRandom;
+
+/**
+ * Makes noisy/clean training pairs from generated clean images. Each image is normalised exactly
+ * as the runtime will normalise a user's image (percentiles of the noisy image → 0 and 1) and
+ * the clean target gets the same affine map, so training and inference see the same units.
+ * Patches are cut at random places with random flips and 90° turns.
+ */
+public final class SyntheticPairs {
+    private final DeadLeaves generator;
+    private final GaussianNoise noise;
+    private final double normLow;
+    private final double normHigh;
+
+    public SyntheticPairs(DeadLeaves generator, GaussianNoise noise, double normLow, double normHigh) {
+        this.generator = generator;
+        this.noise = noise;
+        this.normLow = normLow;
+        this.normHigh = normHigh;
+    }
+
+    /** A clean image with random contrast: sometimes the full range, sometimes a narrow band of it. */
+    public float[] cleanImage(int size, SplittableRandom rnd) {
+        float[] img = generator.generate(size, size, rnd);
+        if (rnd.nextDouble() < 0.3) {
+            double span = rnd.nextDouble(0.2, 1.0);
+            double lo = rnd.nextDouble(0, 1 - span);
+            for (int i = 0; i < img.length; i++) {
+                img[i] = (float) (lo + span * img[i]);
+            }
+        }
+        return img;
+    }
+
+    /**
+     * Fills {@code noisyOut} and {@code cleanOut} at {@code offset} with {@code count} patches of
+     * {@code patch}×{@code patch}, cut from freshly generated images of {@code imageSize} pixels.
+     */
+    public void fill(float[] noisyOut, float[] cleanOut, int offset, int count, int patch, int imageSize,
+                     SplittableRandom rnd) {
+        int perImage = Math.max(1, (imageSize / patch) * (imageSize / patch) / 2);
+        int written = 0;
+        while (written < count) {
+            float[] clean = cleanImage(imageSize, rnd);
+            float[] noisy = noise.apply(clean, rnd);
+            Normalization n = Normalization.percentile(noisy, normLow, normHigh);
+            n.applyInPlace(noisy);
+            n.applyInPlace(clean);
+            for (int k = 0; k < perImage && written < count; k++, written++) {
+                int x0 = rnd.nextInt(imageSize - patch + 1);
+                int y0 = rnd.nextInt(imageSize - patch + 1);
+                int t = rnd.nextInt(8);
+                int at = offset + written * patch * patch;
+                crop(noisy, imageSize, x0, y0, patch, t, noisyOut, at);
+                crop(clean, imageSize, x0, y0, patch, t, cleanOut, at);
+            }
+        }
+    }
+
+    /** Copies a patch under one of the 8 symmetries of the square (t: bit 0 flip x, bit 1 flip y, bit 2 transpose). */
+    static void crop(float[] src, int size, int x0, int y0, int patch, int t, float[] dst, int at) {
+        for (int y = 0; y < patch; y++) {
+            for (int x = 0; x < patch; x++) {
+                int u = (t & 4) != 0 ? y : x;
+                int v = (t & 4) != 0 ? x : y;
+                if ((t & 1) != 0) {
+                    u = patch - 1 - u;
+                }
+                if ((t & 2) != 0) {
+                    v = patch - 1 - v;
+                }
+                dst[at + y * patch + x] = src[(y0 + v) * size + x0 + u];
+            }
+        }
+    }
+}

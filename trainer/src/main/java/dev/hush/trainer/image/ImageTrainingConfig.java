@@ -1,0 +1,127 @@
+package dev.hush.trainer.image;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * Everything that decides how an image model is trained. A recipe file is these keys in Java
+ * properties form; command-line options override single keys. Unknown keys are refused, so a typo
+ * in a recipe cannot be silently ignored.
+ */
+public final class ImageTrainingConfig {
+    private static final Set<String> KEYS = Set.of("name", "description", "architecture", "depth", "width", "channels",
+            "patch", "batch", "epochs", "steps", "sigma", "clip", "lr", "seed", "threads", "val_images", "val_size",
+            "norm_low", "norm_high", "data");
+
+    private final Map<String, String> values = new LinkedHashMap<>();
+
+    public ImageTrainingConfig() {
+        values.put("name", "image-gray-custom");
+        values.put("description", "Blind Gaussian denoiser for grayscale images");
+        values.put("architecture", "residual");
+        values.put("depth", "8");
+        values.put("width", "32");
+        values.put("channels", "1");
+        values.put("patch", "64");
+        values.put("batch", "16");
+        values.put("epochs", "10");
+        values.put("steps", "100");
+        values.put("sigma", "0:50");
+        values.put("clip", "0.5");
+        values.put("lr", "0.001");
+        values.put("seed", "1");
+        values.put("threads", "0");
+        values.put("val_images", "4");
+        values.put("val_size", "128");
+        values.put("norm_low", "0.1");
+        values.put("norm_high", "99.9");
+        values.put("data", "deadleaves");
+    }
+
+    /** Reads a recipe file on top of the defaults. */
+    public static ImageTrainingConfig fromRecipe(Path recipe) throws IOException {
+        ImageTrainingConfig c = new ImageTrainingConfig();
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(recipe, StandardCharsets.UTF_8)) {
+            p.load(r);
+        }
+        for (String k : p.stringPropertyNames()) {
+            c.set(k, p.getProperty(k));
+        }
+        return c;
+    }
+
+    public ImageTrainingConfig set(String key, String value) {
+        if (!KEYS.contains(key)) {
+            throw new IllegalArgumentException("unknown training option '" + key + "'; known: " + String.join(", ",
+                    new java.util.TreeSet<>(KEYS)));
+        }
+        values.put(key, value.trim());
+        return this;
+    }
+
+    public String get(String key) {
+        return values.get(key);
+    }
+
+    public int getInt(String key) {
+        try {
+            return Integer.parseInt(values.get(key));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("training option '" + key + "' must be a whole number, got '"
+                    + values.get(key) + "'");
+        }
+    }
+
+    public double getDouble(String key) {
+        try {
+            return Double.parseDouble(values.get(key));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("training option '" + key + "' must be a number, got '" + values.get(key) + "'");
+        }
+    }
+
+    public long seed() {
+        return Long.parseLong(values.get("seed"));
+    }
+
+    /** All keys and values, for the model card. */
+    public Map<String, String> asMap() {
+        return Map.copyOf(values);
+    }
+
+    /** The recipe as properties text, keys in a stable order. */
+    public String toRecipe() {
+        StringBuilder sb = new StringBuilder();
+        new java.util.TreeMap<>(values).forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+        return sb.toString();
+    }
+
+    /** Checks ranges once, before any work, with messages that say what to change. */
+    public void validate() {
+        require(getInt("patch") >= 16, "patch must be at least 16 pixels");
+        require(getInt("batch") >= 1, "batch must be at least 1");
+        require(getInt("epochs") >= 1, "epochs must be at least 1");
+        require(getInt("steps") >= 1, "steps must be at least 1");
+        require(getInt("channels") == 1, "only 1-channel (grayscale) models are trained so far");
+        require(getDouble("lr") > 0, "lr must be positive");
+        require(getInt("val_size") >= 32, "val_size must be at least 32 pixels");
+        require(getInt("val_images") >= 1, "val_images must be at least 1");
+        require(getDouble("clip") >= 0 && getDouble("clip") <= 1, "clip is a probability in [0, 1]");
+        require(values.get("name").matches("[A-Za-z0-9._-]+"), "name may hold letters, digits, '.', '_' and '-' only");
+        require("deadleaves".equals(values.get("data")), "data: only the built-in 'deadleaves' generator exists so far");
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.hush.trainer.image;
+
+import dev.hush.runtime.ModelContract;
+import java.util.Locale;
+import java.util.Map;
+
+/** Writes the markdown model card for an image model from what its training actually did. */
+public final class ModelCard {
+    private ModelCard() {
+    }
+
+    public static String image(ImageTrainingConfig config, ImageTrainer.Result result, Map<String, String> metadata,
+                               String evaluationTable, String evaluationNote, String machine) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# ").append(config.get("name")).append("\n\n");
+        sb.append(config.get("description")).append(".\n\n");
+        sb.append("## What it is\n");
+        sb.append("- Architecture: `").append(metadata.get(ModelContract.ARCHITECTURE)).append("`, ")
+                .append(String.format(Locale.ROOT, "%,d", result.network().macsPerPixel())).append(" multiply-adds per pixel.\n");
+        sb.append("- Input: 1-channel float32 N×1×H×W, any H and W; normalised by the ")
+                .append(metadata.get(ModelContract.NORM_LOW)).append(" and ").append(metadata.get(ModelContract.NORM_HIGH))
+                .append(" percentiles of the image (mapped to 0 and 1); output: the clean image in the same units.\n");
+        sb.append("- Halo (receptive-field radius): ").append(metadata.get(ModelContract.HALO)).append(" px; size multiple ")
+                .append(metadata.get(ModelContract.SIZE_MULTIPLE)).append(".\n\n");
+        sb.append("## Data and noise\n");
+        sb.append("- Training data: ").append(metadata.get(ModelContract.DATA)).append(". Every patch is generated on the fly;")
+                .append(" no photograph or microscopy image was used.\n");
+        sb.append("- Noise: ").append(metadata.get(ModelContract.NOISE_MODEL))
+                .append(" (clip = probability that a noisy image is clipped to [0, 1], as 8-bit files are).\n");
+        sb.append("- Not trained for: Poisson or mixed Poisson–Gaussian noise, structured or correlated noise, colour images.\n\n");
+        sb.append("## Training\n");
+        sb.append(String.format(Locale.ROOT, "- %d steps of %s patches of %s px, Adam, cosine learning rate from %s, seed %s.%n",
+                result.steps(), config.get("batch"), config.get("patch"), config.get("lr"), config.get("seed")));
+        sb.append(String.format(Locale.ROOT, "- Time on %s: %.0f s (%.1f patches/s, about %.1f GFLOP/s achieved).%n", machine,
+                result.seconds(), result.patchesPerSecond(), result.gflops()));
+        sb.append(String.format(Locale.ROOT, "- Export check: max |DJL − ONNX Runtime| = %.2e on a 45×53 input.%n%n",
+                result.exportMaxDiff()));
+        sb.append("## Quality\n");
+        sb.append(evaluationNote).append("\n\n");
+        sb.append(evaluationTable).append('\n');
+        sb.append("## Recipe\n");
+        sb.append("Made with `hush train image --recipe models/recipes/").append(config.get("name"))
+                .append(".properties`:\n\n```properties\n").append(config.toRecipe()).append("```\n");
+        return sb.toString();
+    }
+}
