@@ -20,14 +20,7 @@ import picocli.CommandLine.Option;
 /** {@code hush bench}: measurements that go into notes and docs, never into test assertions. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure speed.",
         subcommands = {BenchCommand.Speed.class})
-final class BenchCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
-    }
+final class BenchCommand extends CommandGroup {
 
     @Command(name = "speed", mixinStandardHelpOptions = true,
             description = {"Image denoising throughput (MPix/s) of the tiled path at each thread count, and the tiling",

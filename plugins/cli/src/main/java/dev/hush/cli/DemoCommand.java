@@ -28,8 +28,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Add noise to the shipped sample image, denoise it with a shipped model, write noisy, denoised and a",
-                "side-by-side PNG to the output folder, and print PSNR before and after."})
+        description = {"Add noise to the shipped sample image, denoise it, print PSNR before and after.",
+                "Writes clean, noisy, denoised and side-by-side PNGs to the output folder."})
 final class DemoCommand implements Callable<Integer> {
     static final String SAMPLE = "samples/demo-scene.png";
 

@@ -8,18 +8,11 @@ import picocli.CommandLine.Command;
         description = "Denoising autoencoders for images and audio.",
         subcommands = {DemoCommand.class, ImageCommand.class, ModelsCommand.class, TrainCommand.class, BenchCommand.class,
                 CommandLine.HelpCommand.class})
-public final class Hush implements Runnable {
+public final class Hush extends CommandGroup {
     public static final int EXIT_FAILED = 1;
     public static final int EXIT_USAGE = 2;
     public static final int EXIT_CANCELLED = 130;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
-    }
 
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", System.getProperty("java.awt.headless", "true"));

@@ -41,9 +41,19 @@ final class ImageCommand implements Callable<Integer> {
     @Option(names = "--float", description = "Write 32-bit float (TIFF) instead of the input's bit depth.")
     boolean asFloat;
 
+    @Option(names = "--residual", paramLabel = "FILE",
+            description = "Also write the removed noise (input - output) as a 32-bit TIFF, to check that no structure was removed.")
+    Path residual;
+
     @Override
     public Integer call() throws Exception {
         refuseOverwrite(input, output);
+        if (residual != null) {
+            refuseOverwrite(input, residual);
+            if (residual.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
+                throw new HushException("--residual must name a different file than the output");
+            }
+        }
         ImageFiles.Loaded in = ImageFiles.read(input);
         int depth = asFloat ? 32 : in.bitDepth();
         try (DenoiserModel model = modelOptions.open(Domain.IMAGE)) {
@@ -63,6 +73,19 @@ final class ImageCommand implements Callable<Integer> {
                 pixels += (long) plane.width() * plane.height();
             }
             ImageFiles.write(output, out, depth, in.source());
+            if (residual != null) {
+                List<FloatImage> noise = new ArrayList<>();
+                for (int i = 0; i < out.size(); i++) {
+                    float[] a = in.planes().get(i).data();
+                    float[] b = out.get(i).data();
+                    float[] r = new float[a.length];
+                    for (int k = 0; k < a.length; k++) {
+                        r[k] = a[k] - b[k];
+                    }
+                    noise.add(FloatImage.gray(out.get(i).width(), out.get(i).height(), r));
+                }
+                ImageFiles.write(residual, noise, 32, in.source());
+            }
             Runtime.getRuntime().removeShutdownHook(hook);
             double secs = (System.nanoTime() - start) / 1e9;
             System.err.printf(Locale.ROOT, "wrote %s (%d-bit, %d plane%s) with %s on %s in %.2f s (%.2f MPix/s)%n", output, depth,

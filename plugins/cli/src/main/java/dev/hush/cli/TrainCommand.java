@@ -5,12 +5,5 @@ import picocli.CommandLine.Command;
 /** {@code hush train}: groups the trainers by domain. */
 @Command(name = "train", description = "Train a denoiser and export it to ONNX.",
         subcommands = {TrainImageCommand.class}, mixinStandardHelpOptions = true)
-final class TrainCommand implements Runnable {
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
-    }
+final class TrainCommand extends CommandGroup {
 }

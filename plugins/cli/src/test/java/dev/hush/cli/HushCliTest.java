@@ -123,8 +123,15 @@ class HushCliTest {
         double noisy = ImageMetrics.psnr(pixels(in), scene(120, 90, 0, 2, 100), 25_000);
         assertTrue(clean > noisy, noisy + " -> " + clean);
         Path outF = dir.resolve("outF.tif");
-        assertEquals(0, hush("image", in.toString(), "-o", outF.toString(), "--float").code());
+        Path noise = dir.resolve("noise.tif");
+        assertEquals(0, hush("image", in.toString(), "-o", outF.toString(), "--float", "--residual", noise.toString()).code());
         assertEquals(32, new Opener().openImage(outF.toString()).getBitDepth());
+        float[] inPx = pixels(in);
+        float[] outPx = pixels(outF);
+        float[] noisePx = pixels(noise);
+        for (int i = 0; i < inPx.length; i += 97) {
+            assertEquals(inPx[i] - outPx[i], noisePx[i], 1e-2, "residual = input - output");
+        }
         Run png = hush("image", in.toString(), "-o", dir.resolve("f.png").toString(), "--float");
         assertEquals(1, png.code());
         assertTrue(png.err().contains(".tif"), png.err());

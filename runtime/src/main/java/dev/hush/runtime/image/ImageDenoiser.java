@@ -68,12 +68,10 @@ public final class ImageDenoiser {
     public FloatImage denoise(FloatImage image, ProgressListener progress) throws HushException {
         check(image);
         Normalization norm = Normalization.fit(contract, image);
-        FloatImage x = image.copy();
-        norm.applyInPlace(x.data());
         int t = tile;
         while (true) {
             try {
-                FloatImage y = tiled(x, t, progress);
+                FloatImage y = tiled(image, norm, t, progress);
                 norm.invertInPlace(y.data());
                 return y;
             } catch (OutOfDeviceMemoryException e) {
@@ -94,15 +92,14 @@ public final class ImageDenoiser {
     public FloatImage denoiseWhole(FloatImage image) throws HushException {
         check(image);
         Normalization norm = Normalization.fit(contract, image);
-        FloatImage x = image.copy();
-        norm.applyInPlace(x.data());
+        FloatImage x = image;
         int h = contract.halo();
         int m = contract.sizeMultiple();
         int ww = TileGrid.roundUp(x.width() + 2 * h, m);
         int wh = TileGrid.roundUp(x.height() + 2 * h, m);
         int c = x.channels();
         FloatBuffer buf = DenoiserModel.directBuffer(c * ww * wh);
-        fillWindow(x, -h, -h, ww, wh, buf, 0);
+        fillWindow(x, norm, -h, -h, ww, wh, buf, 0);
         buf.rewind();
         float[] out = model.run(buf, new long[] {1, c, wh, ww});
         FloatImage y = new FloatImage(c, x.width(), x.height());
@@ -129,7 +126,8 @@ public final class ImageDenoiser {
         }
     }
 
-    private FloatImage tiled(FloatImage x, int coreTile, ProgressListener progress) throws HushException {
+    /** Denoises {@code x} tile by tile; windows are normalised as they are cut, so the input is never copied whole. */
+    private FloatImage tiled(FloatImage x, Normalization norm, int coreTile, ProgressListener progress) throws HushException {
         int h = contract.halo();
         int m = contract.sizeMultiple();
         TileGrid gx = TileGrid.along(x.width(), coreTile, h, m);
@@ -142,7 +140,10 @@ public final class ImageDenoiser {
         int b = Math.min(batch, tiles);
         FloatBuffer buf = DenoiserModel.directBuffer(perTile * b);
         FloatImage acc = new FloatImage(c, x.width(), x.height());
-        float[] weights = new float[x.width() * x.height()];
+        // Tile weights are separable (wx·wy), so their sum at (x, y) is Σwx(x) · Σwy(y): two short
+        // arrays instead of a whole-image weight plane.
+        float[] sumX = weightSums(gx, x.width());
+        float[] sumY = weightSums(gy, x.height());
         int[] pending = new int[2 * b];
         int inBatch = 0;
         int done = 0;
@@ -154,7 +155,7 @@ public final class ImageDenoiser {
                 }
                 int x0 = gx.starts()[tx];
                 int y0 = gy.starts()[ty];
-                fillWindow(x, x0 - h, y0 - h, ww, wh, buf, inBatch * perTile);
+                fillWindow(x, norm, x0 - h, y0 - h, ww, wh, buf, inBatch * perTile);
                 pending[2 * inBatch] = x0;
                 pending[2 * inBatch + 1] = y0;
                 inBatch++;
@@ -164,7 +165,7 @@ public final class ImageDenoiser {
                     float[] out = model.run(buf, new long[] {inBatch, c, wh, ww});
                     buf.clear();
                     for (int i = 0; i < inBatch; i++) {
-                        blend(out, i * perTile, pending[2 * i], pending[2 * i + 1], gx, gy, acc, weights);
+                        blend(out, i * perTile, pending[2 * i], pending[2 * i + 1], gx, gy, acc);
                     }
                     done += inBatch;
                     inBatch = 0;
@@ -173,17 +174,34 @@ public final class ImageDenoiser {
             }
         }
         float[] a = acc.data();
-        int plane = x.width() * x.height();
+        int w = x.width();
         for (int ch = 0; ch < c; ch++) {
-            for (int i = 0; i < plane; i++) {
-                a[ch * plane + i] /= weights[i];
+            for (int yy = 0; yy < x.height(); yy++) {
+                int row = (ch * x.height() + yy) * w;
+                for (int xx = 0; xx < w; xx++) {
+                    a[row + xx] /= sumX[xx] * sumY[yy];
+                }
             }
         }
         return acc;
     }
 
-    /** Copies the window whose top-left image coordinate is (wx, wy) into {@code buf} at {@code offset}, mirroring outside. */
-    private static void fillWindow(FloatImage x, int wx, int wy, int ww, int wh, FloatBuffer buf, int offset) {
+    private static float[] weightSums(TileGrid g, int size) {
+        float[] sum = new float[size];
+        for (int start : g.starts()) {
+            for (int i = 0; i < g.core() && start + i < size; i++) {
+                sum[start + i] += g.weight(i);
+            }
+        }
+        return sum;
+    }
+
+    /**
+     * Copies the window whose top-left image coordinate is (wx, wy), normalised, into {@code buf} at
+     * {@code offset}, mirroring outside the image.
+     */
+    private static void fillWindow(FloatImage x, Normalization norm, int wx, int wy, int ww, int wh, FloatBuffer buf,
+                                   int offset) {
         float[] d = x.data();
         int w = x.width();
         int hgt = x.height();
@@ -196,22 +214,16 @@ public final class ImageDenoiser {
         for (int ch = 0; ch < x.channels(); ch++) {
             for (int j = 0; j < wh; j++) {
                 int base = (ch * hgt + Mirror.index(wy + j, hgt)) * w;
-                boolean inside = wx >= 0 && wx + ww <= w;
-                if (inside) {
-                    buf.put(pos, d, base + wx, ww);
-                } else {
-                    for (int i = 0; i < ww; i++) {
-                        row[i] = d[base + cols[i]];
-                    }
-                    buf.put(pos, row, 0, ww);
+                for (int i = 0; i < ww; i++) {
+                    row[i] = norm.apply(d[base + cols[i]]);
                 }
+                buf.put(pos, row, 0, ww);
                 pos += ww;
             }
         }
     }
 
-    private static void blend(float[] out, int offset, int x0, int y0, TileGrid gx, TileGrid gy, FloatImage acc,
-                              float[] weights) {
+    private static void blend(float[] out, int offset, int x0, int y0, TileGrid gx, TileGrid gy, FloatImage acc) {
         int w = acc.width();
         int hgt = acc.height();
         int ww = gx.window();
@@ -226,11 +238,7 @@ public final class ImageDenoiser {
                 int src = offset + (ch * wh + j + gy.halo()) * ww + h;
                 int dst = (ch * hgt + y0 + j) * w + x0;
                 for (int i = 0; i < xEnd; i++) {
-                    float wt = wyv * gx.weight(i);
-                    a[dst + i] += wt * out[src + i];
-                    if (ch == 0) {
-                        weights[(y0 + j) * w + x0 + i] += wt;
-                    }
+                    a[dst + i] += wyv * gx.weight(i) * out[src + i];
                 }
             }
         }
