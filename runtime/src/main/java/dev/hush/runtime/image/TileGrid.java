@@ -25,17 +25,19 @@ public record TileGrid(int[] starts, int core, int halo, int overlap) {
         }
         int window = roundUp(Math.min(tile, size) + 2 * halo, multiple);
         int core = window - 2 * halo;
-        if (core < 1) {
-            window = roundUp(2 * halo + 1, multiple);
+        if (core < multiple) {
+            window = roundUp(2 * halo + multiple, multiple);
             core = window - 2 * halo;
         }
         int overlap = core >= size ? 0 : Math.min(32, core / 8);
         List<Integer> starts = new ArrayList<>();
-        int step = Math.max(1, core - overlap);
+        // A network that downsamples (size multiple > 1) computes differently at positions of different phase
+        // modulo the multiple, so every tile starts on the whole image's grid: starts are multiples of it.
+        int step = Math.max(multiple, (core - overlap) / multiple * multiple);
         int s = 0;
         while (true) {
             if (s + core >= size) {
-                starts.add(Math.max(0, size - core));
+                starts.add(roundUp(Math.max(0, size - core), multiple));
                 break;
             }
             starts.add(s);

@@ -4,7 +4,7 @@ import java.util.List;
 
 /** Makes a {@link Network} from its name and size knobs. */
 public final class Architectures {
-    public static final List<String> NAMES = List.of("residual");
+    public static final List<String> NAMES = List.of("residual", "conv", "unet");
 
     private Architectures() {
     }
@@ -12,6 +12,9 @@ public final class Architectures {
     public static Network create(String name, int channels, int depth, int width) {
         return switch (name) {
             case "residual" -> new ResidualNet(channels, depth, width);
+            // depth = resolution levels, width = channels at full resolution; both subtract their noise estimate.
+            case "conv" -> EncoderDecoderNet.conv(channels, depth, width, true);
+            case "unet" -> EncoderDecoderNet.unet(channels, depth, width, true);
             default -> throw new IllegalArgumentException("unknown architecture '" + name + "'; available: "
                     + String.join(", ", NAMES));
         };

@@ -12,15 +12,29 @@ final class ConvExport {
 
     /** A 'same'-padded stride-1 convolution with a square odd kernel. */
     static String conv(OnnxGraph g, String input, Conv2d conv, int kernel, String name) {
+        return conv(g, input, conv, kernel, 1, kernel / 2, name);
+    }
+
+    /** A convolution with a square kernel, the same stride along both axes and {@code pad} zeros on every side. */
+    static String conv(OnnxGraph g, String input, Conv2d conv, int kernel, int stride, int pad, String name) {
         NDArray w = conv.getParameters().get("weight").getArray();
         NDArray b = conv.getParameters().get("bias").getArray();
         String wn = g.initializer(name + ".weight", w.toFloatArray(), w.getShape().getShape());
         String bn = g.initializer(name + ".bias", b.toFloatArray(), b.getShape().getShape());
-        int p = kernel / 2;
         return g.node("Conv", new String[] {input, wn, bn}, Map.of(
                 "kernel_shape", new long[] {kernel, kernel},
-                "pads", new long[] {p, p, p, p},
-                "strides", new long[] {1, 1}));
+                "pads", new long[] {pad, pad, pad, pad},
+                "strides", new long[] {stride, stride}));
+    }
+
+    /** An {@link UpConv}: ConvTranspose with kernel 2, stride 2 and no padding, so the output is exactly 2H×2W. */
+    static String upConv(OnnxGraph g, String input, UpConv up, String name) {
+        String wn = g.initializer(name + ".weight", up.onnxWeight(), up.inChannels(), up.filters(), 2, 2);
+        String bn = g.initializer(name + ".bias", up.onnxBias(), up.filters());
+        return g.node("ConvTranspose", new String[] {input, wn, bn}, Map.of(
+                "kernel_shape", new long[] {2, 2},
+                "pads", new long[] {0, 0, 0, 0},
+                "strides", new long[] {2, 2}));
     }
 
     static String relu(OnnxGraph g, String input) {

@@ -62,11 +62,19 @@ public final class ImageTrainer {
     public Result train(TrainingProgress progress) {
         int threads = config.getInt("threads");
         Engine engine = Djl.pytorch(threads);
+        // Seeds weight initialisation too, so a recipe gives the same model on the same machine.
+        engine.setRandomSeed((int) config.seed());
         int channels = config.getInt("channels");
         Network net = Architectures.create(config.get("architecture"), channels, config.getInt("depth"),
                 config.getInt("width"));
         int patch = config.getInt("patch");
         int batch = config.getInt("batch");
+        int multiple = net.sizeMultiple();
+        // Networks that downsample need H and W divisible by 2^levels; say so before any training.
+        if (patch % multiple != 0 || config.getInt("val_size") % multiple != 0) {
+            throw new IllegalArgumentException("patch and val_size must be multiples of " + multiple + " for "
+                    + net.describe() + ", got patch=" + patch + ", val_size=" + config.getInt("val_size"));
+        }
         int epochs = config.getInt("epochs");
         int stepsPerEpoch = config.getInt("steps");
         long total = (long) epochs * stepsPerEpoch;
@@ -141,8 +149,9 @@ public final class ImageTrainer {
                 progress.message(String.format("trained %d steps in %.1f s: %.1f patches/s, %.1f GFLOP/s (%.0f%% of the time"
                         + " making data)", total, seconds, pps, gflops, 100 * samplingNanos / 1e9 / seconds));
                 ModelProto onnx = OnnxExport.imageModel(net, channels, metadata(net, finalVal));
+                // Odd, non-square sizes (rounded up to the size multiple) catch transposed axes and padding slips.
                 double diff = ExportCheck.maxAbsDifference(net, trainer.getManager(), onnx,
-                        new long[] {1, channels, 45, 53}, config.seed());
+                        new long[] {1, channels, roundUp(45, multiple), roundUp(53, multiple)}, config.seed());
                 if (!(diff <= ExportCheck.TOLERANCE)) {
                     throw new IllegalStateException("the ONNX export differs from the trained network by " + diff
                             + " (more than " + ExportCheck.TOLERANCE + "); this is a bug in the exporter, please report it");
@@ -151,6 +160,10 @@ public final class ImageTrainer {
                 return new Result(onnx, net, pps, gflops, seconds, finalVal, total, diff);
             }
         }
+    }
+
+    private static long roundUp(int v, int multiple) {
+        return (long) ((v + multiple - 1) / multiple) * multiple;
     }
 
     /**

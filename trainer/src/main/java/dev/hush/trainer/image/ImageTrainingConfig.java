@@ -1,5 +1,6 @@
 package dev.hush.trainer.image;
 
+import dev.hush.trainer.arch.Architectures;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -106,6 +107,8 @@ public final class ImageTrainingConfig {
 
     /** Checks ranges once, before any work, with messages that say what to change. */
     public void validate() {
+        require(Architectures.NAMES.contains(values.get("architecture")), "architecture must be one of "
+                + String.join(", ", Architectures.NAMES) + ", got '" + values.get("architecture") + "'");
         require(getInt("patch") >= 16, "patch must be at least 16 pixels");
         require(getInt("batch") >= 1, "batch must be at least 1");
         require(getInt("epochs") >= 1, "epochs must be at least 1");
