@@ -98,7 +98,7 @@ class ArchitecturesTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Architectures.create("conv", 1, 8, 16));
         assertTrue(e.getMessage().contains("depth"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Architectures.create("unet", 1, 2, 0));
+        assertThrows(IllegalArgumentException.class, () -> Architectures.create("unet", 1, 2, -1));
     }
 
     /**

@@ -18,8 +18,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code hush bench}: measurements that go into notes and docs, never into test assertions. */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure speed.",
-        subcommands = {BenchCommand.Speed.class})
+@Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure quality and speed.",
+        subcommands = {BenchCommand.Speed.class, BenchImageCommand.class})
 final class BenchCommand extends CommandGroup {
 
     @Command(name = "speed", mixinStandardHelpOptions = true,

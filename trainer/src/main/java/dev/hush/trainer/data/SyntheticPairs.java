@@ -1,7 +1,7 @@
 package dev.hush.trainer.data;
 
 import dev.hush.runtime.image.Normalization;
-import dev.hush.trainer.noise.GaussianNoise;
+import dev.hush.trainer.noise.NoiseModel;
 import java.util.SplittableRandom;
 
 /**
@@ -10,14 +10,16 @@ import java.util.SplittableRandom;
  * the clean target gets the same affine map, so training and inference see the same units.
  * Patches are cut at random places with random flips and 90° turns.
  */
-public final class SyntheticPairs {
+public final class SyntheticPairs implements PatchSource {
     private final DeadLeaves generator;
-    private final GaussianNoise noise;
+    private final NoiseModel noise;
+    private final int imageSize;
     private final double normLow;
     private final double normHigh;
 
-    public SyntheticPairs(DeadLeaves generator, GaussianNoise noise, double normLow, double normHigh) {
+    public SyntheticPairs(DeadLeaves generator, NoiseModel noise, double normLow, double normHigh, int imageSize) {
         this.generator = generator;
+        this.imageSize = imageSize;
         this.noise = noise;
         this.normLow = normLow;
         this.normHigh = normHigh;
@@ -38,9 +40,10 @@ public final class SyntheticPairs {
 
     /**
      * Fills {@code noisyOut} and {@code cleanOut} at {@code offset} with {@code count} patches of
-     * {@code patch}×{@code patch}, cut from freshly generated images of {@code imageSize} pixels.
+     * {@code patch}×{@code patch}, cut from freshly generated images.
      */
-    public void fill(float[] noisyOut, float[] cleanOut, int offset, int count, int patch, int imageSize,
+    @Override
+    public void fill(float[] noisyOut, float[] cleanOut, float[] mask, int offset, int count, int patch,
                      SplittableRandom rnd) {
         int perImage = Math.max(1, (imageSize / patch) * (imageSize / patch) / 2);
         int written = 0;
@@ -61,8 +64,14 @@ public final class SyntheticPairs {
         }
     }
 
+    @Override
+    public String describe() {
+        return "built-in dead-leaves generator (hush-trainer DeadLeaves), " + imageSize + " px images, noise "
+                + noise.describe();
+    }
+
     /** Copies a patch under one of the 8 symmetries of the square (t: bit 0 flip x, bit 1 flip y, bit 2 transpose). */
-    static void crop(float[] src, int size, int x0, int y0, int patch, int t, float[] dst, int at) {
+    static void crop(float[] src, int width, int x0, int y0, int patch, int t, float[] dst, int at) {
         for (int y = 0; y < patch; y++) {
             for (int x = 0; x < patch; x++) {
                 int u = (t & 4) != 0 ? y : x;
@@ -73,7 +82,7 @@ public final class SyntheticPairs {
                 if ((t & 2) != 0) {
                     v = patch - 1 - v;
                 }
-                dst[at + y * patch + x] = src[(y0 + v) * size + x0 + u];
+                dst[at + y * patch + x] = src[(y0 + v) * width + x0 + u];
             }
         }
     }

@@ -8,6 +8,7 @@ import dev.hush.runtime.image.ImageDenoiser;
 import dev.hush.runtime.metrics.ImageMetrics;
 import dev.hush.trainer.data.DeadLeaves;
 import dev.hush.trainer.noise.GaussianNoise;
+import dev.hush.trainer.noise.PoissonGaussianNoise;
 import ij.plugin.filter.GaussianBlur;
 import ij.plugin.filter.RankFilters;
 import ij.process.FloatProcessor;
@@ -19,18 +20,65 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * PSNR of a model beside the noisy input and ImageJ's median and Gaussian filters (each at the
- * radius that scores best at that noise level, which favours the filters), on a regenerable set
- * of dead-leaves images drawn from a seed the trainer never uses. Images are on the 0–255 scale,
- * noise is unclipped Gaussian.
+ * Compares denoisers on a regenerable validation set: dead-leaves images drawn from a seed the
+ * trainer never uses, corrupted per {@link Condition}, rounded and clipped to 8 bit as a camera
+ * file would be. Each method may have a parameter (a filter radius, NLM's h); it gets the value
+ * that scores best on these very images at each condition, which favours the baselines. Reports
+ * mean PSNR and SSIM (peak 255) and throughput.
  */
 public final class ImageEvaluation {
     public static final long SEED = 20_261_123L;
-    private static final double[] MEDIAN_RADII = {0.5, 1, 1.5, 2, 2.5, 3, 4, 5};
-    private static final double[] GAUSS_SIGMAS = {0.5, 0.75, 1, 1.25, 1.5, 2, 2.5, 3, 4};
 
-    /** One method's PSNR per sigma (dB), and its chosen parameter per sigma. */
-    public record Row(String method, Map<Double, Double> psnr, Map<Double, String> setting) {
+    /** A noise condition of the benchmark. */
+    public record Condition(String label, String kind, double level) {
+        public static Condition gaussian(double sigma) {
+            return new Condition(String.format(Locale.ROOT, "σ=%.0f", sigma), "gaussian", sigma);
+        }
+
+        public static Condition poisson(double peak) {
+            return new Condition(String.format(Locale.ROOT, "Poisson %.0f ph", peak), "poisson", peak);
+        }
+
+        /** A noisy copy of {@code clean} (0–255), rounded and clipped to 8 bit. */
+        public float[] corrupt(float[] clean, SplittableRandom rnd) {
+            float[] unit = new float[clean.length];
+            for (int i = 0; i < unit.length; i++) {
+                unit[i] = clean[i] / 255f;
+            }
+            float[] noisy = kind.equals("gaussian") ? GaussianNoise.apply(unit, level / 255, false, rnd)
+                    : new PoissonGaussianNoise(level, level, 0, 0).apply(unit, rnd);
+            for (int i = 0; i < noisy.length; i++) {
+                noisy[i] = Math.max(0, Math.min(255, Math.round(noisy[i] * 255)));
+            }
+            return noisy;
+        }
+
+        /** The Gaussian sigma (0–255) that matches this condition's noise at mid grey, for parameter grids. */
+        public double equivalentSigma() {
+            return kind.equals("gaussian") ? level : 255 * Math.sqrt(0.5 / level);
+        }
+    }
+
+    /** A denoiser under test. */
+    public interface Method {
+        String name();
+
+        /** Parameter values to try at a condition; a single NaN for methods without a parameter. */
+        default double[] parameters(Condition c) {
+            return new double[] {Double.NaN};
+        }
+
+        /** Label for the chosen parameter, e.g. "r=" ("" when there is none). */
+        default String parameterLabel() {
+            return "";
+        }
+
+        float[] denoise(float[] noisy, int width, int height, double parameter) throws HushException;
+    }
+
+    /** One method's scores per condition label. */
+    public record Row(String method, Map<String, Double> psnr, Map<String, Double> ssim, Map<String, String> setting,
+                      double mpixPerSecond) {
     }
 
     private ImageEvaluation() {
@@ -51,88 +99,162 @@ public final class ImageEvaluation {
         return out;
     }
 
-    public static List<Row> run(DenoiserModel model, String modelLabel, int count, int size, double[] sigmas)
-            throws HushException {
+    public static Method noisyInput() {
+        return new Method() {
+            public String name() {
+                return "noisy input";
+            }
+
+            public float[] denoise(float[] noisy, int w, int h, double p) {
+                return noisy.clone();
+            }
+        };
+    }
+
+    public static Method imageJMedian() {
+        return new Method() {
+            public String name() {
+                return "ImageJ median";
+            }
+
+            public double[] parameters(Condition c) {
+                return new double[] {0.5, 1, 1.5, 2, 2.5, 3, 4, 5};
+            }
+
+            public String parameterLabel() {
+                return "r=";
+            }
+
+            public float[] denoise(float[] noisy, int w, int h, double r) {
+                FloatProcessor fp = new FloatProcessor(w, h, noisy.clone());
+                new RankFilters().rank(fp, r, RankFilters.MEDIAN);
+                return (float[]) fp.getPixels();
+            }
+        };
+    }
+
+    public static Method imageJGaussian() {
+        return new Method() {
+            public String name() {
+                return "ImageJ Gaussian blur";
+            }
+
+            public double[] parameters(Condition c) {
+                return new double[] {0.5, 0.75, 1, 1.25, 1.5, 2, 2.5, 3, 4};
+            }
+
+            public String parameterLabel() {
+                return "σ=";
+            }
+
+            public float[] denoise(float[] noisy, int w, int h, double s) {
+                FloatProcessor fp = new FloatProcessor(w, h, noisy.clone());
+                new GaussianBlur().blurGaussian(fp, s);
+                return (float[]) fp.getPixels();
+            }
+        };
+    }
+
+    /** A Hush model through the runtime's tiled path, as users run it. */
+    public static Method model(String name, DenoiserModel model) throws HushException {
+        ImageDenoiser d = new ImageDenoiser(model);
+        return new Method() {
+            public String name() {
+                return name;
+            }
+
+            public float[] denoise(float[] noisy, int w, int h, double p) throws HushException {
+                return d.denoise(FloatImage.gray(w, h, noisy), ProgressListener.NONE).data();
+            }
+        };
+    }
+
+    public static List<Row> run(List<Method> methods, List<Condition> conditions, int count, int size,
+                                ProgressListener progress) throws HushException {
         List<float[]> clean = images(count, size);
-        Map<Double, List<float[]>> noisy = new LinkedHashMap<>();
+        Map<String, List<float[]>> noisy = new LinkedHashMap<>();
         SplittableRandom rnd = new SplittableRandom(SEED + 1);
-        for (double s : sigmas) {
+        for (Condition c : conditions) {
             List<float[]> list = new ArrayList<>();
-            for (float[] c : clean) {
-                list.add(GaussianNoise.apply(c, s, false, rnd));
+            for (float[] img : clean) {
+                list.add(c.corrupt(img, rnd));
             }
-            noisy.put(s, list);
+            noisy.put(c.label(), list);
         }
-        Row noisyRow = new Row("noisy input", new LinkedHashMap<>(), new LinkedHashMap<>());
-        Row median = new Row("ImageJ median (best radius)", new LinkedHashMap<>(), new LinkedHashMap<>());
-        Row gauss = new Row("ImageJ Gaussian blur (best sigma)", new LinkedHashMap<>(), new LinkedHashMap<>());
-        Row ours = new Row(modelLabel, new LinkedHashMap<>(), new LinkedHashMap<>());
-        ImageDenoiser denoiser = new ImageDenoiser(model);
-        for (double s : sigmas) {
-            List<float[]> n = noisy.get(s);
-            noisyRow.psnr().put(s, mean(n, clean));
-            best(median, s, n, clean, MEDIAN_RADII, (fp, r) -> new RankFilters().rank(fp, r, RankFilters.MEDIAN), "r=");
-            best(gauss, s, n, clean, GAUSS_SIGMAS, (fp, r) -> new GaussianBlur().blurGaussian(fp, r), "sigma=");
-            List<float[]> out = new ArrayList<>();
-            for (float[] img : n) {
-                out.add(denoiser.denoise(FloatImage.gray(size, size, img), ProgressListener.NONE).data());
+        List<Row> rows = new ArrayList<>();
+        long steps = (long) methods.size() * conditions.size();
+        long done = 0;
+        for (Method m : methods) {
+            Row row = new Row(m.name(), new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>(), 0);
+            double pixels = 0;
+            double seconds = 0;
+            for (Condition c : conditions) {
+                double best = Double.NEGATIVE_INFINITY;
+                double bestSsim = 0;
+                double bestParam = Double.NaN;
+                double bestSeconds = 0;
+                for (double p : m.parameters(c)) {
+                    double psnr = 0;
+                    double ssim = 0;
+                    long t0 = System.nanoTime();
+                    List<float[]> outs = new ArrayList<>();
+                    for (float[] n : noisy.get(c.label())) {
+                        outs.add(m.denoise(n, size, size, p));
+                    }
+                    double secs = (System.nanoTime() - t0) / 1e9;
+                    for (int i = 0; i < outs.size(); i++) {
+                        float[] o = outs.get(i);
+                        for (int k = 0; k < o.length; k++) {
+                            o[k] = Math.max(0, Math.min(255, o[k]));
+                        }
+                        psnr += ImageMetrics.psnr(o, clean.get(i), 255);
+                        ssim += ImageMetrics.ssim(o, clean.get(i), size, size, 255);
+                    }
+                    psnr /= outs.size();
+                    if (psnr > best) {
+                        best = psnr;
+                        bestSsim = ssim / outs.size();
+                        bestParam = p;
+                        bestSeconds = secs;
+                    }
+                }
+                row.psnr().put(c.label(), best);
+                row.ssim().put(c.label(), bestSsim);
+                if (!Double.isNaN(bestParam)) {
+                    row.setting().put(c.label(), m.parameterLabel() + fmt(bestParam));
+                }
+                pixels += (double) count * size * size;
+                seconds += bestSeconds;
+                progress.update(++done, steps);
             }
-            ours.psnr().put(s, mean(out, clean));
+            rows.add(new Row(row.method(), row.psnr(), row.ssim(), row.setting(), seconds > 0 ? pixels / 1e6 / seconds : 0));
         }
-        return List.of(noisyRow, median, gauss, ours);
+        return rows;
     }
 
-    private interface Filter {
-        void apply(FloatProcessor fp, double param);
+    private static String fmt(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : String.format(Locale.ROOT, "%.2f", d);
     }
 
-    private static void best(Row row, double sigma, List<float[]> noisy, List<float[]> clean, double[] params, Filter f,
-                             String label) {
-        double bestPsnr = Double.NEGATIVE_INFINITY;
-        double bestParam = params[0];
-        for (double p : params) {
-            List<float[]> out = new ArrayList<>();
-            for (float[] img : noisy) {
-                int size = (int) Math.round(Math.sqrt(img.length));
-                FloatProcessor fp = new FloatProcessor(size, size, img.clone());
-                f.apply(fp, p);
-                out.add((float[]) fp.getPixels());
-            }
-            double psnr = mean(out, clean);
-            if (psnr > bestPsnr) {
-                bestPsnr = psnr;
-                bestParam = p;
-            }
-        }
-        row.psnr().put(sigma, bestPsnr);
-        row.setting().put(sigma, label + bestParam);
-    }
-
-    private static double mean(List<float[]> est, List<float[]> ref) {
-        double sum = 0;
-        for (int i = 0; i < est.size(); i++) {
-            sum += ImageMetrics.psnr(est.get(i), ref.get(i), 255);
-        }
-        return sum / est.size();
-    }
-
-    /** The rows as a markdown table. */
-    public static String markdown(List<Row> rows, double[] sigmas) {
+    /** The rows as a markdown table: PSNR / SSIM per condition, then MPix/s. */
+    public static String markdown(List<Row> rows, List<Condition> conditions) {
         StringBuilder sb = new StringBuilder("| method |");
-        for (double s : sigmas) {
-            sb.append(String.format(Locale.ROOT, " σ=%.0f |", s));
+        for (Condition c : conditions) {
+            sb.append(' ').append(c.label()).append(" PSNR / SSIM |");
         }
-        sb.append("\n|---|");
-        for (int i = 0; i < sigmas.length; i++) {
+        sb.append(" MPix/s |\n|---|");
+        for (int i = 0; i <= conditions.size(); i++) {
             sb.append("---:|");
         }
         sb.append('\n');
         for (Row r : rows) {
             sb.append("| ").append(r.method()).append(" |");
-            for (double s : sigmas) {
-                String setting = r.setting().get(s);
-                sb.append(String.format(Locale.ROOT, " %.2f%s |", r.psnr().get(s), setting == null ? "" : " (" + setting + ")"));
+            for (Condition c : conditions) {
+                String setting = r.setting().get(c.label());
+                sb.append(String.format(Locale.ROOT, " %.2f / %.3f%s |", r.psnr().get(c.label()), r.ssim().get(c.label()),
+                        setting == null ? "" : " (" + setting + ")"));
             }
+            sb.append(r.method().equals("noisy input") ? " – |" : String.format(Locale.ROOT, " %.2f |", r.mpixPerSecond()));
             sb.append('\n');
         }
         return sb.toString();

@@ -21,13 +21,21 @@ import dev.hush.runtime.metrics.ImageMetrics;
 import dev.hush.trainer.Djl;
 import dev.hush.trainer.arch.Architectures;
 import dev.hush.trainer.arch.Network;
+import dev.hush.trainer.data.BlindSpotPatches;
 import dev.hush.trainer.data.DeadLeaves;
+import dev.hush.trainer.data.FolderPairs;
+import dev.hush.trainer.data.ImageFolder;
+import dev.hush.trainer.data.PatchSource;
 import dev.hush.trainer.data.SyntheticPairs;
-import dev.hush.trainer.noise.GaussianNoise;
+import dev.hush.trainer.noise.NoiseModel;
 import dev.hush.trainer.onnx.ExportCheck;
 import dev.hush.trainer.onnx.OnnxExport;
 import dev.hush.trainer.onnx.OnnxProto.ModelProto;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -38,9 +46,6 @@ import java.util.SplittableRandom;
  * set generated from a different seed.
  */
 public final class ImageTrainer {
-    /** Validation noise level (0–255 scale) for the per-epoch PSNR. */
-    public static final double VAL_SIGMA = 25;
-
     private final ImageTrainingConfig config;
     private volatile boolean cancelled;
 
@@ -80,12 +85,59 @@ public final class ImageTrainer {
         long total = (long) epochs * stepsPerEpoch;
         double normLow = config.getDouble("norm_low");
         double normHigh = config.getDouble("norm_high");
-        GaussianNoise noise = GaussianNoise.parse(config.get("sigma"), config.getDouble("clip"));
-        SyntheticPairs pairs = new SyntheticPairs(DeadLeaves.standard(), noise, normLow, normHigh);
+        NoiseModel noise = NoiseModel.parse(config.noiseSpec());
         SplittableRandom rnd = new SplittableRandom(config.seed());
-        ValidationSet val = ValidationSet.generate(config.getInt("val_images"), config.getInt("val_size"),
-                config.seed() + 1_000_003L, VAL_SIGMA, normLow, normHigh);
-        int imageSize = Math.max(patch * 2, 96);
+        String mode = config.get("mode");
+        boolean syntheticData = "deadleaves".equals(config.get("data"));
+        ValidationSet val;
+        PatchSource source;
+        try {
+            if (mode.equals("synthetic")) {
+                source = new SyntheticPairs(DeadLeaves.standard(), noise, normLow, normHigh, Math.max(patch * 2, 96));
+                val = ValidationSet.synthetic(config.getInt("val_images"), config.getInt("val_size"),
+                        config.seed() + 1_000_003L, noise, normLow, normHigh);
+            } else if (mode.equals("n2v")) {
+                List<float[]> images = new ArrayList<>();
+                List<int[]> sizes = new ArrayList<>();
+                String origin;
+                if (syntheticData) {
+                    // Noisy images only, made here, so Noise2Void can be tried (and tested) without a data set.
+                    int size = Math.max(2 * patch, 128);
+                    SplittableRandom gen = new SplittableRandom(config.seed() + 7);
+                    for (int i = 0; i < 32; i++) {
+                        float[] n = noise.apply(DeadLeaves.standard().generate(size, size, gen), gen);
+                        Normalization.percentile(n, normLow, normHigh).applyInPlace(n);
+                        images.add(n);
+                        sizes.add(new int[] {size, size});
+                    }
+                    origin = "Noise2Void on 32 noisy dead-leaves images (" + noise.describe() + "), clean never seen";
+                    val = ValidationSet.synthetic(config.getInt("val_images"), config.getInt("val_size"),
+                            config.seed() + 1_000_003L, noise, normLow, normHigh);
+                } else {
+                    ImageFolder.Contents c = ImageFolder.read(Path.of(config.get("data")));
+                    c.failures().forEach(f -> progress.message("skipped " + f));
+                    for (ImageFolder.Plane p : c.planes()) {
+                        float[] n = p.pixels().clone();
+                        Normalization.percentile(n, normLow, normHigh).applyInPlace(n);
+                        images.add(n);
+                        sizes.add(new int[] {p.width(), p.height()});
+                    }
+                    origin = "Noise2Void on " + c.planes().size() + " noisy plane(s) from " + Path.of(config.get("data"))
+                            .toAbsolutePath();
+                    val = null;
+                }
+                source = new BlindSpotPatches(images, sizes, config.getDouble("mask"), origin);
+            } else {
+                FolderPairs pairs = new FolderPairs(Path.of(config.get("data")), Path.of(config.get("target")), normLow,
+                        normHigh, mode);
+                pairs.failures().forEach(f -> progress.message("skipped " + f));
+                source = pairs;
+                val = ValidationSet.fromPairs(pairs);
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        String dataOrigin = source.describe();
 
         float lr = (float) config.getDouble("lr");
         Tracker schedule = Tracker.cosine().setBaseValue(lr).optFinalValue(lr / 50)
@@ -107,6 +159,7 @@ public final class ImageTrainer {
                 zeroGradients(model);
                 float[] noisy = new float[batch * channels * patch * patch];
                 float[] clean = new float[noisy.length];
+                float[] mask = new float[noisy.length];
                 long step = 0;
                 for (int epoch = 1; epoch <= epochs; epoch++) {
                     double lossSum = 0;
@@ -115,15 +168,18 @@ public final class ImageTrainer {
                             throw new CancelledException();
                         }
                         long t0 = System.nanoTime();
-                        pairs.fill(noisy, clean, 0, batch, patch, imageSize, rnd);
+                        source.fill(noisy, clean, mask, 0, batch, patch, rnd);
                         samplingNanos += System.nanoTime() - t0;
                         float lossValue;
                         try (NDManager m = trainer.getManager().newSubManager()) {
                             NDArray x = m.create(noisy, inShape);
                             NDArray y = m.create(clean, inShape);
+                            NDArray w = source.masked() ? m.create(mask, inShape) : null;
                             try (GradientCollector gc = trainer.newGradientCollector()) {
                                 NDArray pred = trainer.forward(new NDList(x)).singletonOrThrow();
-                                NDArray loss = pred.sub(y).square().mean();
+                                NDArray sq = pred.sub(y).square();
+                                // Noise2Void: only the blind spots count, each patch equally.
+                                NDArray loss = w == null ? sq.mean() : sq.mul(w).sum().div(w.sum().maximum(1f));
                                 gc.backward(loss);
                                 lossValue = loss.getFloat();
                             }
@@ -139,7 +195,7 @@ public final class ImageTrainer {
                         double secs = (System.nanoTime() - start) / 1e9;
                         progress.step((int) step, (int) total, lossValue, step * batch / secs);
                     }
-                    finalVal = val.psnr(trainer);
+                    finalVal = val == null ? Double.NaN : val.psnr(trainer, multiple);
                     progress.epoch(epoch, epochs, lossSum / stepsPerEpoch, finalVal);
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
@@ -148,7 +204,7 @@ public final class ImageTrainer {
                 double gflops = pps * patch * patch * net.macsPerPixel() * 2 * 3 / 1e9;
                 progress.message(String.format("trained %d steps in %.1f s: %.1f patches/s, %.1f GFLOP/s (%.0f%% of the time"
                         + " making data)", total, seconds, pps, gflops, 100 * samplingNanos / 1e9 / seconds));
-                ModelProto onnx = OnnxExport.imageModel(net, channels, metadata(net, finalVal));
+                ModelProto onnx = OnnxExport.imageModel(net, channels, metadata(net, finalVal, dataOrigin, noise));
                 // Odd, non-square sizes (rounded up to the size multiple) catch transposed axes and padding slips.
                 double diff = ExportCheck.maxAbsDifference(net, trainer.getManager(), onnx,
                         new long[] {1, channels, roundUp(45, multiple), roundUp(53, multiple)}, config.seed());
@@ -179,66 +235,98 @@ public final class ImageTrainer {
     }
 
     /** The contract and provenance written into the model. */
-    private Map<String, String> metadata(Network net, double valPsnr) {
+    private Map<String, String> metadata(Network net, double valPsnr, String dataOrigin, NoiseModel noise) {
         Map<String, String> m = new LinkedHashMap<>(ModelContract.imageDefaults(config.getInt("channels"), net.halo(),
                 net.sizeMultiple(), config.getDouble("norm_low"), config.getDouble("norm_high")));
         m.put(ModelContract.NAME, config.get("name"));
         m.put(ModelContract.DESCRIPTION, config.get("description"));
         m.put(ModelContract.ARCHITECTURE, net.describe());
-        m.put(ModelContract.TRAINING_MODE, "synthetic");
-        m.put(ModelContract.NOISE_MODEL, GaussianNoise.parse(config.get("sigma"), config.getDouble("clip")).describe());
-        m.put(ModelContract.DATA, "built-in dead-leaves generator (hush-trainer DeadLeaves), seed " + config.seed()
-                + "; no external images");
-        m.put(ModelContract.METRICS, String.format("val_psnr_sigma25=%.2f", valPsnr));
+        String mode = config.get("mode");
+        m.put(ModelContract.TRAINING_MODE, mode);
+        boolean syntheticNoise = mode.equals("synthetic") || "deadleaves".equals(config.get("data"));
+        m.put(ModelContract.NOISE_MODEL, syntheticNoise ? noise.describe() : "as in the user's data");
+        m.put(ModelContract.DATA, dataOrigin + ", seed " + config.seed()
+                + ("deadleaves".equals(config.get("data")) ? "; no external images" : ""));
+        m.put(ModelContract.METRICS, Double.isNaN(valPsnr) ? "val_psnr=n/a (no clean reference)"
+                : String.format(java.util.Locale.ROOT, "val_psnr=%.2f", valPsnr));
         m.put(ModelContract.TRAINER, "hush-trainer " + OnnxExport.PRODUCER_VERSION + ", DJL " + ai.djl.engine.Engine.getDjlVersion()
                 + ", recipe: " + config.toRecipe().replace('\n', ';'));
         return m;
     }
 
-    /** Held-apart noisy/clean images, normalised like training data, for the per-epoch PSNR. */
+    /** Held-apart input/reference images, normalised like training data, for the per-epoch PSNR. */
     static final class ValidationSet {
-        final float[][] noisy;
-        final float[][] clean;
-        final int size;
+        final List<float[]> inputs;
+        final List<float[]> references;
+        final List<int[]> sizes;
 
-        private ValidationSet(float[][] noisy, float[][] clean, int size) {
-            this.noisy = noisy;
-            this.clean = clean;
-            this.size = size;
+        private ValidationSet(List<float[]> inputs, List<float[]> references, List<int[]> sizes) {
+            this.inputs = inputs;
+            this.references = references;
+            this.sizes = sizes;
         }
 
-        static ValidationSet generate(int count, int size, long seed, double sigma, double low, double high) {
+        static ValidationSet synthetic(int count, int size, long seed, NoiseModel noise, double low, double high) {
             SplittableRandom rnd = new SplittableRandom(seed);
             DeadLeaves gen = DeadLeaves.standard();
-            float[][] n = new float[count][];
-            float[][] c = new float[count][];
+            List<float[]> n = new ArrayList<>();
+            List<float[]> c = new ArrayList<>();
+            List<int[]> sz = new ArrayList<>();
             for (int i = 0; i < count; i++) {
-                c[i] = gen.generate(size, size, rnd);
-                n[i] = GaussianNoise.apply(c[i], sigma / 255, false, rnd);
-                Normalization norm = Normalization.percentile(n[i], low, high);
-                norm.applyInPlace(n[i]);
-                norm.applyInPlace(c[i]);
+                float[] clean = gen.generate(size, size, rnd);
+                float[] noisy = noise.apply(clean, rnd);
+                Normalization norm = Normalization.percentile(noisy, low, high);
+                norm.applyInPlace(noisy);
+                norm.applyInPlace(clean);
+                n.add(noisy);
+                c.add(clean);
+                sz.add(new int[] {size, size});
             }
-            return new ValidationSet(n, c, size);
+            return new ValidationSet(n, c, sz);
         }
 
-        double psnr(Trainer trainer) {
+        /** Up to 4 pairs from the data (they are also trained on: a folder gives no held-out clean images). */
+        static ValidationSet fromPairs(FolderPairs pairs) {
+            List<float[]> n = new ArrayList<>();
+            List<float[]> c = new ArrayList<>();
+            List<int[]> sz = new ArrayList<>();
+            for (int i = 0; i < Math.min(4, pairs.size()); i++) {
+                n.add(pairs.input(i));
+                c.add(pairs.target(i));
+                sz.add(pairs.dimensions(i));
+            }
+            return new ValidationSet(n, c, sz);
+        }
+
+        double psnr(Trainer trainer, int multiple) {
             double sum = 0;
-            for (int i = 0; i < noisy.length; i++) {
+            for (int i = 0; i < inputs.size(); i++) {
+                // Crop to the size multiple: the networks that downsample need it.
+                int w = sizes.get(i)[0] / multiple * multiple;
+                int h = sizes.get(i)[1] / multiple * multiple;
+                if (w == 0 || h == 0) {
+                    continue;
+                }
+                float[] in = new float[w * h];
+                float[] ref = new float[w * h];
+                for (int y = 0; y < h; y++) {
+                    System.arraycopy(inputs.get(i), y * sizes.get(i)[0], in, y * w, w);
+                    System.arraycopy(references.get(i), y * sizes.get(i)[0], ref, y * w, w);
+                }
                 try (NDManager m = trainer.getManager().newSubManager()) {
-                    NDArray x = m.create(noisy[i], new Shape(1, 1, size, size));
+                    NDArray x = m.create(in, new Shape(1, 1, h, w));
                     float[] out = trainer.evaluate(new NDList(x)).singletonOrThrow().toFloatArray();
-                    // Units are normalised, so peak = the clean image's own range.
                     float min = Float.MAX_VALUE;
                     float max = -Float.MAX_VALUE;
-                    for (float v : clean[i]) {
+                    for (float v : ref) {
                         min = Math.min(min, v);
                         max = Math.max(max, v);
                     }
-                    sum += ImageMetrics.psnr(out, clean[i], Math.max(1e-6, max - min));
+                    // Units are normalised, so peak = the reference's own range.
+                    sum += ImageMetrics.psnr(out, ref, Math.max(1e-6, max - min));
                 }
             }
-            return sum / noisy.length;
+            return sum / inputs.size();
         }
     }
 }

@@ -19,7 +19,7 @@ import java.util.Set;
 public final class ImageTrainingConfig {
     private static final Set<String> KEYS = Set.of("name", "description", "architecture", "depth", "width", "channels",
             "patch", "batch", "epochs", "steps", "sigma", "clip", "lr", "seed", "threads", "val_images", "val_size",
-            "norm_low", "norm_high", "data");
+            "norm_low", "norm_high", "data", "mode", "noise", "target", "mask");
 
     private final Map<String, String> values = new LinkedHashMap<>();
 
@@ -27,8 +27,8 @@ public final class ImageTrainingConfig {
         values.put("name", "image-gray-custom");
         values.put("description", "Blind Gaussian denoiser for grayscale images");
         values.put("architecture", "residual");
-        values.put("depth", "8");
-        values.put("width", "32");
+        values.put("depth", "0");
+        values.put("width", "0");
         values.put("channels", "1");
         values.put("patch", "64");
         values.put("batch", "16");
@@ -44,6 +44,22 @@ public final class ImageTrainingConfig {
         values.put("norm_low", "0.1");
         values.put("norm_high", "99.9");
         values.put("data", "deadleaves");
+        values.put("mode", "synthetic");
+        values.put("noise", "");
+        values.put("target", "");
+        values.put("mask", "0.02");
+    }
+
+    /** Training modes: where inputs and targets come from. */
+    public static final java.util.List<String> MODES = java.util.List.of("synthetic", "pairs", "n2n", "n2v");
+
+    /** The noise spec: {@code noise} if given, else Gaussian from the older {@code sigma} and {@code clip} keys. */
+    public String noiseSpec() {
+        String n = values.get("noise");
+        if (n != null && !n.isBlank()) {
+            return n;
+        }
+        return "gaussian:" + values.get("sigma") + (getDouble("clip") > 0 ? ",clip=" + values.get("clip") : "");
     }
 
     /** Reads a recipe file on top of the defaults. */
@@ -119,7 +135,17 @@ public final class ImageTrainingConfig {
         require(getInt("val_images") >= 1, "val_images must be at least 1");
         require(getDouble("clip") >= 0 && getDouble("clip") <= 1, "clip is a probability in [0, 1]");
         require(values.get("name").matches("[A-Za-z0-9._-]+"), "name may hold letters, digits, '.', '_' and '-' only");
-        require("deadleaves".equals(values.get("data")), "data: only the built-in 'deadleaves' generator exists so far");
+        String mode = values.get("mode");
+        require(MODES.contains(mode), "mode must be one of " + String.join(", ", MODES) + ", got '" + mode + "'");
+        boolean synthetic = "deadleaves".equals(values.get("data"));
+        require(!mode.equals("synthetic") || synthetic, "mode synthetic makes its own data: leave data=deadleaves, or use"
+                + " mode pairs/n2n/n2v to train on a folder");
+        require(!(mode.equals("pairs") || mode.equals("n2n")) || (!synthetic && !values.get("target").isBlank()),
+                "mode " + mode + " needs data=<folder of noisy inputs> and target=<folder of "
+                        + (mode.equals("pairs") ? "clean targets" : "second noisy shots") + ">");
+        require(getDouble("mask") > 0 && getDouble("mask") < 0.5, "mask (the Noise2Void blind-spot fraction) must lie in"
+                + " (0, 0.5)");
+        dev.hush.trainer.noise.NoiseModel.parse(noiseSpec());
     }
 
     private static void require(boolean ok, String message) {

@@ -23,11 +23,15 @@ public final class ModelCard {
         sb.append("- Halo (receptive-field radius): ").append(metadata.get(ModelContract.HALO)).append(" px; size multiple ")
                 .append(metadata.get(ModelContract.SIZE_MULTIPLE)).append(".\n\n");
         sb.append("## Data and noise\n");
-        sb.append("- Training data: ").append(metadata.get(ModelContract.DATA)).append(". Every patch is generated on the fly;")
-                .append(" no photograph or microscopy image was used.\n");
-        sb.append("- Noise: ").append(metadata.get(ModelContract.NOISE_MODEL))
-                .append(" (clip = probability that a noisy image is clipped to [0, 1], as 8-bit files are).\n");
-        sb.append("- Not trained for: Poisson or mixed Poisson–Gaussian noise, structured or correlated noise, colour images.\n\n");
+        sb.append("- Training mode: ").append(metadata.get(ModelContract.TRAINING_MODE)).append(".\n");
+        sb.append("- Training data: ").append(metadata.get(ModelContract.DATA)).append('.');
+        if ("deadleaves".equals(config.get("data"))) {
+            sb.append(" Every patch is generated on the fly; no photograph or microscopy image was used.");
+        }
+        sb.append("\n- Noise: `").append(metadata.get(ModelContract.NOISE_MODEL))
+                .append("` (levels on the 0–255 scale; clip = probability that a noisy image is clipped to [0, 1], as"
+                        + " 8-bit files are; spec syntax in docs/training.md).\n");
+        sb.append("- Not trained for: noise kinds outside that spec, structured or correlated noise, colour images.\n\n");
         sb.append("## Training\n");
         sb.append(String.format(Locale.ROOT, "- %d steps of %s patches of %s px, Adam, cosine learning rate from %s, seed %s.%n",
                 result.steps(), config.get("batch"), config.get("patch"), config.get("lr"), config.get("seed")));

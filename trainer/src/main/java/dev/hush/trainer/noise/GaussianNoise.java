@@ -7,7 +7,7 @@ import java.util.SplittableRandom;
  * 0–255 scale of 8-bit images (signals live in [0, 1]). A range makes a blind model, one that needs
  * no noise level at inference. Optionally clips to [0, 1] like a camera writing 8-bit files.
  */
-public final class GaussianNoise {
+public final class GaussianNoise implements NoiseModel {
     private final double minSigma;
     private final double maxSigma;
     private final double clipProbability;
@@ -35,6 +35,7 @@ public final class GaussianNoise {
     }
 
     /** Adds noise of one randomly drawn sigma to a copy of {@code clean}. */
+    @Override
     public float[] apply(float[] clean, SplittableRandom rnd) {
         double sigma = (minSigma == maxSigma ? minSigma : rnd.nextDouble(minSigma, maxSigma)) / 255.0;
         boolean clip = rnd.nextDouble() < clipProbability;
@@ -51,9 +52,10 @@ public final class GaussianNoise {
         return out;
     }
 
+    @Override
     public String describe() {
-        return "gaussian(sigma=" + fmt(minSigma) + (minSigma == maxSigma ? "" : ":" + fmt(maxSigma)) + "/255, clip="
-                + clipProbability + ")";
+        return "gaussian:" + fmt(minSigma) + (minSigma == maxSigma ? "" : ":" + fmt(maxSigma))
+                + (clipProbability > 0 ? ",clip=" + clipProbability : "");
     }
 
     private static String fmt(double d) {

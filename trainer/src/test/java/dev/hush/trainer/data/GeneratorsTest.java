@@ -41,10 +41,10 @@ class GeneratorsTest {
 
     @Test
     void patchesKeepNoisyAndCleanAligned() {
-        SyntheticPairs pairs = new SyntheticPairs(DeadLeaves.standard(), GaussianNoise.parse("0", 0), 0.1, 99.9);
+        SyntheticPairs pairs = new SyntheticPairs(DeadLeaves.standard(), GaussianNoise.parse("0", 0), 0.1, 99.9, 96);
         float[] n = new float[3 * 32 * 32];
         float[] c = new float[n.length];
-        pairs.fill(n, c, 0, 3, 32, 96, new SplittableRandom(2));
+        pairs.fill(n, c, null, 0, 3, 32, new SplittableRandom(2));
         assertArrayEquals(c, n, 1e-6f, "with sigma 0 the noisy patch is the clean one");
     }
 }

@@ -1,0 +1,131 @@
+package dev.hush.trainer.noise;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * A way of corrupting a clean signal in [0, 1]. Each call draws its own strength from the model's
+ * range, so one model covers many noise levels (a blind denoiser). Seeded through the caller's
+ * random source, so the same seed gives the same noise.
+ *
+ * <p>Specs, as in recipes and on the command line (levels on the 0–255 scale where they are
+ * grey levels; photon counts at the brightest pixel for Poisson):
+ * <ul>
+ *   <li>{@code gaussian:MIN:MAX} – additive white Gaussian, sigma in [MIN, MAX] grey levels</li>
+ *   <li>{@code poisson:MIN:MAX} – shot noise, peak photons log-uniform in [MIN, MAX]</li>
+ *   <li>{@code poisson-gaussian:PMIN:PMAX:SMIN:SMAX} – shot noise plus Gaussian read noise (microscopy)</li>
+ *   <li>{@code salt-pepper:MIN:MAX} – a fraction in [MIN, MAX] of pixels set to 0 or 1</li>
+ *   <li>{@code speckle:MIN:MAX} – multiplicative Gaussian, relative sigma in [MIN, MAX]</li>
+ *   <li>{@code A|B|…} – one of the alternatives, chosen uniformly for each image</li>
+ * </ul>
+ * A spec may end with {@code ,clip=P}: with probability P the noisy image is clipped to [0, 1].
+ */
+public interface NoiseModel {
+    /** A noisy copy of {@code clean}. */
+    float[] apply(float[] clean, SplittableRandom rnd);
+
+    /** The spec that makes this model, for provenance. */
+    String describe();
+
+    static NoiseModel parse(String spec) {
+        String s = spec.trim();
+        double clip = 0;
+        int comma = s.indexOf(",clip=");
+        if (comma >= 0) {
+            clip = number(s.substring(comma + 6), spec);
+            if (clip < 0 || clip > 1) {
+                throw new IllegalArgumentException("noise '" + spec + "': clip is a probability in [0, 1]");
+            }
+            s = s.substring(0, comma);
+        }
+        NoiseModel base;
+        if (s.contains("|")) {
+            List<NoiseModel> parts = new ArrayList<>();
+            for (String p : s.split("\\|")) {
+                parts.add(single(p.trim(), spec));
+            }
+            base = new Mixture(parts);
+        } else {
+            base = single(s, spec);
+        }
+        return clip > 0 ? new Clipped(base, clip) : base;
+    }
+
+    private static NoiseModel single(String s, String spec) {
+        String[] p = s.split(":");
+        String kind = p[0].toLowerCase(Locale.ROOT);
+        double[] v = new double[p.length - 1];
+        for (int i = 1; i < p.length; i++) {
+            v[i - 1] = number(p[i], spec);
+        }
+        return switch (kind) {
+            case "gaussian" -> new GaussianNoise(range(v, 0, spec), range(v, 1, spec), 0);
+            case "poisson" -> new PoissonGaussianNoise(range(v, 0, spec), range(v, 1, spec), 0, 0);
+            case "poisson-gaussian" -> {
+                if (v.length != 4) {
+                    throw new IllegalArgumentException("noise '" + spec + "': poisson-gaussian needs PMIN:PMAX:SMIN:SMAX");
+                }
+                yield new PoissonGaussianNoise(v[0], v[1], v[2], v[3]);
+            }
+            case "salt-pepper" -> new SaltPepperNoise(range(v, 0, spec), range(v, 1, spec));
+            case "speckle" -> new SpeckleNoise(range(v, 0, spec), range(v, 1, spec));
+            default -> throw new IllegalArgumentException("unknown noise '" + kind + "' in '" + spec + "'; use gaussian,"
+                    + " poisson, poisson-gaussian, salt-pepper or speckle, e.g. gaussian:0:50");
+        };
+    }
+
+    /** MIN:MAX, or a single value for both. */
+    private static double range(double[] v, int which, String spec) {
+        if (v.length == 0 || v.length > 2) {
+            throw new IllegalArgumentException("noise '" + spec + "': give one value or MIN:MAX");
+        }
+        return v.length == 1 ? v[0] : v[which];
+    }
+
+    private static double number(String text, String spec) {
+        try {
+            return Double.parseDouble(text.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("noise '" + spec + "': '" + text + "' is not a number");
+        }
+    }
+
+    /** Uniform in [lo, hi]; exactly lo when the range is empty. */
+    static double uniform(SplittableRandom rnd, double lo, double hi) {
+        return hi > lo ? rnd.nextDouble(lo, hi) : lo;
+    }
+
+    /** One of several models, chosen uniformly for each image. */
+    record Mixture(List<NoiseModel> parts) implements NoiseModel {
+        @Override
+        public float[] apply(float[] clean, SplittableRandom rnd) {
+            return parts.get(rnd.nextInt(parts.size())).apply(clean, rnd);
+        }
+
+        @Override
+        public String describe() {
+            return String.join("|", parts.stream().map(NoiseModel::describe).toList());
+        }
+    }
+
+    /** Clips to [0, 1] with a probability, as writing an 8-bit file does. */
+    record Clipped(NoiseModel base, double probability) implements NoiseModel {
+        @Override
+        public float[] apply(float[] clean, SplittableRandom rnd) {
+            float[] out = base.apply(clean, rnd);
+            if (rnd.nextDouble() < probability) {
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = Math.max(0f, Math.min(1f, out[i]));
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public String describe() {
+            return base.describe() + ",clip=" + probability;
+        }
+    }
+}

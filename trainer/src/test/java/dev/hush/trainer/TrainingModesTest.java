@@ -1,0 +1,125 @@
+package dev.hush.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hush.runtime.ModelContract;
+import dev.hush.trainer.image.ImageTrainer;
+import dev.hush.trainer.image.ImageTrainingConfig;
+import dev.hush.trainer.image.TrainingProgress;
+import ij.ImagePlus;
+import ij.io.FileSaver;
+import ij.process.FloatProcessor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Supervised pairs, Noise2Noise and Noise2Void on real files, with tiny networks and few steps. */
+class TrainingModesTest {
+    @TempDir
+    Path dir;
+
+    private static ImageTrainingConfig tiny() {
+        return new ImageTrainingConfig().set("depth", "3").set("width", "4").set("patch", "32").set("batch", "4")
+                .set("epochs", "2").set("steps", "3").set("val_images", "1").set("val_size", "48").set("seed", "5");
+    }
+
+    private static float[] scene(int w, int h, double sigma, long seed) {
+        Random r = new Random(seed);
+        float[] px = new float[w * h];
+        for (int i = 0; i < px.length; i++) {
+            int x = i % w;
+            int y = i / w;
+            px[i] = (float) (100 + 50 * Math.sin(x / 6.0) * Math.cos(y / 5.0) + sigma * r.nextGaussian());
+        }
+        return px;
+    }
+
+    private Path folder(String name, double sigma, long seed, int count, int w, int h) throws Exception {
+        Path d = Files.createDirectories(dir.resolve(name));
+        for (int i = 0; i < count; i++) {
+            FloatProcessor fp = new FloatProcessor(w, h, scene(w, h, sigma, seed + i * 101L));
+            new FileSaver(new ImagePlus("img" + i, fp)).saveAsTiff(d.resolve(String.format("img%02d.tif", i)).toString());
+        }
+        return d;
+    }
+
+    private static List<String> run(ImageTrainingConfig c, double[] val) {
+        List<String> messages = new ArrayList<>();
+        ImageTrainer.Result r = new ImageTrainer(c).train(new TrainingProgress() {
+            @Override
+            public void epoch(int epoch, int epochs, double trainLoss, double valPsnr) {
+                assertTrue(Double.isFinite(trainLoss), "loss finite");
+                val[0] = valPsnr;
+            }
+
+            @Override
+            public void message(String line) {
+                messages.add(line);
+            }
+        });
+        assertTrue(r.exportMaxDiff() <= 1e-4);
+        messages.add("mode=" + r.model().getMetadataPropsList().stream()
+                .filter(e -> e.getKey().equals(ModelContract.TRAINING_MODE)).findFirst().orElseThrow().getValue());
+        return messages;
+    }
+
+    @Test
+    void pairsTrainAndSkipACorruptFile() throws Exception {
+        Path noisy = folder("noisy", 20, 1, 3, 64, 48);
+        Path clean = folder("clean", 0, 1, 3, 64, 48);
+        Files.writeString(noisy.resolve("zz-broken.tif"), "not a tiff");
+        Files.writeString(clean.resolve("zz-broken.tif"), "not a tiff");
+        double[] val = {Double.NaN};
+        List<String> messages = run(tiny().set("mode", "pairs").set("data", noisy.toString()).set("target",
+                clean.toString()), val);
+        assertTrue(Double.isFinite(val[0]), "pairs have a clean reference");
+        assertTrue(messages.stream().anyMatch(m -> m.startsWith("skipped zz-broken.tif")), messages.toString());
+        assertTrue(messages.contains("mode=pairs"));
+    }
+
+    @Test
+    void noise2NoiseTrainsFromTwoNoisyFolders() throws Exception {
+        Path a = folder("a", 20, 1, 2, 64, 64);
+        Path b = folder("b", 20, 1_000, 2, 64, 64);
+        double[] val = {Double.NaN};
+        assertTrue(run(tiny().set("mode", "n2n").set("data", a.toString()).set("target", b.toString()), val)
+                .contains("mode=n2n"));
+    }
+
+    @Test
+    void noise2VoidTrainsOnNoisyImagesOnly() throws Exception {
+        double[] val = {Double.NaN};
+        run(tiny().set("mode", "n2v").set("noise", "gaussian:25"), val);
+        assertTrue(Double.isFinite(val[0]), "synthetic n2v is validated against the clean images it never saw");
+        Path noisy = folder("n2v", 20, 3, 2, 80, 64);
+        double[] none = {0};
+        assertTrue(run(tiny().set("mode", "n2v").set("data", noisy.toString()), none).contains("mode=n2v"));
+        assertTrue(Double.isNaN(none[0]), "a folder of noisy images has no clean reference");
+    }
+
+    @Test
+    void badDataIsExplained() throws Exception {
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new ImageTrainer(tiny().set("mode", "n2v").set("data", empty.toString())).train(TrainingProgress.NONE));
+        assertTrue(e.getMessage().contains("no images in"), e.getMessage());
+        Path three = folder("three", 20, 1, 3, 64, 48);
+        Path two = folder("two", 0, 1, 2, 64, 48);
+        e = assertThrows(IllegalArgumentException.class, () -> new ImageTrainer(tiny().set("mode", "pairs")
+                .set("data", three.toString()).set("target", two.toString())).train(TrainingProgress.NONE));
+        assertTrue(e.getMessage().contains("do not match"), e.getMessage());
+        Path small = folder("small", 20, 1, 1, 20, 20);
+        e = assertThrows(IllegalArgumentException.class,
+                () -> new ImageTrainer(tiny().set("mode", "n2v").set("data", small.toString())).train(TrainingProgress.NONE));
+        assertTrue(e.getMessage().contains("smaller than the 32-pixel patch"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> new ImageTrainer(tiny().set("mode", "pairs")));
+        assertTrue(e.getMessage().contains("target="), e.getMessage());
+        assertEquals("synthetic", new ImageTrainingConfig().get("mode"));
+    }
+}
