@@ -18,14 +18,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "image", mixinStandardHelpOptions = true,
-        description = {"Denoise a grayscale PNG or TIFF image (8, 16 or 32 bit; TIFF stacks plane by plane).",
-                "The output keeps the input's bit depth unless --float is given; the input is never overwritten and the"
-                        + " output appears only when complete."})
+        description = {"Denoise grayscale PNG or TIFF images (8, 16 or 32 bit; TIFF stacks plane by plane).",
+                "IN may be files, folders or globs ('raw/*.tif'); with more than one image, -o names a folder.",
+                "The output keeps the input's bit depth unless --float is given; inputs are never overwritten, outputs"
+                        + " appear only when complete, and a bad file is reported at the end (exit 1) without stopping"
+                        + " the others."})
 final class ImageCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "IN", description = "Input image (.png, .tif, .tiff).")
-    Path input;
+    @Parameters(arity = "1..*", paramLabel = "IN", description = "Input images, folders or globs (.png, .tif, .tiff).")
+    List<String> inputs;
 
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Output image (.png, .tif, .tiff).")
+    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT",
+            description = "Output image (.png, .tif, .tiff), or a folder when there are several inputs.")
     Path output;
 
     @Mixin
@@ -47,51 +50,102 @@ final class ImageCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        refuseOverwrite(input, output);
-        if (residual != null) {
-            refuseOverwrite(input, residual);
-            if (residual.toAbsolutePath().normalize().equals(output.toAbsolutePath().normalize())) {
-                throw new HushException("--residual must name a different file than the output");
-            }
+        List<Path> files = InputFiles.expand(inputs, ImageCommand::isImageName);
+        boolean batch = files.size() > 1 || inputs.size() > 1 || Files.isDirectory(Path.of(inputs.get(0)))
+                || InputFiles.isGlob(inputs.get(0));
+        if (batch && Files.exists(output) && !Files.isDirectory(output)) {
+            throw new HushException("with several inputs -o must name a folder, but " + output + " is a file");
         }
-        ImageFiles.Loaded in = ImageFiles.read(input);
-        int depth = asFloat ? 32 : in.bitDepth();
+        if (files.isEmpty()) {
+            throw new HushException("no PNG or TIFF images found in " + String.join(" ", inputs));
+        }
+        if (residual != null && batch) {
+            throw new HushException("--residual names one file; use it with a single input image");
+        }
         try (DenoiserModel model = modelOptions.open(Domain.IMAGE)) {
-            ImageDenoiser denoiser = new ImageDenoiser(model).tileSize(tile).batchSize(batch);
+            ImageDenoiser denoiser = new ImageDenoiser(model).tileSize(tile).batchSize(this.batch);
             Thread hook = new Thread(denoiser::cancel);
             Runtime.getRuntime().addShutdownHook(hook);
-            List<FloatImage> out = new ArrayList<>();
+            List<String> failures = new ArrayList<>();
             long start = System.nanoTime();
             long pixels = 0;
-            int index = 0;
-            for (FloatImage plane : in.planes()) {
-                index++;
-                String label = in.planes().size() > 1 ? String.format(Locale.ROOT, "plane %d/%d", index, in.planes().size())
-                        : "denoise";
-                ProgressBar bar = new ProgressBar(System.err, label, "tiles");
-                out.add(denoiser.denoise(plane, bar::update));
-                pixels += (long) plane.width() * plane.height();
-            }
-            ImageFiles.write(output, out, depth, in.source());
-            if (residual != null) {
-                List<FloatImage> noise = new ArrayList<>();
-                for (int i = 0; i < out.size(); i++) {
-                    float[] a = in.planes().get(i).data();
-                    float[] b = out.get(i).data();
-                    float[] r = new float[a.length];
-                    for (int k = 0; k < a.length; k++) {
-                        r[k] = a[k] - b[k];
+            ProgressBar overall = batch ? new ProgressBar(System.err, "images", "files") : null;
+            int done = 0;
+            for (Path in : files) {
+                Path out = batch ? output.resolve(in.getFileName().toString()) : output;
+                try {
+                    pixels += denoiseFile(denoiser, model, in, out, !batch);
+                } catch (HushException e) {
+                    if (!batch) {
+                        throw e;
                     }
-                    noise.add(FloatImage.gray(out.get(i).width(), out.get(i).height(), r));
+                    failures.add(in + ": " + e.getMessage());
                 }
-                ImageFiles.write(residual, noise, 32, in.source());
+                if (overall != null) {
+                    overall.update(++done, files.size());
+                }
             }
             Runtime.getRuntime().removeShutdownHook(hook);
             double secs = (System.nanoTime() - start) / 1e9;
-            System.err.printf(Locale.ROOT, "wrote %s (%d-bit, %d plane%s) with %s on %s in %.2f s (%.2f MPix/s)%n", output, depth,
-                    out.size(), out.size() == 1 ? "" : "s", model.contract().name(), model.device(), secs, pixels / 1e6 / secs);
+            System.err.printf(Locale.ROOT, "%d of %d image(s) denoised with %s on %s in %.2f s (%.2f MPix/s)%n",
+                    files.size() - failures.size(), files.size(), model.contract().name(), model.device(), secs,
+                    pixels / 1e6 / Math.max(secs, 1e-9));
+            if (!failures.isEmpty()) {
+                System.err.println(failures.size() + " failed:");
+                failures.forEach(f -> System.err.println("  " + f));
+                return Hush.EXIT_FAILED;
+            }
         }
         return 0;
+    }
+
+    static boolean isImageName(Path p) {
+        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        return n.endsWith(".png") || n.endsWith(".tif") || n.endsWith(".tiff");
+    }
+
+    /** Denoises one file into {@code out}; returns the pixels processed. */
+    private long denoiseFile(ImageDenoiser denoiser, DenoiserModel model, Path in, Path out, boolean tileProgress)
+            throws HushException {
+        refuseOverwrite(in, out);
+        if (residual != null) {
+            refuseOverwrite(in, residual);
+            if (residual.toAbsolutePath().normalize().equals(out.toAbsolutePath().normalize())) {
+                throw new HushException("--residual must name a different file than the output");
+            }
+        }
+        ImageFiles.Loaded loaded = ImageFiles.read(in);
+        int depth = asFloat ? 32 : loaded.bitDepth();
+        List<FloatImage> result = new ArrayList<>();
+        long pixels = 0;
+        int index = 0;
+        for (FloatImage plane : loaded.planes()) {
+            index++;
+            String label = loaded.planes().size() > 1 ? String.format(Locale.ROOT, "plane %d/%d", index,
+                    loaded.planes().size()) : "denoise";
+            ProgressBar bar = tileProgress ? new ProgressBar(System.err, label, "tiles") : null;
+            result.add(denoiser.denoise(plane, bar == null ? dev.hush.runtime.ProgressListener.NONE : bar::update));
+            pixels += (long) plane.width() * plane.height();
+        }
+        ImageFiles.write(out, result, depth, loaded.source());
+        if (residual != null) {
+            List<FloatImage> noise = new ArrayList<>();
+            for (int i = 0; i < result.size(); i++) {
+                float[] a = loaded.planes().get(i).data();
+                float[] b = result.get(i).data();
+                float[] r = new float[a.length];
+                for (int k = 0; k < a.length; k++) {
+                    r[k] = a[k] - b[k];
+                }
+                noise.add(FloatImage.gray(result.get(i).width(), result.get(i).height(), r));
+            }
+            ImageFiles.write(residual, noise, 32, loaded.source());
+        }
+        if (tileProgress) {
+            System.err.printf(Locale.ROOT, "wrote %s (%d-bit, %d plane%s)%n", out, depth, result.size(),
+                    result.size() == 1 ? "" : "s");
+        }
+        return pixels;
     }
 
     /** Refuses an output that is the input itself (by path or by link). */

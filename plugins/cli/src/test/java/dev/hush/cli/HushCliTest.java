@@ -272,6 +272,32 @@ class HushCliTest {
     }
 
     @Test
+    void batchGoesOnPastABadFileAndReportsIt() throws Exception {
+        Path in = Files.createDirectories(dir.resolve("batch"));
+        Files.move(png8("a.png", scene(40, 30, 10, 11, 1), 40, 30), in.resolve("a.png"));
+        Files.move(png8("b.png", scene(30, 40, 10, 12, 1), 30, 40), in.resolve("b.png"));
+        Files.writeString(in.resolve("c.tif"), "broken");
+        Path out = dir.resolve("cleaned");
+        Run r = hush("image", in.toString(), "-o", out.toString());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(Files.exists(out.resolve("a.png")) && Files.exists(out.resolve("b.png")));
+        assertFalse(Files.exists(out.resolve("c.tif")));
+        assertTrue(r.err().contains("1 failed") && r.err().contains("c.tif"), r.err());
+        // A quoted glob, expanded by hush itself.
+        Path globbed = dir.resolve("globbed");
+        Run g = hush("image", in.resolve("*.png").toString(), "-o", globbed.toString());
+        assertEquals(0, g.code(), g.err());
+        assertTrue(Files.exists(globbed.resolve("b.png")));
+        // Writing a batch into the input folder would overwrite the inputs: each is refused.
+        Run same = hush("image", in.resolve("*.png").toString(), "-o", in.toString());
+        assertEquals(1, same.code());
+        assertTrue(same.err().contains("never overwrites"), same.err());
+        Run noMatch = hush("image", dir.resolve("nothing-*.tif").toString(), "-o", out.toString());
+        assertEquals(1, noMatch.code());
+        assertTrue(noMatch.err().contains("no file matches"), noMatch.err());
+    }
+
+    @Test
     void usageErrorsExitWith2() {
         assertEquals(2, hush("image").code());
         assertEquals(2, hush("frobnicate").code());
