@@ -104,6 +104,36 @@ class TrainingModesTest {
     }
 
     @Test
+    void checkpointsResumeKeepTheBestAndRefuseAnotherArchitecture() throws Exception {
+        Path ckpt = dir.resolve("ckpt");
+        ImageTrainer.Result first = new ImageTrainer(tiny().set("checkpoint", ckpt.toString())).train(TrainingProgress.NONE);
+        assertEquals(2, first.history().size());
+        assertTrue(first.bestEpoch() >= 1 && first.bestEpoch() <= 2);
+        double bestVal = first.history().stream().mapToDouble(ImageTrainer.Epoch::valPsnr).max().orElseThrow();
+        assertEquals(bestVal, first.finalValPsnr(), 1e-9, "the kept weights are the best epoch's");
+        assertTrue(Files.exists(ckpt.resolve("checkpoint.properties")));
+        List<String> messages = new ArrayList<>();
+        ImageTrainer.Result resumed = new ImageTrainer(tiny().set("epochs", "3").set("resume", ckpt.toString()))
+                .train(new TrainingProgress() {
+                    @Override
+                    public void message(String line) {
+                        messages.add(line);
+                    }
+                });
+        assertEquals(1, resumed.history().size(), "only epoch 3 runs");
+        assertEquals(3, resumed.history().get(0).epoch());
+        assertTrue(messages.get(0).contains("after epoch 2"), messages.toString());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ImageTrainer(tiny()
+                .set("width", "6").set("resume", ckpt.toString())).train(TrainingProgress.NONE));
+        assertTrue(e.getMessage().contains("was made by residual(depth=3,width=4"), e.getMessage());
+        Path model = dir.resolve("m.onnx");
+        dev.hush.trainer.onnx.OnnxExport.write(resumed.model(), model);
+        dev.hush.trainer.image.TrainingReport.write(model, tiny(), resumed);
+        assertTrue(Files.size(dir.resolve("m.training.png")) > 0);
+        assertTrue(Files.readString(dir.resolve("m.training.md")).contains("| 3 |"));
+    }
+
+    @Test
     void badDataIsExplained() throws Exception {
         Path empty = Files.createDirectories(dir.resolve("empty"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -10,6 +10,7 @@ import dev.hush.trainer.image.ImageTrainer;
 import dev.hush.trainer.image.ImageTrainingConfig;
 import dev.hush.trainer.image.ModelCard;
 import dev.hush.trainer.image.TrainingProgress;
+import dev.hush.trainer.image.TrainingReport;
 import dev.hush.trainer.onnx.OnnxExport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -86,6 +87,15 @@ final class TrainImageCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "PyTorch threads (default: all cores).")
     Integer threads;
 
+    @Option(names = "--patience", description = "Stop after this many epochs without a better validation PSNR (default 0: never).")
+    Integer patience;
+
+    @Option(names = "--checkpoint", paramLabel = "DIR", description = "Save a checkpoint to this folder after every epoch.")
+    String checkpoint;
+
+    @Option(names = "--resume", paramLabel = "DIR", description = "Resume from a checkpoint folder (same architecture).")
+    String resume;
+
     @Option(names = "--eval-images", defaultValue = "6", description = "Images in the quality table (default ${DEFAULT-VALUE}; 0 skips it).")
     int evalImages;
 
@@ -113,6 +123,9 @@ final class TrainImageCommand implements Callable<Integer> {
         overrides.put("lr", lr);
         overrides.put("seed", seed);
         overrides.put("threads", threads);
+        overrides.put("patience", patience);
+        overrides.put("checkpoint", checkpoint);
+        overrides.put("resume", resume);
         overrides.forEach((k, v) -> {
             if (v != null) {
                 config.set(k, String.valueOf(v));
@@ -151,7 +164,8 @@ final class TrainImageCommand implements Callable<Integer> {
         });
         Runtime.getRuntime().removeShutdownHook(hook);
         OnnxExport.write(result.model(), out);
-        System.err.println("wrote " + out);
+        TrainingReport.write(out, config, result);
+        System.err.println("wrote " + out + " and its training report and curve");
         if (evalImages > 0) {
             List<ImageEvaluation.Condition> conditions = List.of(ImageEvaluation.Condition.gaussian(15),
                     ImageEvaluation.Condition.gaussian(25), ImageEvaluation.Condition.gaussian(50),

@@ -61,7 +61,11 @@ public final class ImageTrainer {
 
     /** What training produced: the ONNX model and the figures for the card. */
     public record Result(ModelProto model, Network network, double patchesPerSecond, double gflops, double seconds,
-                         double finalValPsnr, long steps, double exportMaxDiff) {
+                         double finalValPsnr, long steps, double exportMaxDiff, List<Epoch> history, int bestEpoch) {
+    }
+
+    /** One epoch's figures, for the training curve and report. */
+    public record Epoch(int epoch, double trainLoss, double valPsnr, double seconds) {
     }
 
     public Result train(TrainingProgress progress) {
@@ -157,11 +161,27 @@ public final class ImageTrainer {
                 Shape inShape = new Shape(batch, channels, patch, patch);
                 trainer.initialize(inShape);
                 zeroGradients(model);
+                int firstEpoch = 1;
+                String resume = config.get("resume");
+                if (!resume.isBlank()) {
+                    try {
+                        firstEpoch = Checkpoint.load(Path.of(resume), model, net) + 1;
+                    } catch (IOException e) {
+                        throw new IllegalArgumentException(e.getMessage(), e);
+                    }
+                    progress.message("resumed from " + resume + " after epoch " + (firstEpoch - 1));
+                }
+                String checkpointDir = config.get("checkpoint");
+                int patience = config.getInt("patience");
+                List<Epoch> history = new ArrayList<>();
+                double best = Double.NEGATIVE_INFINITY;
+                int bestEpoch = 0;
+                Map<String, float[]> bestWeights = null;
                 float[] noisy = new float[batch * channels * patch * patch];
                 float[] clean = new float[noisy.length];
                 float[] mask = new float[noisy.length];
                 long step = 0;
-                for (int epoch = 1; epoch <= epochs; epoch++) {
+                for (int epoch = firstEpoch; epoch <= epochs; epoch++) {
                     double lossSum = 0;
                     for (int s = 0; s < stepsPerEpoch; s++) {
                         if (cancelled) {
@@ -196,14 +216,39 @@ public final class ImageTrainer {
                         progress.step((int) step, (int) total, lossValue, step * batch / secs);
                     }
                     finalVal = val == null ? Double.NaN : val.psnr(trainer, multiple);
+                    history.add(new Epoch(epoch, lossSum / stepsPerEpoch, finalVal, (System.nanoTime() - start) / 1e9));
                     progress.epoch(epoch, epochs, lossSum / stepsPerEpoch, finalVal);
+                    if (!Double.isNaN(finalVal) && finalVal > best) {
+                        best = finalVal;
+                        bestEpoch = epoch;
+                        bestWeights = snapshot(model);
+                    }
+                    if (!checkpointDir.isBlank()) {
+                        try {
+                            Checkpoint.save(Path.of(checkpointDir), model, net, epoch, best);
+                        } catch (IOException e) {
+                            throw new IllegalStateException("cannot write the checkpoint to " + checkpointDir + ": "
+                                    + e.getMessage(), e);
+                        }
+                    }
+                    if (patience > 0 && bestEpoch > 0 && epoch - bestEpoch >= patience) {
+                        progress.message("early stop: no better validation PSNR for " + patience + " epochs");
+                        break;
+                    }
                 }
+                if (bestWeights != null) {
+                    restore(model, bestWeights);
+                    finalVal = best;
+                    progress.message(String.format(java.util.Locale.ROOT, "kept the weights of epoch %d (validation PSNR"
+                            + " %.2f dB)", bestEpoch, best));
+                }
+                long trained = step; // fewer than planned after an early stop or a resume
                 double seconds = (System.nanoTime() - start) / 1e9;
-                double pps = total * batch / seconds;
+                double pps = trained * batch / seconds;
                 // Forward + backward ≈ 3× the forward multiply-accumulates, 2 FLOPs each.
                 double gflops = pps * patch * patch * net.macsPerPixel() * 2 * 3 / 1e9;
                 progress.message(String.format("trained %d steps in %.1f s: %.1f patches/s, %.1f GFLOP/s (%.0f%% of the time"
-                        + " making data)", total, seconds, pps, gflops, 100 * samplingNanos / 1e9 / seconds));
+                        + " making data)", trained, seconds, pps, gflops, 100 * samplingNanos / 1e9 / seconds));
                 ModelProto onnx = OnnxExport.imageModel(net, channels, metadata(net, finalVal, dataOrigin, noise));
                 // Odd, non-square sizes (rounded up to the size multiple) catch transposed axes and padding slips.
                 double diff = ExportCheck.maxAbsDifference(net, trainer.getManager(), onnx,
@@ -213,13 +258,23 @@ public final class ImageTrainer {
                             + " (more than " + ExportCheck.TOLERANCE + "); this is a bug in the exporter, please report it");
                 }
                 progress.message(String.format("export check: max |DJL - ONNX Runtime| = %.2e", diff));
-                return new Result(onnx, net, pps, gflops, seconds, finalVal, total, diff);
+                return new Result(onnx, net, pps, gflops, seconds, finalVal, trained, diff, history, bestEpoch);
             }
         }
     }
 
     private static long roundUp(int v, int multiple) {
         return (long) ((v + multiple - 1) / multiple) * multiple;
+    }
+
+    private static Map<String, float[]> snapshot(Model model) {
+        Map<String, float[]> w = new LinkedHashMap<>();
+        model.getBlock().getParameters().forEach(p -> w.put(p.getKey(), p.getValue().getArray().toFloatArray()));
+        return w;
+    }
+
+    private static void restore(Model model, Map<String, float[]> weights) {
+        model.getBlock().getParameters().forEach(p -> p.getValue().getArray().set(weights.get(p.getKey())));
     }
 
     /**

@@ -19,7 +19,7 @@ import java.util.Set;
 public final class ImageTrainingConfig {
     private static final Set<String> KEYS = Set.of("name", "description", "architecture", "depth", "width", "channels",
             "patch", "batch", "epochs", "steps", "sigma", "clip", "lr", "seed", "threads", "val_images", "val_size",
-            "norm_low", "norm_high", "data", "mode", "noise", "target", "mask");
+            "norm_low", "norm_high", "data", "mode", "noise", "target", "mask", "patience", "checkpoint", "resume");
 
     private final Map<String, String> values = new LinkedHashMap<>();
 
@@ -48,6 +48,9 @@ public final class ImageTrainingConfig {
         values.put("noise", "");
         values.put("target", "");
         values.put("mask", "0.02");
+        values.put("patience", "0");
+        values.put("checkpoint", "");
+        values.put("resume", "");
     }
 
     /** Training modes: where inputs and targets come from. */
@@ -129,6 +132,7 @@ public final class ImageTrainingConfig {
         require(getInt("batch") >= 1, "batch must be at least 1");
         require(getInt("epochs") >= 1, "epochs must be at least 1");
         require(getInt("steps") >= 1, "steps must be at least 1");
+        require(getInt("patience") >= 0, "patience (epochs without improvement before stopping; 0 = never) must be >= 0");
         require(getInt("channels") == 1, "only 1-channel (grayscale) models are trained so far");
         require(getDouble("lr") > 0, "lr must be positive");
         require(getInt("val_size") >= 32, "val_size must be at least 32 pixels");

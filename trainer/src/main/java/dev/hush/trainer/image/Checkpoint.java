@@ -1,0 +1,63 @@
+package dev.hush.trainer.image;
+
+import ai.djl.MalformedModelException;
+import ai.djl.Model;
+import dev.hush.runtime.io.AtomicFile;
+import dev.hush.trainer.arch.Network;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+
+/**
+ * A training checkpoint: a folder with the network's parameters (DJL's {@code .params} file) and a
+ * {@code checkpoint.properties} that says which network they belong to and how far training got.
+ * Resuming restores the weights and the epoch count; the optimiser's moments start afresh.
+ */
+final class Checkpoint {
+    static final String PARAMS = "hush";
+    static final String INFO = "checkpoint.properties";
+
+    private Checkpoint() {
+    }
+
+    static void save(Path dir, Model model, Network net, int epoch, double best) throws IOException {
+        Files.createDirectories(dir);
+        model.setProperty("Epoch", "0"); // one file, overwritten each time: hush-0000.params
+        model.save(dir, PARAMS);
+        Properties p = new Properties();
+        p.setProperty("architecture", net.describe());
+        p.setProperty("epoch", Integer.toString(epoch));
+        p.setProperty("best_val_psnr", Double.toString(best));
+        StringWriter w = new StringWriter();
+        p.store(w, "Hush training checkpoint");
+        AtomicFile.write(dir.resolve(INFO), w.toString().getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Loads the weights into {@code model} (whose block is {@code net}); returns the epoch the checkpoint ended. */
+    static int load(Path dir, Model model, Network net) throws IOException {
+        Path info = dir.resolve(INFO);
+        if (!Files.exists(info)) {
+            throw new IOException("no checkpoint in " + dir + " (" + INFO + " is missing); give the folder that"
+                    + " --checkpoint wrote");
+        }
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(info, StandardCharsets.UTF_8)) {
+            p.load(r);
+        }
+        String arch = p.getProperty("architecture", "?");
+        if (!arch.equals(net.describe())) {
+            throw new IOException("the checkpoint in " + dir + " was made by " + arch + ", but this run builds "
+                    + net.describe() + "; use the same architecture, depth, width and channels to resume");
+        }
+        try {
+            model.load(dir, PARAMS);
+        } catch (MalformedModelException e) {
+            throw new IOException("the checkpoint's parameters in " + dir + " are damaged: " + e.getMessage(), e);
+        }
+        return Integer.parseInt(p.getProperty("epoch", "0"));
+    }
+}
