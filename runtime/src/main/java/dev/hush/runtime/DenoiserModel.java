@@ -150,7 +150,7 @@ public final class DenoiserModel implements AutoCloseable {
         if (!available.contains(device.kind().provider)) {
             throw new HushException("device '" + device + "' is not available in this ONNX Runtime build (it has: "
                     + available.toString().toLowerCase() + "). For CUDA or TensorRT build Hush with -Pgpu (onnxruntime_gpu)"
-                    + " and install the matching CUDA/cuDNN; or use --device auto to fall back to the CPU");
+                    + " and install the matching CUDA/cuDNN; or choose the device auto (--device auto, device=auto) to fall back to the CPU");
         }
     }
 

@@ -1,0 +1,91 @@
+package dev.hush.imagej;
+
+import dev.hush.runtime.Device;
+import dev.hush.runtime.HushException;
+import dev.hush.runtime.SessionConfig;
+import ij.plugin.frame.Recorder;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What Denoise Image... was asked to do, from its dialog or a macro's options:
+ * {@code model=[image-gray-small] device=cpu tile=256 threads=0 channels=1,3 noise}.
+ *
+ * @param model    a shipped model's name, a .onnx path, or {@value ModelChoice#FILE} with {@code file}
+ * @param file     the model file when {@code model} is {@value ModelChoice#FILE}; else empty
+ * @param device   cpu, cuda[:N], tensorrt[:N], directml[:N], coreml, openvino or auto
+ * @param tile     core tile size in pixels; 0 lets the runtime choose
+ * @param threads  ONNX Runtime threads per operator; 0 uses all cores
+ * @param channels hyperstack channels to denoise: all, or a list such as 1,3 or 2-4
+ * @param noise    also output the removed noise (input − output)
+ */
+record DenoiseOptions(String model, String file, String device, int tile, int threads, String channels, boolean noise) {
+    static final String COMMAND = "Denoise Image...";
+    static final List<String> DEVICES = List.of("cpu", "cuda", "tensorrt", "directml", "coreml", "openvino", "auto");
+    static final Set<String> KEYS = new LinkedHashSet<>(List.of("model", "file", "device", "tile", "threads", "channels",
+            "noise"));
+
+    /** What {@code run("Denoise Image...", "")} does: the first shipped image model on the CPU, automatic tiles. */
+    static DenoiseOptions defaults() {
+        List<String> shipped = ModelChoice.shippedImageModels();
+        return new DenoiseOptions(shipped.isEmpty() ? ModelChoice.FILE : shipped.get(0), "", "cpu", 0, 0,
+                ChannelChoice.ALL, false);
+    }
+
+    /** Reads a macro's options; a key left out keeps its default, an unknown key is an error. */
+    static DenoiseOptions fromMacro(String text) throws HushException {
+        MacroOptions o = MacroOptions.of(text);
+        o.requireOnly(KEYS, COMMAND);
+        DenoiseOptions d = defaults();
+        String model = o.value("model", null);
+        String file = o.value("file", "");
+        DenoiseOptions options = new DenoiseOptions(
+                model != null ? model : (file.isBlank() ? d.model() : ModelChoice.FILE),
+                file,
+                o.value("device", d.device()),
+                o.count("tile", d.tile(), "the tile size in pixels; 0 chooses automatically"),
+                o.count("threads", d.threads(), "ONNX Runtime threads; 0 uses all cores"),
+                o.value("channels", d.channels()),
+                o.flag("noise"));
+        options.check();
+        return options;
+    }
+
+    /** Checks what can be checked before the image and the model are looked at. */
+    void check() throws HushException {
+        Device.parse(device);
+        modelChoice();
+    }
+
+    ModelChoice modelChoice() throws HushException {
+        return ModelChoice.of(model, file);
+    }
+
+    SessionConfig sessionConfig() throws HushException {
+        return new SessionConfig(Device.parse(device), threads);
+    }
+
+    /**
+     * Tells ImageJ's macro recorder every option, so that the recorded line replays this run exactly;
+     * {@code channels} only where the dialog asks for it (more than one channel), and {@code noise} only when
+     * ticked, as ImageJ records checkboxes.
+     */
+    void record(boolean withChannels) {
+        Recorder.recordOption("model", recordedModel());
+        Recorder.recordOption("device", device);
+        Recorder.recordOption("tile", Integer.toString(tile));
+        Recorder.recordOption("threads", Integer.toString(threads));
+        if (withChannels) {
+            Recorder.recordOption("channels", channels);
+        }
+        if (noise) {
+            Recorder.recordOption("noise");
+        }
+    }
+
+    /** A file is recorded as the model itself (model=[/path/x.onnx]): one key, and it replays the same. */
+    private String recordedModel() {
+        return model.equals(ModelChoice.FILE) ? file : model;
+    }
+}

@@ -1,0 +1,25 @@
+package dev.hush.imagej;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ShowModelsTest {
+    @Test
+    void listsEachModelWithItsContractAndCard() {
+        String text = ShowModels.listing();
+        assertTrue(text.contains("image-gray-small  image, 1 channel, halo"), text);
+        assertTrue(text.contains("\n# "), "the card follows: " + text);
+    }
+
+    @Test
+    void pluginsConfigNamesTheCommands() throws Exception {
+        Map<String, String> commands = HeadlessImageJ.pluginsConfig();
+        assertTrue(commands.get("Denoise Image...").equals(DenoiseImage.class.getName()), commands.toString());
+        assertTrue(commands.get("Models...").equals(ShowModels.class.getName()), commands.toString());
+        for (String cls : commands.values()) {
+            assertTrue(ij.plugin.PlugIn.class.isAssignableFrom(Class.forName(cls)), cls);
+        }
+    }
+}
