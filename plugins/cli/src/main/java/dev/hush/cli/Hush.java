@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "hush", mixinStandardHelpOptions = true, version = "hush 0.1.0",
         description = "Denoising autoencoders for images and audio.",
         subcommands = {DemoCommand.class, ImageCommand.class, ModelsCommand.class, TrainCommand.class, BenchCommand.class,
-                CommandLine.HelpCommand.class})
+                ExportCommand.class, CommandLine.HelpCommand.class})
 public final class Hush extends CommandGroup {
     public static final int EXIT_FAILED = 1;
     public static final int EXIT_USAGE = 2;
