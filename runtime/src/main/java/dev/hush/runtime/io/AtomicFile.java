@@ -32,6 +32,9 @@ public final class AtomicFile {
         Path tmp = Files.createTempFile(dir, "." + (dot > 0 ? name.substring(0, dot) : name) + "-", ".part" + suffix);
         try {
             writer.writeTo(tmp);
+            // createTempFile makes the file private (0600); give it the permissions a plainly created
+            // file gets, or keep those of the file it replaces.
+            permissions(tmp, abs);
             try {
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
@@ -40,6 +43,16 @@ public final class AtomicFile {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    private static void permissions(Path tmp, Path target) throws IOException {
+        if (!tmp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            return;
+        }
+        java.util.Set<java.nio.file.attribute.PosixFilePermission> perms = Files.exists(target)
+                ? Files.getPosixFilePermissions(target)
+                : java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
+        Files.setPosixFilePermissions(tmp, perms);
     }
 
     /** Writes bytes atomically. */

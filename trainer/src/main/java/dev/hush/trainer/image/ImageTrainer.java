@@ -47,11 +47,31 @@ import java.util.SplittableRandom;
  */
 public final class ImageTrainer {
     private final ImageTrainingConfig config;
+    private final TrainingPlanes planes;
     private volatile boolean cancelled;
 
     public ImageTrainer(ImageTrainingConfig config) {
         config.validate();
         this.config = config;
+        this.planes = null;
+    }
+
+    /**
+     * Trains on planes handed over in memory instead of folders: mode {@code n2v} with {@link TrainingPlanes#noisy},
+     * mode {@code pairs} with {@link TrainingPlanes#pairs}. The {@code data} and {@code target} keys are not read then
+     * (they may describe the data for the recipe); there is no held-apart validation set for Noise2Void, and pairs are
+     * validated on their first four planes, as folders are.
+     */
+    public ImageTrainer(ImageTrainingConfig config, TrainingPlanes planes) {
+        config.validate(true);
+        String mode = config.get("mode");
+        String wanted = planes.paired() ? "pairs" : "n2v";
+        if (!mode.equals(wanted)) {
+            throw new IllegalArgumentException((planes.paired() ? "noisy/clean pairs" : "noisy planes alone")
+                    + " train in mode " + wanted + ", not " + mode);
+        }
+        this.config = config;
+        this.planes = planes;
     }
 
     /** Asks training to stop after the current step; {@link #train} then throws {@link CancelledException}. */
@@ -92,11 +112,15 @@ public final class ImageTrainer {
         NoiseModel noise = NoiseModel.parse(config.noiseSpec());
         SplittableRandom rnd = new SplittableRandom(config.seed());
         String mode = config.get("mode");
-        boolean syntheticData = "deadleaves".equals(config.get("data"));
+        boolean syntheticData = generatedData();
         ValidationSet val;
         PatchSource source;
         try {
-            if (mode.equals("synthetic")) {
+            if (planes != null) {
+                TrainingPlanes data = planes.normalised(normLow, normHigh);
+                source = data.patches(config.getDouble("mask"));
+                val = data.paired() ? ValidationSet.fromPlanes(data) : null;
+            } else if (mode.equals("synthetic")) {
                 source = new SyntheticPairs(DeadLeaves.standard(), noise, normLow, normHigh, Math.max(patch * 2, 96));
                 val = ValidationSet.synthetic(config.getInt("val_images"), config.getInt("val_size"),
                         config.seed() + 1_000_003L, noise, normLow, normHigh);
@@ -289,6 +313,11 @@ public final class ImageTrainer {
         });
     }
 
+    /** True when the trainer makes its own images (dead leaves) rather than reading the user's. */
+    private boolean generatedData() {
+        return planes == null && "deadleaves".equals(config.get("data"));
+    }
+
     /** The contract and provenance written into the model. */
     private Map<String, String> metadata(Network net, double valPsnr, String dataOrigin, NoiseModel noise) {
         Map<String, String> m = new LinkedHashMap<>(ModelContract.imageDefaults(config.getInt("channels"), net.halo(),
@@ -298,10 +327,9 @@ public final class ImageTrainer {
         m.put(ModelContract.ARCHITECTURE, net.describe());
         String mode = config.get("mode");
         m.put(ModelContract.TRAINING_MODE, mode);
-        boolean syntheticNoise = mode.equals("synthetic") || "deadleaves".equals(config.get("data"));
+        boolean syntheticNoise = mode.equals("synthetic") || generatedData();
         m.put(ModelContract.NOISE_MODEL, syntheticNoise ? noise.describe() : "as in the user's data");
-        m.put(ModelContract.DATA, dataOrigin + ", seed " + config.seed()
-                + ("deadleaves".equals(config.get("data")) ? "; no external images" : ""));
+        m.put(ModelContract.DATA, dataOrigin + ", seed " + config.seed() + (generatedData() ? "; no external images" : ""));
         m.put(ModelContract.METRICS, Double.isNaN(valPsnr) ? "val_psnr=n/a (no clean reference)"
                 : String.format(java.util.Locale.ROOT, "val_psnr=%.2f", valPsnr));
         m.put(ModelContract.TRAINER, "hush-trainer " + OnnxExport.PRODUCER_VERSION + ", DJL " + ai.djl.engine.Engine.getDjlVersion()
@@ -342,6 +370,19 @@ public final class ImageTrainer {
 
         /** Up to 4 pairs from the data (they are also trained on: a folder gives no held-out clean images). */
         static ValidationSet fromPairs(FolderPairs pairs) {
+            List<float[]> n = new ArrayList<>();
+            List<float[]> c = new ArrayList<>();
+            List<int[]> sz = new ArrayList<>();
+            for (int i = 0; i < Math.min(4, pairs.size()); i++) {
+                n.add(pairs.input(i));
+                c.add(pairs.target(i));
+                sz.add(pairs.dimensions(i));
+            }
+            return new ValidationSet(n, c, sz);
+        }
+
+        /** Up to 4 pairs handed over in memory (also trained on, like folder pairs). */
+        static ValidationSet fromPlanes(TrainingPlanes pairs) {
             List<float[]> n = new ArrayList<>();
             List<float[]> c = new ArrayList<>();
             List<int[]> sz = new ArrayList<>();

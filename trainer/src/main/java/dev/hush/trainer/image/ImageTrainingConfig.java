@@ -126,6 +126,11 @@ public final class ImageTrainingConfig {
 
     /** Checks ranges once, before any work, with messages that say what to change. */
     public void validate() {
+        validate(false);
+    }
+
+    /** As {@link #validate()}; with data handed over in memory ({@link TrainingPlanes}) no folder is asked for. */
+    void validate(boolean dataInMemory) {
         require(Architectures.NAMES.contains(values.get("architecture")), "architecture must be one of "
                 + String.join(", ", Architectures.NAMES) + ", got '" + values.get("architecture") + "'");
         require(getInt("patch") >= 16, "patch must be at least 16 pixels");
@@ -142,9 +147,11 @@ public final class ImageTrainingConfig {
         String mode = values.get("mode");
         require(MODES.contains(mode), "mode must be one of " + String.join(", ", MODES) + ", got '" + mode + "'");
         boolean synthetic = "deadleaves".equals(values.get("data"));
-        require(!mode.equals("synthetic") || synthetic, "mode synthetic makes its own data: leave data=deadleaves, or use"
+        require(!dataInMemory || mode.equals("n2v") || mode.equals("pairs"), "planes in memory train in mode n2v or pairs,"
+                + " not " + mode);
+        require(dataInMemory || !mode.equals("synthetic") || synthetic, "mode synthetic makes its own data: leave data=deadleaves, or use"
                 + " mode pairs/n2n/n2v to train on a folder");
-        require(!(mode.equals("pairs") || mode.equals("n2n")) || (!synthetic && !values.get("target").isBlank()),
+        require(dataInMemory || !(mode.equals("pairs") || mode.equals("n2n")) || (!synthetic && !values.get("target").isBlank()),
                 "mode " + mode + " needs data=<folder of noisy inputs> and target=<folder of "
                         + (mode.equals("pairs") ? "clean targets" : "second noisy shots") + ">");
         require(getDouble("mask") > 0 && getDouble("mask") < 0.5, "mask (the Noise2Void blind-spot fraction) must lie in"

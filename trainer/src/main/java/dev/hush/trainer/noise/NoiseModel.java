@@ -20,7 +20,7 @@ import java.util.SplittableRandom;
  *   <li>{@code speckle:MIN:MAX} – multiplicative Gaussian, relative sigma in [MIN, MAX]</li>
  *   <li>{@code A|B|…} – one of the alternatives, chosen uniformly for each image</li>
  * </ul>
- * A spec may end with {@code ,clip=P}: with probability P the noisy image is clipped to [0, 1].
+ * Each alternative may end with {@code ,clip=P}: with probability P the noisy image is clipped to [0, 1].
  */
 public interface NoiseModel {
     /** A noisy copy of {@code clean}. */
@@ -31,6 +31,14 @@ public interface NoiseModel {
 
     static NoiseModel parse(String spec) {
         String s = spec.trim();
+        if (s.contains("|")) {
+            // Each alternative may carry its own ",clip=P".
+            List<NoiseModel> parts = new ArrayList<>();
+            for (String p : s.split("\\|")) {
+                parts.add(parse(p));
+            }
+            return new Mixture(parts);
+        }
         double clip = 0;
         int comma = s.indexOf(",clip=");
         if (comma >= 0) {
@@ -40,16 +48,7 @@ public interface NoiseModel {
             }
             s = s.substring(0, comma);
         }
-        NoiseModel base;
-        if (s.contains("|")) {
-            List<NoiseModel> parts = new ArrayList<>();
-            for (String p : s.split("\\|")) {
-                parts.add(single(p.trim(), spec));
-            }
-            base = new Mixture(parts);
-        } else {
-            base = single(s, spec);
-        }
+        NoiseModel base = single(s, spec);
         return clip > 0 ? new Clipped(base, clip) : base;
     }
 

@@ -80,6 +80,8 @@ class NoiseModelTest {
         }
         assertTrue(unchanged > 60 && unchanged < 140, "about half of the images get each alternative: " + unchanged);
         assertEquals("gaussian:0|salt-pepper:1.0:1.0", m.describe());
+        assertEquals("gaussian:0:50,clip=0.5|poisson-gaussian:2:200:0:10,clip=0.5",
+                NoiseModel.parse("gaussian:0:50,clip=0.5|poisson-gaussian:2:200:0:10,clip=0.5").describe());
     }
 
     @Test
