@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
  * edges; some carry a linear shading or a fine sinusoidal texture, so the network sees gradients
  * and texture, not only flat patches. Values lie in [0, 1]. Seeded: the same seed gives the same image.
  */
-public final class DeadLeaves {
+public final class DeadLeaves implements CleanImages {
     private final double minRadius;
     private final double maxRadius;
 
@@ -22,7 +22,13 @@ public final class DeadLeaves {
         return new DeadLeaves(2, 64);
     }
 
+    @Override
+    public String describe() {
+        return "built-in dead-leaves generator (hush-trainer DeadLeaves)";
+    }
+
     /** Draws one image of the given size. */
+    @Override
     public float[] generate(int width, int height, SplittableRandom rnd) {
         float[] img = new float[width * height];
         float bg = (float) rnd.nextDouble();

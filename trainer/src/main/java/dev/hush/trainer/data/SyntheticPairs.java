@@ -11,13 +11,13 @@ import java.util.SplittableRandom;
  * Patches are cut at random places with random flips and 90° turns.
  */
 public final class SyntheticPairs implements PatchSource {
-    private final DeadLeaves generator;
+    private final CleanImages generator;
     private final NoiseModel noise;
     private final int imageSize;
     private final double normLow;
     private final double normHigh;
 
-    public SyntheticPairs(DeadLeaves generator, NoiseModel noise, double normLow, double normHigh, int imageSize) {
+    public SyntheticPairs(CleanImages generator, NoiseModel noise, double normLow, double normHigh, int imageSize) {
         this.generator = generator;
         this.imageSize = imageSize;
         this.noise = noise;
@@ -66,7 +66,7 @@ public final class SyntheticPairs implements PatchSource {
 
     @Override
     public String describe() {
-        return "built-in dead-leaves generator (hush-trainer DeadLeaves), " + imageSize + " px images, noise "
+        return generator.describe() + ", " + imageSize + " px images, noise "
                 + noise.describe();
     }
 

@@ -2,6 +2,7 @@ package dev.hush.trainer.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hush.trainer.noise.GaussianNoise;
@@ -25,6 +26,22 @@ class GeneratorsTest {
             var += (v - mean) * (v - mean);
         }
         assertTrue(Math.sqrt(var / a.length) > 0.1, "the image has contrast");
+    }
+
+    @Test
+    void fluorescenceImagesAreMostlyDarkWithBrightStructures() {
+        float[] a = CleanImages.named("fluorescence").generate(128, 96, new SplittableRandom(3));
+        float[] b = CleanImages.named("fluorescence").generate(128, 96, new SplittableRandom(3));
+        assertArrayEquals(a, b, "seeded");
+        float[] sorted = a.clone();
+        java.util.Arrays.sort(sorted);
+        assertTrue(sorted[sorted.length / 2] < 0.3, "median is dark: " + sorted[sorted.length / 2]);
+        assertTrue(sorted[sorted.length - 1] > 0.3, "there are bright structures: " + sorted[sorted.length - 1]);
+        for (float v : a) {
+            assertTrue(v >= 0 && v <= 1);
+        }
+        assertTrue(CleanImages.named("mixed").describe().contains("fluorescence"));
+        assertThrows(IllegalArgumentException.class, () -> CleanImages.named("photos"));
     }
 
     @Test
