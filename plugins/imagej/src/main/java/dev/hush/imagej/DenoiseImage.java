@@ -96,7 +96,7 @@ public class DenoiseImage implements PlugIn {
         return Macro.getOptions() != null || IJ.isMacro() || GraphicsEnvironment.isHeadless();
     }
 
-    private static void show(ImagePlus result) {
+    static void show(ImagePlus result) {
         // Headless, ImageJ can only "show" into a macro's batch mode; elsewhere (plain Java, no macro) a window
         // would throw, so the image is only reported.
         if (GraphicsEnvironment.isHeadless() && !IJ.isMacro() && !Interpreter.isBatchMode()) {

@@ -6,8 +6,9 @@ import ij.IJ;
 
 /**
  * Cancels a run when the user presses Esc. ImageJ only records the key ({@link IJ#escapePressed()}), so a daemon
- * thread polls it and calls {@link ImageDenoiser#cancel()}, which also terminates a running ONNX Runtime call:
- * the run stops well within a second, even in the middle of a large tile.
+ * thread polls it and calls the target's cancel: {@link ImageDenoiser#cancel()} also terminates a running ONNX
+ * Runtime call, so denoising stops well within a second, even in the middle of a large tile; the trainer stops
+ * before its next step.
  */
 final class EscapeWatcher implements AutoCloseable {
     private static final long POLL_MS = 50;
@@ -15,7 +16,7 @@ final class EscapeWatcher implements AutoCloseable {
     private final Thread thread;
     private volatile boolean pressed;
     private volatile boolean closed;
-    private volatile ImageDenoiser target;
+    private volatile Runnable target;
 
     /** Forgets an earlier Esc and starts watching. */
     EscapeWatcher() {
@@ -27,9 +28,14 @@ final class EscapeWatcher implements AutoCloseable {
 
     /** The denoiser to cancel; if Esc came first (while the model was loading) it is cancelled at once. */
     void watch(ImageDenoiser denoiser) {
-        target = denoiser;
+        watch(denoiser::cancel);
+    }
+
+    /** What Esc calls (once); if Esc came first it is called at once. */
+    void watch(Runnable cancel) {
+        target = cancel;
         if (pressed) {
-            denoiser.cancel();
+            cancel.run();
         }
     }
 
@@ -44,9 +50,9 @@ final class EscapeWatcher implements AutoCloseable {
         while (!closed) {
             if (IJ.escapePressed()) {
                 pressed = true;
-                ImageDenoiser d = target;
-                if (d != null) {
-                    d.cancel();
+                Runnable t = target;
+                if (t != null) {
+                    t.run();
                 }
                 return;
             }

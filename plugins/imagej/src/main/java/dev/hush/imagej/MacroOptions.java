@@ -30,20 +30,42 @@ record MacroOptions(String text) {
 
     /** A whole number of at least 0; the message says which option and what it means. */
     int count(String key, int fallback, String meaning) throws HushException {
+        return whole(key, fallback, 0, meaning);
+    }
+
+    /** A whole number of at least {@code min}; the message says which option and what it means. */
+    int whole(String key, int fallback, int min, String meaning) throws HushException {
         String v = value(key, null);
         if (v == null) {
             return fallback;
         }
         try {
             double d = Double.parseDouble(v.strip());
-            if (d >= 0 && d == Math.rint(d) && d <= Integer.MAX_VALUE) {
+            if (d >= min && d == Math.rint(d) && d <= Integer.MAX_VALUE) {
                 return (int) d;
             }
         } catch (NumberFormatException ignored) {
-            // Same message as a negative or fractional number.
+            // Same message as a number out of range or fractional.
         }
-        throw new HushException("'" + key + "=" + v + "' is not valid: " + key + " must be a whole number of at least 0 ("
-                + meaning + ")");
+        throw new HushException("'" + key + "=" + v + "' is not valid: " + key + " must be a whole number of at least "
+                + min + " (" + meaning + ")");
+    }
+
+    /** A number; the range is the caller's to check. */
+    double number(String key, double fallback, String meaning) throws HushException {
+        String v = value(key, null);
+        if (v == null) {
+            return fallback;
+        }
+        try {
+            double d = Double.parseDouble(v.strip());
+            if (Double.isFinite(d)) {
+                return d;
+            }
+        } catch (NumberFormatException ignored) {
+            // Same message as infinity.
+        }
+        throw new HushException("'" + key + "=" + v + "' is not valid: " + key + " must be a number (" + meaning + ")");
     }
 
     /** Refuses a key the command does not know, so that a typo (tiles=256) is not silently ignored. */

@@ -1,0 +1,145 @@
+package dev.hush.imagej;
+
+import ai.djl.engine.EngineException;
+import dev.hush.runtime.CancelledException;
+import dev.hush.runtime.HushException;
+import dev.hush.trainer.Djl;
+import dev.hush.trainer.image.ImageTrainer;
+import dev.hush.trainer.image.ImageTrainingConfig;
+import dev.hush.trainer.image.TrainingPlanes;
+import dev.hush.trainer.image.TrainingProgress;
+import dev.hush.trainer.image.TrainingReport;
+import dev.hush.trainer.onnx.OnnxExport;
+import ij.IJ;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * One training run of Train Denoiser: the only class of the plugin that uses the trainer (and through it DJL), so
+ * it is loaded only when training starts; {@link TrainDenoiser} catches the {@link LinkageError} if those jars are
+ * missing. It trains on the CPU on the calling thread, shows progress and the live loss plot, and writes the model
+ * (atomically) only when training finished: Esc leaves no file.
+ */
+final class TrainingJob {
+    private static final String TITLE = TrainDenoiser.TITLE;
+
+    /** What a run made: the model file, and a line saying how it went. */
+    record Outcome(Path model, String summary) {
+    }
+
+    private TrainingJob() {
+    }
+
+    static Outcome run(TrainingData data, TrainOptions options) throws HushException {
+        Path file = options.modelFile();
+        ImageTrainingConfig config = config(data, options);
+        List<int[]> sizes = new ArrayList<>();
+        data.inputs().forEach(p -> sizes.add(new int[] {data.width(), data.height()}));
+        TrainingPlanes planes = data.targets() == null ? TrainingPlanes.noisy(data.inputs(), sizes, data.origin())
+                : TrainingPlanes.pairs(data.inputs(), data.targets(), sizes, data.origin());
+        ImageTrainer trainer;
+        try {
+            trainer = new ImageTrainer(config, planes);
+        } catch (IllegalArgumentException e) {
+            throw new HushException(e.getMessage());
+        }
+        if (!Djl.safeIsa()) {
+            IJ.log(TITLE + ": note: " + Djl.ONEDNN_ISA + " is not set to SSE41. On some CPUs PyTorch's training then"
+                    + " turns to NaN within a few steps; if that happens, start Fiji with " + Djl.ONEDNN_ISA
+                    + "=SSE41 in its environment (docs/imagej.md)");
+        }
+        TrainingPlot plot = new TrainingPlot("Training loss: " + options.name(), options.steps());
+        Thread thread = Thread.currentThread();
+        ClassLoader before = thread.getContextClassLoader();
+        try (EscapeWatcher esc = new EscapeWatcher()) {
+            esc.watch(trainer::cancel);
+            // DJL finds its engine and the PyTorch natives through the context class loader; under ImageJ that need
+            // not be the loader that holds the jars.
+            thread.setContextClassLoader(TrainingJob.class.getClassLoader());
+            IJ.showStatus(TITLE + ": starting PyTorch...");
+            ImageTrainer.Result result = trainer.train(progress(options, plot));
+            write(file, config, result);
+            String summary = String.format(Locale.ROOT, "%s: wrote %s (%s, %d steps in %.0f s, %.1f patches/s%s)", TITLE,
+                    file, result.network().describe(), result.steps(), result.seconds(), result.patchesPerSecond(),
+                    Double.isNaN(result.finalValPsnr()) ? "" : String.format(Locale.ROOT,
+                            ", validation PSNR %.2f dB on the first pairs", result.finalValPsnr()));
+            IJ.showProgress(1.0);
+            IJ.showStatus(TITLE + ": wrote " + file.getFileName());
+            return new Outcome(file, summary);
+        } catch (CancelledException e) {
+            IJ.showProgress(1.0);
+            throw e;
+        } catch (IllegalArgumentException | IllegalStateException | EngineException e) {
+            IJ.showProgress(1.0);
+            throw new HushException(e.getMessage());
+        } finally {
+            thread.setContextClassLoader(before);
+        }
+    }
+
+    /** The trainer's recipe for these options; {@code data} and {@code target} only describe the images. */
+    static ImageTrainingConfig config(TrainingData data, TrainOptions o) {
+        boolean pairs = data.targets() != null;
+        ImageTrainingConfig config = new ImageTrainingConfig()
+                .set("name", o.name())
+                .set("description", pairs ? "Denoiser trained on noisy/clean image pairs in ImageJ"
+                        : "Noise2Void denoiser trained on the noisy image itself in ImageJ")
+                .set("mode", o.mode())
+                .set("data", data.origin())
+                .set("architecture", o.architecture())
+                .set("depth", Integer.toString(o.depth()))
+                .set("width", Integer.toString(o.width()))
+                .set("epochs", Integer.toString(o.epochs()))
+                .set("steps", Integer.toString(o.steps()))
+                .set("patch", Integer.toString(o.patch()))
+                .set("batch", Integer.toString(o.batch()))
+                .set("mask", Double.toString(o.mask()));
+        if (pairs) {
+            config.set("target", "the clean image of " + data.origin());
+        }
+        return config;
+    }
+
+    private static TrainingProgress progress(TrainOptions o, TrainingPlot plot) {
+        return new TrainingProgress() {
+            @Override
+            public void step(int step, int totalSteps, double loss, double patchesPerSecond) {
+                plot.step(loss);
+                int epoch = (step - 1) / o.steps() + 1;
+                IJ.showProgress(Math.min(0.999, step / (double) totalSteps));
+                IJ.showStatus(String.format(Locale.ROOT, "%s: epoch %d/%d, step %d/%d, loss %.5f, %.1f patches/s (Esc"
+                        + " cancels)", TITLE, epoch, o.epochs(), step - (epoch - 1) * o.steps(), o.steps(), loss,
+                        patchesPerSecond));
+            }
+
+            @Override
+            public void epoch(int epoch, int epochs, double trainLoss, double valPsnr) {
+                plot.epoch(epoch, epochs, trainLoss, valPsnr);
+            }
+
+            @Override
+            public void message(String line) {
+                IJ.log(TITLE + ": " + line);
+            }
+        };
+    }
+
+    private static void write(Path file, ImageTrainingConfig config, ImageTrainer.Result result) throws HushException {
+        try {
+            Files.createDirectories(file.getParent());
+            OnnxExport.write(result.model(), file);
+        } catch (IOException e) {
+            throw new HushException("cannot write the model to " + file + " (" + e.getMessage() + "); choose another"
+                    + " file (in a macro: file=[/path/to/model.onnx])");
+        }
+        try {
+            TrainingReport.write(file, config, result);
+        } catch (IOException e) {
+            IJ.log(TITLE + ": the model is written, but not its training report: " + e.getMessage());
+        }
+    }
+}
