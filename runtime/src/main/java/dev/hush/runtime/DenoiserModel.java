@@ -199,6 +199,30 @@ public final class DenoiserModel implements AutoCloseable {
                 throw new ModelFormatException(source + ": the graph takes " + shape[1] + " channels but the contract says "
                         + contract.channels());
             }
+            if (contract.domain() == Domain.IMAGE) {
+                checkSpatialDims(shape, contract, source);
+            }
+        }
+    }
+
+    /** H and W must be dynamic, or fixed at exactly {@code hush.fixed_size} when the contract has one. */
+    private static void checkSpatialDims(long[] shape, ModelContract contract, String source) throws ModelFormatException {
+        int p = contract.fixedSize();
+        for (int axis = 2; axis <= 3; axis++) {
+            long d = shape[axis];
+            if (d <= 0) {
+                continue; // dynamic
+            }
+            String name = axis == 2 ? "H" : "W";
+            if (p == 0) {
+                throw new ModelFormatException(source + ": the graph's input " + name + " is fixed at " + d + " pixels but"
+                        + " the contract has no '" + ModelContract.FIXED_SIZE + "'; a model that takes one size only must"
+                        + " declare it (docs/model-format.md)");
+            }
+            if (d != p) {
+                throw new ModelFormatException(source + ": the graph's input " + name + " is fixed at " + d + " pixels but"
+                        + " the contract's '" + ModelContract.FIXED_SIZE + "' is " + p);
+            }
         }
     }
 

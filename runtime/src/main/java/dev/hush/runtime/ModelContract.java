@@ -28,6 +28,8 @@ public final class ModelContract {
     public static final String NORM_HIGH = "hush.norm.high";
     public static final String HALO = "hush.halo";
     public static final String SIZE_MULTIPLE = "hush.size_multiple";
+    /** Optional: the model takes only inputs of exactly this height and width (dense networks). */
+    public static final String FIXED_SIZE = "hush.fixed_size";
     public static final String NAME = "hush.name";
     public static final String DESCRIPTION = "hush.description";
     public static final String ARCHITECTURE = "hush.architecture";
@@ -77,6 +79,7 @@ public final class ModelContract {
     private final double normHigh;
     private final int halo;
     private final int sizeMultiple;
+    private final int fixedSize;
 
     private ModelContract(Map<String, String> raw) throws ModelFormatException {
         this.raw = Collections.unmodifiableMap(new TreeMap<>(raw));
@@ -108,6 +111,20 @@ public final class ModelContract {
         }
         if (sizeMultiple < 1) {
             throw bad(SIZE_MULTIPLE, "must be at least 1");
+        }
+        this.fixedSize = raw.containsKey(FIXED_SIZE) ? intValue(FIXED_SIZE) : 0;
+        if (raw.containsKey(FIXED_SIZE)) {
+            if (fixedSize < 1) {
+                throw bad(FIXED_SIZE, "must be a positive number of pixels");
+            }
+            // Tiles are windows of exactly fixed_size with cores of fixed_size − 2·halo.
+            if (2 * halo >= fixedSize) {
+                throw bad(FIXED_SIZE, "leaves no pixels for a tile's core: it must exceed twice " + HALO + " ("
+                        + halo + ")");
+            }
+            if (fixedSize % sizeMultiple != 0) {
+                throw bad(FIXED_SIZE, "is not a multiple of " + SIZE_MULTIPLE + " (" + sizeMultiple + ")");
+            }
         }
         if (norm == Norm.NONE) {
             this.normLow = 0;
@@ -210,6 +227,9 @@ public final class ModelContract {
     public int halo() { return halo; }
     public int sizeMultiple() { return sizeMultiple; }
 
+    /** The only input height and width the model takes ({@code hush.fixed_size}), or 0 when it takes any size. */
+    public int fixedSize() { return fixedSize; }
+
     public String name() { return raw.getOrDefault(NAME, "unnamed"); }
 
     /** A key's raw value, or the fallback. */
@@ -227,6 +247,9 @@ public final class ModelContract {
         StringBuilder sb = new StringBuilder();
         sb.append(domain.key()).append(", ").append(channels).append(channels == 1 ? " channel" : " channels");
         sb.append(", halo ").append(halo).append(", multiple ").append(sizeMultiple);
+        if (fixedSize > 0) {
+            sb.append(", fixed ").append(fixedSize).append('×').append(fixedSize);
+        }
         sb.append(", norm ").append(norm.name().toLowerCase(Locale.ROOT));
         if (norm != Norm.NONE) {
             sb.append(' ').append(fmt(normLow)).append('-').append(fmt(normHigh));

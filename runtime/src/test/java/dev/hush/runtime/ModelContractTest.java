@@ -56,6 +56,22 @@ class ModelContractTest {
     }
 
     @Test
+    void fixedSizeIsOptionalPositiveAndLeavesACore() throws Exception {
+        assertEquals(0, ModelContract.parse(valid()).fixedSize(), "absent: any size");
+        Map<String, String> m = valid();
+        m.put(ModelContract.FIXED_SIZE, "32");
+        ModelContract c = ModelContract.parse(m);
+        assertEquals(32, c.fixedSize());
+        assertTrue(c.summary().contains("fixed 32×32"), c.summary());
+        for (String bad : new String[] {"0", "-4", "big", "16", "30"}) {
+            // 16 = 2·halo leaves no core; 30 is not a multiple of the size multiple 4
+            m.put(ModelContract.FIXED_SIZE, bad);
+            ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelContract.parse(m), bad);
+            assertTrue(e.getMessage().contains("hush.fixed_size"), e.getMessage());
+        }
+    }
+
+    @Test
     void audioModelsNeedTheirStftKeys() throws Exception {
         Map<String, String> m = valid();
         m.put(ModelContract.DOMAIN, "audio");

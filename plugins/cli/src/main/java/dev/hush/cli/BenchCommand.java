@@ -38,9 +38,9 @@ final class BenchCommand extends CommandGroup {
         @Option(names = "--tile", defaultValue = "0", description = "Tile size (default: automatic).")
         int tile;
 
-        @Option(names = "--whole", negatable = true, defaultValue = "true",
-                description = "Also time one whole-image call for the overhead ratio (needs memory for the whole image; default on).")
-        boolean whole;
+        @Option(names = "--skip-whole",
+                description = "Do not time the whole-image call (it needs memory for the whole image at once).")
+        boolean skipWhole;
 
         @Option(names = "--repeats", defaultValue = "2", description = "Timed runs per setting; the best is reported (default ${DEFAULT-VALUE}).")
         int repeats;
@@ -58,7 +58,9 @@ final class BenchCommand extends CommandGroup {
                     double tiled = best(() -> d.denoise(img, ProgressListener.NONE));
                     String ratio = "n/a";
                     String wholeText = "skipped";
-                    if (whole) {
+                    if (!skipWhole && m.contract().fixedSize() > 0) {
+                        wholeText = "n/a (fixed " + m.contract().fixedSize() + " px input)";
+                    } else if (!skipWhole) {
                         double w = best(() -> d.denoiseWhole(img));
                         ratio = String.format(Locale.ROOT, "%.3f", tiled / w);
                         wholeText = String.format(Locale.ROOT, "%.2f s", w);

@@ -69,17 +69,31 @@ final class TrainImageCommand implements Callable<Integer> {
     @Option(names = "--mask", description = "Noise2Void blind-spot fraction per patch (default 0.02).")
     Double mask;
 
-    @Option(names = "--arch", description = "Architecture: residual (default), conv, unet.")
+    @Option(names = "--arch", description = "Architecture: residual (default), conv, unet (convolutional, any image size);"
+            + " vanilla, multilayer (dense autoencoders: patch x patch inputs only, tiled by the runtime).")
     String arch;
 
-    @Option(names = "--depth", description = "residual: layers (default 8); conv/unet: resolution levels (default 2).")
+    @Option(names = "--depth", description = "residual: layers (default 8); conv/unet: resolution levels (default 2);"
+            + " multilayer: hidden layers (default 3); vanilla: 1.")
     Integer depth;
 
-    @Option(names = "--width", description = "residual: channels (default 32); conv/unet: channels at full resolution (default 16).")
+    @Option(names = "--width", description = "residual: channels (default 32); conv/unet: channels at full resolution (default 16);"
+            + " vanilla: hidden units (default 256); multilayer: bottleneck units (default 64).")
     Integer width;
 
     @Option(names = "--lr", description = "Adam learning rate (default 0.001).")
     Double lr;
+
+    @Option(names = "--sparse", description = "L1 weight on the bottleneck's mean activity, for conv, vanilla and multilayer"
+            + " (default 0: off).")
+    Double sparse;
+
+    @Option(names = "--weight-decay", description = "Adam's L2 weight decay, in [0, 1) (default 0).")
+    Double weightDecay;
+
+    @Option(names = "--dropout", description = "Probability of dropping each hidden activation in training, in [0, 1)"
+            + " (default 0; never in the exported model).")
+    Double dropout;
 
     @Option(names = "--seed", description = "Random seed (default 1).")
     Long seed;
@@ -121,6 +135,9 @@ final class TrainImageCommand implements Callable<Integer> {
         overrides.put("depth", depth);
         overrides.put("width", width);
         overrides.put("lr", lr);
+        overrides.put("sparse", sparse);
+        overrides.put("weight_decay", weightDecay);
+        overrides.put("dropout", dropout);
         overrides.put("seed", seed);
         overrides.put("threads", threads);
         overrides.put("patience", patience);

@@ -17,6 +17,12 @@ import org.slf4j.LoggerFactory;
  * result does not depend on the tile size (within float rounding) as long as the model's
  * receptive field fits in its declared halo. If ONNX Runtime runs out of memory the tile size is
  * halved and the image is tried again.
+ *
+ * <p>A model that takes one input size only ({@code hush.fixed_size} = P, the dense networks) is run on
+ * windows of exactly P×P with cores of P − 2·halo, whatever {@link #tileSize(int)} says; an image smaller
+ * than P gets one window filled by mirroring. There the halo only makes neighbouring tiles overlap, so
+ * the result depends on the tiling and {@link #denoiseWhole} refuses such models. When memory runs
+ * out, the batch is halved instead of the tile.
  */
 public final class ImageDenoiser {
     private static final Logger LOG = LoggerFactory.getLogger(ImageDenoiser.class);
@@ -36,7 +42,7 @@ public final class ImageDenoiser {
         contract.requireDomain(Domain.IMAGE);
     }
 
-    /** Core tile size in pixels (before the halo is added); 0 restores the default. */
+    /** Core tile size in pixels (before the halo is added); 0 restores the default. Fixed-size models ignore it. */
     public ImageDenoiser tileSize(int tile) {
         if (tile < 0) {
             throw new IllegalArgumentException("tile size must be positive (or 0 for automatic), got " + tile);
@@ -54,8 +60,13 @@ public final class ImageDenoiser {
         return this;
     }
 
+    /** The core tile size in use: the one set, or for a fixed-size model P − 2·halo. */
     public int tileSize() {
-        return tile;
+        return fixedSize() ? contract.fixedSize() - 2 * contract.halo() : tile;
+    }
+
+    private boolean fixedSize() {
+        return contract.fixedSize() > 0;
     }
 
     /** Stops a running {@link #denoise} as soon as the current ONNX Runtime call ends or is terminated. */
@@ -69,12 +80,23 @@ public final class ImageDenoiser {
         check(image);
         Normalization norm = Normalization.fit(contract, image);
         int t = tile;
+        int b = batch;
         while (true) {
             try {
-                FloatImage y = tiled(image, norm, t, progress);
+                FloatImage y = tiled(image, norm, t, b, progress);
                 norm.invertInPlace(y.data());
                 return y;
             } catch (OutOfDeviceMemoryException e) {
+                if (fixedSize()) {
+                    // The window is fixed: only fewer windows per call can help.
+                    if (b == 1) {
+                        throw new HushException(e.getMessage() + "; even one " + contract.fixedSize() + "×"
+                                + contract.fixedSize() + " window at a time does not fit. Free memory or use --device cpu", e);
+                    }
+                    LOG.warn("{}; retrying with batches of {} tiles", e.getMessage(), b / 2);
+                    b /= 2;
+                    continue;
+                }
                 if (t / 2 < MIN_TILE) {
                     throw new HushException(e.getMessage() + "; even " + t + "-pixel tiles do not fit. Free memory or use"
                             + " --device cpu", e);
@@ -87,10 +109,17 @@ public final class ImageDenoiser {
 
     /**
      * Denoises the whole image in one ONNX Runtime call (mirror-padded by the halo): the reference the
-     * tiled path is tested and benchmarked against. Needs memory for the whole padded image.
+     * tiled path is tested and benchmarked against. Needs memory for the whole padded image. Refuses a
+     * model that takes one input size only ({@code hush.fixed_size}): it has no whole-image result.
      */
     public FloatImage denoiseWhole(FloatImage image) throws HushException {
         check(image);
+        if (fixedSize()) {
+            throw new HushException("the model '" + contract.name() + "' takes only " + contract.fixedSize() + "×"
+                    + contract.fixedSize() + " inputs (" + ModelContract.FIXED_SIZE + "), so it cannot run on a whole "
+                    + image.width() + "×" + image.height() + " image in one call; use denoise(), which tiles the image"
+                    + " into windows of that size");
+        }
         Normalization norm = Normalization.fit(contract, image);
         FloatImage x = image;
         int h = contract.halo();
@@ -127,17 +156,19 @@ public final class ImageDenoiser {
     }
 
     /** Denoises {@code x} tile by tile; windows are normalised as they are cut, so the input is never copied whole. */
-    private FloatImage tiled(FloatImage x, Normalization norm, int coreTile, ProgressListener progress) throws HushException {
+    private FloatImage tiled(FloatImage x, Normalization norm, int coreTile, int tilesPerCall, ProgressListener progress)
+            throws HushException {
         int h = contract.halo();
         int m = contract.sizeMultiple();
-        TileGrid gx = TileGrid.along(x.width(), coreTile, h, m);
-        TileGrid gy = TileGrid.along(x.height(), coreTile, h, m);
+        int p = contract.fixedSize();
+        TileGrid gx = p > 0 ? TileGrid.exact(x.width(), p, h) : TileGrid.along(x.width(), coreTile, h, m);
+        TileGrid gy = p > 0 ? TileGrid.exact(x.height(), p, h) : TileGrid.along(x.height(), coreTile, h, m);
         int c = x.channels();
         int ww = gx.window();
         int wh = gy.window();
         int perTile = c * ww * wh;
         int tiles = gx.starts().length * gy.starts().length;
-        int b = Math.min(batch, tiles);
+        int b = Math.min(tilesPerCall, tiles);
         FloatBuffer buf = DenoiserModel.directBuffer(perTile * b);
         FloatImage acc = new FloatImage(c, x.width(), x.height());
         // Tile weights are separable (wx·wy), so their sum at (x, y) is Σwx(x) · Σwy(y): two short

@@ -29,6 +29,23 @@ public record TileGrid(int[] starts, int core, int halo, int overlap) {
             window = roundUp(2 * halo + multiple, multiple);
             core = window - 2 * halo;
         }
+        return layout(size, core, halo, multiple);
+    }
+
+    /**
+     * Lays out tiles whose window is exactly {@code window} pixels (a model that takes one input size only,
+     * {@code hush.fixed_size}): cores of {@code window − 2·halo}. A size below the window gets one tile, its
+     * window filled by mirroring.
+     */
+    public static TileGrid exact(int size, int window, int halo) {
+        int core = window - 2 * halo;
+        if (core < 1) {
+            throw new IllegalArgumentException("a " + window + "-pixel window leaves no core inside a halo of " + halo);
+        }
+        return layout(size, core, halo, 1);
+    }
+
+    private static TileGrid layout(int size, int core, int halo, int multiple) {
         int overlap = core >= size ? 0 : Math.min(32, core / 8);
         List<Integer> starts = new ArrayList<>();
         // A network that downsamples (size multiple > 1) computes differently at positions of different phase

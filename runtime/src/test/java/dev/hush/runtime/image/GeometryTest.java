@@ -2,6 +2,7 @@ package dev.hush.runtime.image;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -39,6 +40,28 @@ class GeometryTest {
                 }
             }
         }
+    }
+
+    @Test
+    void exactWindowsCoverEverySizeWithCoresInsideTheHalo() {
+        // A 32-pixel model with halo 8: windows of 32, cores of 16, whether the image is smaller or larger.
+        for (int size : new int[] {1, 7, 16, 31, 32, 33, 100}) {
+            TileGrid g = TileGrid.exact(size, 32, 8);
+            assertEquals(32, g.window());
+            assertEquals(16, g.core());
+            boolean[] covered = new boolean[size];
+            for (int s : g.starts()) {
+                assertTrue(s >= 0 && s < size);
+                for (int i = s; i < Math.min(size, s + g.core()); i++) {
+                    covered[i] = true;
+                }
+            }
+            for (int i = 0; i < size; i++) {
+                assertTrue(covered[i], "pixel " + i + " of " + size);
+            }
+        }
+        assertEquals(1, TileGrid.exact(10, 32, 8).starts().length, "smaller than the core: one mirrored window");
+        assertThrows(IllegalArgumentException.class, () -> TileGrid.exact(50, 16, 8));
     }
 
     @Test

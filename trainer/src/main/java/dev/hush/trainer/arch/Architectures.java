@@ -1,26 +1,65 @@
 package dev.hush.trainer.arch;
 
+import ai.djl.nn.Activation;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.norm.Dropout;
 import java.util.List;
 
 /** Makes a {@link Network} from its name and size knobs. */
 public final class Architectures {
-    public static final List<String> NAMES = List.of("residual", "conv", "unet");
+    public static final List<String> NAMES = List.of("residual", "conv", "unet", "vanilla", "multilayer");
+    /** The architectures whose block exposes a bottleneck in training ({@link Network#exposesBottleneck()}). */
+    public static final List<String> WITH_BOTTLENECK = List.of("conv", "vanilla", "multilayer");
+    /** The dense ones: they take patch×patch inputs only. */
+    public static final List<String> DENSE = List.of("vanilla", "multilayer");
 
     private Architectures() {
     }
 
-    /** Builds a network; depth or width 0 picks the architecture's default. */
+    /** Builds a fully convolutional network ({@code residual}, {@code conv}, {@code unet}) without dropout. */
     public static Network create(String name, int channels, int depth, int width) {
-        boolean residual = "residual".equals(name);
-        depth = depth != 0 ? depth : residual ? 8 : 2;
-        width = width != 0 ? width : residual ? 32 : 16;
+        return create(name, channels, depth, width, 0, 0f);
+    }
+
+    /**
+     * Builds a network; depth or width 0 picks the architecture's default. {@code patch} is the training patch
+     * size, which fixes the input size of the dense networks ({@code vanilla}, {@code multilayer}); the others
+     * ignore it. {@code dropout} is the probability of zeroing a hidden activation in training (0: none).
+     */
+    public static Network create(String name, int channels, int depth, int width, int patch, float dropout) {
+        if (!(dropout >= 0 && dropout < 1)) {
+            throw new IllegalArgumentException("dropout is a probability in [0, 1), got " + dropout);
+        }
+        if (DENSE.contains(name) && patch < 1) {
+            throw new IllegalArgumentException(name + " is a dense network: it needs the patch size, which fixes its input");
+        }
         return switch (name) {
-            case "residual" -> new ResidualNet(channels, depth, width);
+            case "residual" -> new ResidualNet(channels, depth != 0 ? depth : 8, width != 0 ? width : 32, dropout);
             // depth = resolution levels, width = channels at full resolution; both subtract their noise estimate.
-            case "conv" -> EncoderDecoderNet.conv(channels, depth, width, true);
-            case "unet" -> EncoderDecoderNet.unet(channels, depth, width, true);
+            case "conv" -> EncoderDecoderNet.conv(channels, depth != 0 ? depth : 2, width != 0 ? width : 16, true, dropout);
+            case "unet" -> EncoderDecoderNet.unet(channels, depth != 0 ? depth : 2, width != 0 ? width : 16, true, dropout);
+            case "vanilla" -> {
+                if (depth > 1 || depth < 0) {
+                    throw new IllegalArgumentException("vanilla has one hidden layer, so depth must be 0 or 1, got " + depth
+                            + "; use multilayer for more");
+                }
+                yield DenseAutoencoder.vanilla(channels, patch, width != 0 ? width : 256, dropout);
+            }
+            case "multilayer" -> DenseAutoencoder.multilayer(channels, patch, depth != 0 ? depth : 3,
+                    width != 0 ? width : 64, dropout);
             default -> throw new IllegalArgumentException("unknown architecture '" + name + "'; available: "
                     + String.join(", ", NAMES));
         };
+    }
+
+    /** Adds a ReLU to {@code s}, then dropout when {@code rate} is above 0 (DJL's dropout acts in training only). */
+    static SequentialBlock relu(SequentialBlock s, float rate) {
+        s.add(Activation.reluBlock());
+        return dropout(s, rate);
+    }
+
+    /** Adds dropout at {@code rate} to {@code s} when the rate is above 0. */
+    static SequentialBlock dropout(SequentialBlock s, float rate) {
+        return rate > 0 ? s.add(Dropout.builder().optRate(rate).build()) : s;
     }
 }

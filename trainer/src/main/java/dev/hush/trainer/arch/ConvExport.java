@@ -2,10 +2,14 @@ package dev.hush.trainer.arch;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
 import dev.hush.trainer.onnx.OnnxGraph;
 import java.util.Map;
 
-/** Writes trained DJL layers as ONNX nodes. DJL and ONNX share the OIHW weight layout, so weights copy as they are. */
+/**
+ * Writes trained DJL layers as ONNX nodes. DJL and ONNX share the OIHW convolution weight layout, so those
+ * weights copy as they are; dense weights are out×in, which Gemm reads with transB.
+ */
 final class ConvExport {
     private ConvExport() {
     }
@@ -35,6 +39,18 @@ final class ConvExport {
                 "kernel_shape", new long[] {2, 2},
                 "pads", new long[] {0, 0, 0, 0},
                 "strides", new long[] {2, 2}));
+    }
+
+    /**
+     * A fully connected layer on N×in rows: Gemm(x, W, b) with transB = 1, since DJL keeps the weight as
+     * out×in (PyTorch's layout) and computes x·Wᵀ + b.
+     */
+    static String dense(OnnxGraph g, String input, Linear layer, String name) {
+        NDArray w = layer.getParameters().get("weight").getArray();
+        NDArray b = layer.getParameters().get("bias").getArray();
+        String wn = g.initializer(name + ".weight", w.toFloatArray(), w.getShape().getShape());
+        String bn = g.initializer(name + ".bias", b.toFloatArray(), b.getShape().getShape());
+        return g.node("Gemm", new String[] {input, wn, bn}, Map.of("transB", 1L));
     }
 
     static String relu(OnnxGraph g, String input) {

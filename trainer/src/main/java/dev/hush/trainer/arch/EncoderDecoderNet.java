@@ -27,7 +27,11 @@ import java.util.Map;
  * </ul>
  * With the global residual (the default) the head estimates the noise and the network returns
  * input − noise, as {@link ResidualNet} does; without it the head returns the clean image.
- * H and W must be multiples of 2^depth.
+ * H and W must be multiples of 2^depth. Optional dropout after every ReLU acts in training only.
+ *
+ * <p>Without skips the block is an {@link Autoencoder}: the encoder ends at the bottom's ReLU, whose
+ * activation is the code that a sparsity penalty acts on. The U-Net has no such single code (its skips
+ * bypass the bottom), so it exposes none.
  */
 public final class EncoderDecoderNet implements Network {
     /** 2^6 = 64-pixel size multiple and width·64 channels at the bottom: deeper makes no sense for denoising. */
@@ -40,6 +44,7 @@ public final class EncoderDecoderNet implements Network {
     private final int channels;
     private final int depth;
     private final int width;
+    private final float dropout;
     private final Conv2d[][] encoder;
     private final Conv2d[] down;
     private final Conv2d bottom;
@@ -50,15 +55,26 @@ public final class EncoderDecoderNet implements Network {
 
     /** The plain encoder/decoder ({@code conv}). */
     public static EncoderDecoderNet conv(int channels, int depth, int width, boolean globalResidual) {
-        return new EncoderDecoderNet(false, channels, depth, width, globalResidual);
+        return conv(channels, depth, width, globalResidual, 0f);
+    }
+
+    /** The plain encoder/decoder with dropout at {@code dropout} after every ReLU in training. */
+    public static EncoderDecoderNet conv(int channels, int depth, int width, boolean globalResidual, float dropout) {
+        return new EncoderDecoderNet(false, channels, depth, width, globalResidual, dropout);
     }
 
     /** The U-Net ({@code unet}). */
     public static EncoderDecoderNet unet(int channels, int depth, int width, boolean globalResidual) {
-        return new EncoderDecoderNet(true, channels, depth, width, globalResidual);
+        return unet(channels, depth, width, globalResidual, 0f);
     }
 
-    private EncoderDecoderNet(boolean skips, int channels, int depth, int width, boolean globalResidual) {
+    /** The U-Net with dropout at {@code dropout} after every ReLU in training. */
+    public static EncoderDecoderNet unet(int channels, int depth, int width, boolean globalResidual, float dropout) {
+        return new EncoderDecoderNet(true, channels, depth, width, globalResidual, dropout);
+    }
+
+    private EncoderDecoderNet(boolean skips, int channels, int depth, int width, boolean globalResidual,
+                              float dropout) {
         String kind = skips ? "unet" : "conv";
         if (depth < 1 || depth > MAX_DEPTH) {
             throw new IllegalArgumentException(kind + ": depth is the number of resolution levels and must be 1 to "
@@ -75,6 +91,7 @@ public final class EncoderDecoderNet implements Network {
         this.channels = channels;
         this.depth = depth;
         this.width = width;
+        this.dropout = dropout;
         encoder = new Conv2d[depth][CONVS_PER_LEVEL];
         decoder = new Conv2d[depth][CONVS_PER_LEVEL];
         down = new Conv2d[depth];
@@ -89,7 +106,7 @@ public final class EncoderDecoderNet implements Network {
         }
         bottom = conv(KERNEL, 1, levelWidth(depth));
         head = conv(1, 1, channels);
-        SequentialBlock body = new SequentialBlock().add(level(0)).add(head);
+        Block body = skips ? new SequentialBlock().add(level(0)).add(head) : autoencoder();
         this.block = globalResidual ? new NoiseSubtraction(body) : body;
     }
 
@@ -108,24 +125,54 @@ public final class EncoderDecoderNet implements Network {
                 .build();
     }
 
-    /** Level l and everything below it: H×W in, H×W out. */
+    /** Level l and everything below it, with U-Net skips: H×W in, H×W out. */
     private Block level(int l) {
-        SequentialBlock inner = new SequentialBlock().add(down[l]).add(Activation.reluBlock());
+        SequentialBlock inner = Architectures.relu(new SequentialBlock().add(down[l]), dropout);
         if (l + 1 < depth) {
             inner.add(level(l + 1));
         } else {
-            inner.add(bottom).add(Activation.reluBlock());
+            Architectures.relu(inner.add(bottom), dropout);
         }
         inner.add(up[l]);
         SequentialBlock s = new SequentialBlock();
         for (Conv2d c : encoder[l]) {
-            s.add(c).add(Activation.reluBlock());
+            Architectures.relu(s.add(c), dropout);
         }
-        s.add(skips ? new SkipConcat(inner) : inner);
+        s.add(new SkipConcat(inner));
         for (Conv2d c : decoder[l]) {
-            s.add(c).add(Activation.reluBlock());
+            Architectures.relu(s.add(c), dropout);
         }
         return s;
+    }
+
+    /**
+     * Without skips the levels nest into one chain: encoder (levels down to the bottom's ReLU, the code),
+     * then decoder (up through the levels to the head). The same layers in the same order as the nested form.
+     */
+    private Block autoencoder() {
+        SequentialBlock enc = new SequentialBlock();
+        for (int l = 0; l < depth; l++) {
+            for (Conv2d c : encoder[l]) {
+                Architectures.relu(enc.add(c), dropout);
+            }
+            Architectures.relu(enc.add(down[l]), dropout);
+        }
+        enc.add(bottom).add(Activation.reluBlock());
+        // The code leaves the encoder before dropout, so the sparsity penalty sees the whole activation.
+        SequentialBlock dec = Architectures.dropout(new SequentialBlock(), dropout);
+        for (int l = depth - 1; l >= 0; l--) {
+            dec.add(up[l]);
+            for (Conv2d c : decoder[l]) {
+                Architectures.relu(dec.add(c), dropout);
+            }
+        }
+        dec.add(head);
+        return new Autoencoder(enc, dec);
+    }
+
+    @Override
+    public boolean exposesBottleneck() {
+        return !skips;
     }
 
     @Override
@@ -136,7 +183,7 @@ public final class EncoderDecoderNet implements Network {
     @Override
     public String describe() {
         return kind() + "(depth=" + depth + ",width=" + width + ",channels=" + channels
-                + ",global_residual=" + globalResidual + ")";
+                + ",global_residual=" + globalResidual + (dropout > 0 ? ",dropout=" + dropout : "") + ")";
     }
 
     @Override

@@ -23,6 +23,19 @@ public interface Network {
     /** Input height and width must be multiples of this. */
     int sizeMultiple();
 
+    /** The only input height and width the network takes (dense networks: the patch size), or 0 for any size. */
+    default int fixedSize() {
+        return 0;
+    }
+
+    /**
+     * True when, in training, the block returns the bottleneck's activation (the code) as a second output
+     * after the result, for a sparsity penalty. Inference and the export give the result alone.
+     */
+    default boolean exposesBottleneck() {
+        return false;
+    }
+
     /** Writes the trained network into {@code g}, reading from value {@code input}; returns the output value's name. */
     String export(OnnxGraph g, String input);
 

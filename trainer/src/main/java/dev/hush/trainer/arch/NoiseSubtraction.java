@@ -10,7 +10,10 @@ import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
-/** Residual learning: the body estimates the noise, the block returns input minus that estimate. */
+/**
+ * Residual learning: the body estimates the noise, the block returns input minus that estimate. Any further
+ * outputs of the body (an {@link Autoencoder}'s code in training) pass through after it.
+ */
 final class NoiseSubtraction extends AbstractBlock {
     private static final byte VERSION = 1;
     private final Block body;
@@ -23,8 +26,10 @@ final class NoiseSubtraction extends AbstractBlock {
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        NDArray noise = body.forward(store, inputs, training, params).singletonOrThrow();
-        return new NDList(x.sub(noise));
+        NDList out = body.forward(store, inputs, training, params);
+        NDList result = new NDList(x.sub(out.head()));
+        result.addAll(out.subNDList(1));
+        return result;
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.hush.trainer.arch;
 
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
@@ -13,17 +12,24 @@ import java.util.Map;
 /**
  * DnCNN-style residual denoiser (Zhang et al. 2017, without batch normalisation): {@code depth}
  * 3×3 convolutions with ReLU between them estimate the noise, which the graph subtracts from
- * the input. Fully convolutional, any image size; receptive-field radius = depth.
+ * the input. Fully convolutional, any image size; receptive-field radius = depth. Optional dropout
+ * after every hidden ReLU acts in training only.
  */
 public final class ResidualNet implements Network {
     private static final int KERNEL = 3;
     private final int channels;
     private final int depth;
     private final int width;
+    private final float dropout;
     private final List<Conv2d> convs = new ArrayList<>();
     private final Block block;
 
     public ResidualNet(int channels, int depth, int width) {
+        this(channels, depth, width, 0f);
+    }
+
+    /** As {@link #ResidualNet(int, int, int)}, with dropout at {@code dropout} after each hidden ReLU in training. */
+    public ResidualNet(int channels, int depth, int width, float dropout) {
         if (depth < 2) {
             throw new IllegalArgumentException("residual: depth must be at least 2, got " + depth);
         }
@@ -33,6 +39,7 @@ public final class ResidualNet implements Network {
         this.channels = channels;
         this.depth = depth;
         this.width = width;
+        this.dropout = dropout;
         SequentialBlock body = new SequentialBlock();
         for (int i = 0; i < depth; i++) {
             boolean last = i == depth - 1;
@@ -44,7 +51,7 @@ public final class ResidualNet implements Network {
             convs.add(conv);
             body.add(conv);
             if (!last) {
-                body.add(Activation.reluBlock());
+                Architectures.relu(body, dropout);
             }
         }
         this.block = new NoiseSubtraction(body);
@@ -57,7 +64,8 @@ public final class ResidualNet implements Network {
 
     @Override
     public String describe() {
-        return "residual(depth=" + depth + ",width=" + width + ",channels=" + channels + ")";
+        return "residual(depth=" + depth + ",width=" + width + ",channels=" + channels
+                + (dropout > 0 ? ",dropout=" + dropout : "") + ")";
     }
 
     @Override

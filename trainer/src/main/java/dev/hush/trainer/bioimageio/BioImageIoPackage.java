@@ -102,6 +102,11 @@ public final class BioImageIoPackage {
                 throw new ModelFormatException("'" + c.name() + "' (" + source + ") is an " + c.domain().key()
                         + " model; bioimage.io packages hold image models, so only image models can be exported");
             }
+            if (c.fixedSize() > 0) {
+                throw new ModelFormatException("'" + c.name() + "' takes " + c.fixedSize() + "×" + c.fixedSize()
+                        + " inputs only (" + ModelContract.FIXED_SIZE + "); packaging such models for bioimage.io is not"
+                        + " supported yet");
+            }
             requireTensorName(c.inputName(), ModelContract.INPUT_NAME);
             requireTensorName(c.outputName(), ModelContract.OUTPUT_NAME);
             if (c.norm() == ModelContract.Norm.PERCENTILE && !(c.normHigh() > 1)) {

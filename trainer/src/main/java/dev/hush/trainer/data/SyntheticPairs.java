@@ -71,7 +71,7 @@ public final class SyntheticPairs implements PatchSource {
     }
 
     /** Copies a patch under one of the 8 symmetries of the square (t: bit 0 flip x, bit 1 flip y, bit 2 transpose). */
-    static void crop(float[] src, int width, int x0, int y0, int patch, int t, float[] dst, int at) {
+    public static void crop(float[] src, int width, int x0, int y0, int patch, int t, float[] dst, int at) {
         for (int y = 0; y < patch; y++) {
             for (int x = 0; x < patch; x++) {
                 int u = (t & 4) != 0 ? y : x;

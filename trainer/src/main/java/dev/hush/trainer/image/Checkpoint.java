@@ -51,7 +51,7 @@ final class Checkpoint {
         String arch = p.getProperty("architecture", "?");
         if (!arch.equals(net.describe())) {
             throw new IOException("the checkpoint in " + dir + " was made by " + arch + ", but this run builds "
-                    + net.describe() + "; use the same architecture, depth, width and channels to resume");
+                    + net.describe() + "; use the same architecture, depth, width, channels (and patch and dropout) to resume");
         }
         try {
             model.load(dir, PARAMS);

@@ -22,7 +22,7 @@ import dev.hush.trainer.Djl;
 import dev.hush.trainer.arch.Architectures;
 import dev.hush.trainer.arch.Network;
 import dev.hush.trainer.data.BlindSpotPatches;
-import dev.hush.trainer.data.DeadLeaves;
+import dev.hush.trainer.data.CleanImages;
 import dev.hush.trainer.data.FolderPairs;
 import dev.hush.trainer.data.ImageFolder;
 import dev.hush.trainer.data.PatchSource;
@@ -84,8 +84,11 @@ public final class ImageTrainer {
                          double finalValPsnr, long steps, double exportMaxDiff, List<Epoch> history, int bestEpoch) {
     }
 
-    /** One epoch's figures, for the training curve and report. */
-    public record Epoch(int epoch, double trainLoss, double valPsnr, double seconds) {
+    /**
+     * One epoch's figures, for the training curve and report. {@code bottleneckActivity} is the mean absolute
+     * activation of the bottleneck over the epoch's training steps (NaN for a network without one).
+     */
+    public record Epoch(int epoch, double trainLoss, double valPsnr, double seconds, double bottleneckActivity) {
     }
 
     public Result train(TrainingProgress progress) {
@@ -94,9 +97,9 @@ public final class ImageTrainer {
         // Seeds weight initialisation too, so a recipe gives the same model on the same machine.
         engine.setRandomSeed((int) config.seed());
         int channels = config.getInt("channels");
-        Network net = Architectures.create(config.get("architecture"), channels, config.getInt("depth"),
-                config.getInt("width"));
         int patch = config.getInt("patch");
+        Network net = Architectures.create(config.get("architecture"), channels, config.getInt("depth"),
+                config.getInt("width"), patch, (float) config.getDouble("dropout"));
         int batch = config.getInt("batch");
         int multiple = net.sizeMultiple();
         // Networks that downsample need H and W divisible by 2^levels; say so before any training.
@@ -104,6 +107,12 @@ public final class ImageTrainer {
             throw new IllegalArgumentException("patch and val_size must be multiples of " + multiple + " for "
                     + net.describe() + ", got patch=" + patch + ", val_size=" + config.getInt("val_size"));
         }
+        if (net.fixedSize() > 0 && config.getInt("val_size") < patch) {
+            throw new IllegalArgumentException(net.kind() + " takes " + patch + "×" + patch + " patches only, so val_size"
+                    + " must be at least patch (" + patch + "), got " + config.getInt("val_size"));
+        }
+        // The L1 weight on the bottleneck's mean activity (sparse autoencoder); the config refuses it without one.
+        float sparse = (float) config.getDouble("sparse");
         int epochs = config.getInt("epochs");
         int stepsPerEpoch = config.getInt("steps");
         long total = (long) epochs * stepsPerEpoch;
@@ -121,8 +130,8 @@ public final class ImageTrainer {
                 source = data.patches(config.getDouble("mask"));
                 val = data.paired() ? ValidationSet.fromPlanes(data) : null;
             } else if (mode.equals("synthetic")) {
-                source = new SyntheticPairs(DeadLeaves.standard(), noise, normLow, normHigh, Math.max(patch * 2, 96));
-                val = ValidationSet.synthetic(config.getInt("val_images"), config.getInt("val_size"),
+                source = new SyntheticPairs(CleanImages.named(config.get("data")), noise, normLow, normHigh, Math.max(patch * 2, 96));
+                val = ValidationSet.synthetic(CleanImages.named(config.get("data")), config.getInt("val_images"), config.getInt("val_size"),
                         config.seed() + 1_000_003L, noise, normLow, normHigh);
             } else if (mode.equals("n2v")) {
                 List<float[]> images = new ArrayList<>();
@@ -133,13 +142,13 @@ public final class ImageTrainer {
                     int size = Math.max(2 * patch, 128);
                     SplittableRandom gen = new SplittableRandom(config.seed() + 7);
                     for (int i = 0; i < 32; i++) {
-                        float[] n = noise.apply(DeadLeaves.standard().generate(size, size, gen), gen);
+                        float[] n = noise.apply(CleanImages.named(config.get("data")).generate(size, size, gen), gen);
                         Normalization.percentile(n, normLow, normHigh).applyInPlace(n);
                         images.add(n);
                         sizes.add(new int[] {size, size});
                     }
-                    origin = "Noise2Void on 32 noisy dead-leaves images (" + noise.describe() + "), clean never seen";
-                    val = ValidationSet.synthetic(config.getInt("val_images"), config.getInt("val_size"),
+                    origin = "Noise2Void on 32 noisy images from the " + CleanImages.named(config.get("data")).describe() + " (" + noise.describe() + "), clean never seen";
+                    val = ValidationSet.synthetic(CleanImages.named(config.get("data")), config.getInt("val_images"), config.getInt("val_size"),
                             config.seed() + 1_000_003L, noise, normLow, normHigh);
                 } else {
                     ImageFolder.Contents c = ImageFolder.read(Path.of(config.get("data")));
@@ -170,7 +179,8 @@ public final class ImageTrainer {
         float lr = (float) config.getDouble("lr");
         Tracker schedule = Tracker.cosine().setBaseValue(lr).optFinalValue(lr / 50)
                 .setMaxUpdates((int) Math.max(1, total)).build();
-        Optimizer adam = Optimizer.adam().optLearningRateTracker(schedule).build();
+        Optimizer adam = Optimizer.adam().optLearningRateTracker(schedule)
+                .optWeightDecays((float) config.getDouble("weight_decay")).build();
         DefaultTrainingConfig djlConfig = new DefaultTrainingConfig(Loss.l2Loss())
                 .optOptimizer(adam)
                 .optInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.IN, 2),
@@ -207,6 +217,7 @@ public final class ImageTrainer {
                 long step = 0;
                 for (int epoch = firstEpoch; epoch <= epochs; epoch++) {
                     double lossSum = 0;
+                    double activitySum = 0;
                     for (int s = 0; s < stepsPerEpoch; s++) {
                         if (cancelled) {
                             throw new CancelledException();
@@ -220,10 +231,18 @@ public final class ImageTrainer {
                             NDArray y = m.create(clean, inShape);
                             NDArray w = source.masked() ? m.create(mask, inShape) : null;
                             try (GradientCollector gc = trainer.newGradientCollector()) {
-                                NDArray pred = trainer.forward(new NDList(x)).singletonOrThrow();
+                                NDList out = trainer.forward(new NDList(x));
+                                NDArray pred = out.head();
                                 NDArray sq = pred.sub(y).square();
                                 // Noise2Void: only the blind spots count, each patch equally.
                                 NDArray loss = w == null ? sq.mean() : sq.mul(w).sum().div(w.sum().maximum(1f));
+                                if (net.exposesBottleneck()) {
+                                    NDArray activity = out.get(1).abs().mean();
+                                    activitySum += activity.getFloat();
+                                    if (sparse > 0) {
+                                        loss = loss.add(activity.mul(sparse));
+                                    }
+                                }
                                 gc.backward(loss);
                                 lossValue = loss.getFloat();
                             }
@@ -239,8 +258,9 @@ public final class ImageTrainer {
                         double secs = (System.nanoTime() - start) / 1e9;
                         progress.step((int) step, (int) total, lossValue, step * batch / secs);
                     }
-                    finalVal = val == null ? Double.NaN : val.psnr(trainer, multiple);
-                    history.add(new Epoch(epoch, lossSum / stepsPerEpoch, finalVal, (System.nanoTime() - start) / 1e9));
+                    finalVal = val == null ? Double.NaN : val.psnr(trainer, net);
+                    history.add(new Epoch(epoch, lossSum / stepsPerEpoch, finalVal, (System.nanoTime() - start) / 1e9,
+                            net.exposesBottleneck() ? activitySum / stepsPerEpoch : Double.NaN));
                     progress.epoch(epoch, epochs, lossSum / stepsPerEpoch, finalVal);
                     if (!Double.isNaN(finalVal) && finalVal > best) {
                         best = finalVal;
@@ -275,8 +295,9 @@ public final class ImageTrainer {
                         + " making data)", trained, seconds, pps, gflops, 100 * samplingNanos / 1e9 / seconds));
                 ModelProto onnx = OnnxExport.imageModel(net, channels, metadata(net, finalVal, dataOrigin, noise));
                 // Odd, non-square sizes (rounded up to the size multiple) catch transposed axes and padding slips.
-                double diff = ExportCheck.maxAbsDifference(net, trainer.getManager(), onnx,
-                        new long[] {1, channels, roundUp(45, multiple), roundUp(53, multiple)}, config.seed());
+                long[] checkShape = net.fixedSize() > 0 ? new long[] {3, channels, patch, patch}
+                        : new long[] {1, channels, roundUp(45, multiple), roundUp(53, multiple)};
+                double diff = ExportCheck.maxAbsDifference(net, trainer.getManager(), onnx, checkShape, config.seed());
                 if (!(diff <= ExportCheck.TOLERANCE)) {
                     throw new IllegalStateException("the ONNX export differs from the trained network by " + diff
                             + " (more than " + ExportCheck.TOLERANCE + "); this is a bug in the exporter, please report it");
@@ -315,13 +336,16 @@ public final class ImageTrainer {
 
     /** True when the trainer makes its own images (dead leaves) rather than reading the user's. */
     private boolean generatedData() {
-        return planes == null && "deadleaves".equals(config.get("data"));
+        return planes == null && CleanImages.isBuiltIn(config.get("data"));
     }
 
     /** The contract and provenance written into the model. */
     private Map<String, String> metadata(Network net, double valPsnr, String dataOrigin, NoiseModel noise) {
         Map<String, String> m = new LinkedHashMap<>(ModelContract.imageDefaults(config.getInt("channels"), net.halo(),
                 net.sizeMultiple(), config.getDouble("norm_low"), config.getDouble("norm_high")));
+        if (net.fixedSize() > 0) {
+            m.put(ModelContract.FIXED_SIZE, Integer.toString(net.fixedSize()));
+        }
         m.put(ModelContract.NAME, config.get("name"));
         m.put(ModelContract.DESCRIPTION, config.get("description"));
         m.put(ModelContract.ARCHITECTURE, net.describe());
@@ -349,9 +373,9 @@ public final class ImageTrainer {
             this.sizes = sizes;
         }
 
-        static ValidationSet synthetic(int count, int size, long seed, NoiseModel noise, double low, double high) {
+        static ValidationSet synthetic(CleanImages gen, int count, int size, long seed, NoiseModel noise, double low,
+                                       double high) {
             SplittableRandom rnd = new SplittableRandom(seed);
-            DeadLeaves gen = DeadLeaves.standard();
             List<float[]> n = new ArrayList<>();
             List<float[]> c = new ArrayList<>();
             List<int[]> sz = new ArrayList<>();
@@ -394,10 +418,12 @@ public final class ImageTrainer {
             return new ValidationSet(n, c, sz);
         }
 
-        double psnr(Trainer trainer, int multiple) {
+        double psnr(Trainer trainer, Network net) {
+            int multiple = net.fixedSize() > 0 ? net.fixedSize() : net.sizeMultiple();
             double sum = 0;
             for (int i = 0; i < inputs.size(); i++) {
-                // Crop to the size multiple: the networks that downsample need it.
+                // Crop to the size multiple: the networks that downsample need it. A fixed-size network is
+                // cropped to whole patches and run on them side by side, without overlap.
                 int w = sizes.get(i)[0] / multiple * multiple;
                 int h = sizes.get(i)[1] / multiple * multiple;
                 if (w == 0 || h == 0) {
@@ -410,8 +436,13 @@ public final class ImageTrainer {
                     System.arraycopy(references.get(i), y * sizes.get(i)[0], ref, y * w, w);
                 }
                 try (NDManager m = trainer.getManager().newSubManager()) {
-                    NDArray x = m.create(in, new Shape(1, 1, h, w));
-                    float[] out = trainer.evaluate(new NDList(x)).singletonOrThrow().toFloatArray();
+                    float[] out;
+                    if (net.fixedSize() > 0) {
+                        out = byPatches(trainer, m, in, w, h, net.fixedSize());
+                    } else {
+                        NDArray x = m.create(in, new Shape(1, 1, h, w));
+                        out = trainer.evaluate(new NDList(x)).singletonOrThrow().toFloatArray();
+                    }
                     float min = Float.MAX_VALUE;
                     float max = -Float.MAX_VALUE;
                     for (float v : ref) {
@@ -423,6 +454,27 @@ public final class ImageTrainer {
                 }
             }
             return sum / inputs.size();
+        }
+
+        /** Runs a w×h plane (multiples of p) as (w/p)·(h/p) patches of p×p in one batch and puts them back together. */
+        private static float[] byPatches(Trainer trainer, NDManager m, float[] in, int w, int h, int p) {
+            int nx = w / p;
+            int n = nx * (h / p);
+            float[] patches = new float[n * p * p];
+            for (int k = 0; k < n; k++) {
+                for (int y = 0; y < p; y++) {
+                    System.arraycopy(in, ((k / nx) * p + y) * w + (k % nx) * p, patches, (k * p + y) * p, p);
+                }
+            }
+            float[] res = trainer.evaluate(new NDList(m.create(patches, new Shape(n, 1, p, p)))).singletonOrThrow()
+                    .toFloatArray();
+            float[] out = new float[w * h];
+            for (int k = 0; k < n; k++) {
+                for (int y = 0; y < p; y++) {
+                    System.arraycopy(res, (k * p + y) * p, out, ((k / nx) * p + y) * w + (k % nx) * p, p);
+                }
+            }
+            return out;
         }
     }
 }

@@ -19,7 +19,8 @@ import java.util.Set;
 public final class ImageTrainingConfig {
     private static final Set<String> KEYS = Set.of("name", "description", "architecture", "depth", "width", "channels",
             "patch", "batch", "epochs", "steps", "sigma", "clip", "lr", "seed", "threads", "val_images", "val_size",
-            "norm_low", "norm_high", "data", "mode", "noise", "target", "mask", "patience", "checkpoint", "resume");
+            "norm_low", "norm_high", "data", "mode", "noise", "target", "mask", "patience", "checkpoint", "resume",
+            "sparse", "weight_decay", "dropout");
 
     private final Map<String, String> values = new LinkedHashMap<>();
 
@@ -51,6 +52,9 @@ public final class ImageTrainingConfig {
         values.put("patience", "0");
         values.put("checkpoint", "");
         values.put("resume", "");
+        values.put("sparse", "0");
+        values.put("weight_decay", "0");
+        values.put("dropout", "0");
     }
 
     /** Training modes: where inputs and targets come from. */
@@ -146,17 +150,35 @@ public final class ImageTrainingConfig {
         require(values.get("name").matches("[A-Za-z0-9._-]+"), "name may hold letters, digits, '.', '_' and '-' only");
         String mode = values.get("mode");
         require(MODES.contains(mode), "mode must be one of " + String.join(", ", MODES) + ", got '" + mode + "'");
-        boolean synthetic = "deadleaves".equals(values.get("data"));
+        boolean synthetic = dev.hush.trainer.data.CleanImages.isBuiltIn(values.get("data"));
         require(!dataInMemory || mode.equals("n2v") || mode.equals("pairs"), "planes in memory train in mode n2v or pairs,"
                 + " not " + mode);
-        require(dataInMemory || !mode.equals("synthetic") || synthetic, "mode synthetic makes its own data: leave data=deadleaves, or use"
+        require(dataInMemory || !mode.equals("synthetic") || synthetic, "mode synthetic makes its own data: use data=deadleaves, fluorescence or mixed, or use"
                 + " mode pairs/n2n/n2v to train on a folder");
         require(dataInMemory || !(mode.equals("pairs") || mode.equals("n2n")) || (!synthetic && !values.get("target").isBlank()),
                 "mode " + mode + " needs data=<folder of noisy inputs> and target=<folder of "
                         + (mode.equals("pairs") ? "clean targets" : "second noisy shots") + ">");
         require(getDouble("mask") > 0 && getDouble("mask") < 0.5, "mask (the Noise2Void blind-spot fraction) must lie in"
                 + " (0, 0.5)");
+        validateRegularisation();
         dev.hush.trainer.noise.NoiseModel.parse(noiseSpec());
+    }
+
+    /** {@code sparse}, {@code weight_decay} and {@code dropout}: all 0 (off) by default. */
+    private void validateRegularisation() {
+        String arch = values.get("architecture");
+        double sparse = getDouble("sparse");
+        require(sparse >= 0 && Double.isFinite(sparse), "sparse (the L1 weight on the bottleneck's mean activity) must be"
+                + " 0 or positive, got " + values.get("sparse"));
+        require(sparse == 0 || Architectures.WITH_BOTTLENECK.contains(arch), "sparse acts on a bottleneck, which "
+                + String.join(", ", Architectures.WITH_BOTTLENECK) + " have; " + arch + (arch.equals("unet")
+                ? "'s skips bypass its bottleneck" : " has none") + ", so use sparse=0 with it");
+        double decay = getDouble("weight_decay");
+        require(decay >= 0 && decay < 1, "weight_decay (Adam's L2 weight decay) must lie in [0, 1), got "
+                + values.get("weight_decay"));
+        double dropout = getDouble("dropout");
+        require(dropout >= 0 && dropout < 1, "dropout is the probability of zeroing a hidden activation in training and"
+                + " must lie in [0, 1), got " + values.get("dropout"));
     }
 
     private static void require(boolean ok, String message) {

@@ -3,6 +3,7 @@ package dev.hush.trainer.image;
 import dev.hush.runtime.image.Normalization;
 import dev.hush.trainer.data.BlindSpotPatches;
 import dev.hush.trainer.data.PatchSource;
+import dev.hush.trainer.data.SyntheticPairs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -112,8 +113,8 @@ public final class TrainingPlanes {
                     int y0 = rnd.nextInt(h - patch + 1);
                     int t = rnd.nextInt(8);
                     int at = offset + k * patch * patch;
-                    crop(inputs.get(i), w, x0, y0, patch, t, input, at);
-                    crop(targets.get(i), w, x0, y0, patch, t, target, at);
+                    SyntheticPairs.crop(inputs.get(i), w, x0, y0, patch, t, input, at);
+                    SyntheticPairs.crop(targets.get(i), w, x0, y0, patch, t, target, at);
                 }
             }
 
@@ -122,22 +123,5 @@ public final class TrainingPlanes {
                 return described;
             }
         };
-    }
-
-    /** A patch under one of the 8 symmetries of the square (t: bit 0 flip x, bit 1 flip y, bit 2 transpose). */
-    private static void crop(float[] src, int width, int x0, int y0, int patch, int t, float[] dst, int at) {
-        for (int y = 0; y < patch; y++) {
-            for (int x = 0; x < patch; x++) {
-                int u = (t & 4) != 0 ? y : x;
-                int v = (t & 4) != 0 ? x : y;
-                if ((t & 1) != 0) {
-                    u = patch - 1 - u;
-                }
-                if ((t & 2) != 0) {
-                    v = patch - 1 - v;
-                }
-                dst[at + y * patch + x] = src[(y0 + v) * width + x0 + u];
-            }
-        }
     }
 }

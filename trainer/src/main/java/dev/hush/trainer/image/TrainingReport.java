@@ -33,10 +33,14 @@ public final class TrainingReport {
         sb.append(String.format(Locale.ROOT, "%d steps in %.0f s (%.1f patches/s, %.1f GFLOP/s). Kept epoch %s. Export check:"
                 + " max |DJL − ONNX Runtime| = %.2e.%n%n", r.steps(), r.seconds(), r.patchesPerSecond(), r.gflops(),
                 r.bestEpoch() > 0 ? Integer.toString(r.bestEpoch()) : "last (no validation reference)", r.exportMaxDiff()));
-        sb.append("![training curve](").append(png.getFileName()).append(")\n\n| epoch | train loss | validation PSNR (dB) | time (s) |\n|---:|---:|---:|---:|\n");
+        // Networks with a bottleneck also show its mean activity: what the sparse key pushes down.
+        boolean code = r.history().stream().anyMatch(e -> !Double.isNaN(e.bottleneckActivity()));
+        sb.append("![training curve](").append(png.getFileName()).append(")\n\n| epoch | train loss | validation PSNR (dB) | time (s) |")
+                .append(code ? " bottleneck activity |\n|---:|---:|---:|---:|---:|\n" : "\n|---:|---:|---:|---:|\n");
         for (ImageTrainer.Epoch e : r.history()) {
-            sb.append(String.format(Locale.ROOT, "| %d | %.5f | %s | %.0f |%n", e.epoch(), e.trainLoss(),
+            sb.append(String.format(Locale.ROOT, "| %d | %.5f | %s | %.0f |", e.epoch(), e.trainLoss(),
                     Double.isNaN(e.valPsnr()) ? "n/a" : String.format(Locale.ROOT, "%.2f", e.valPsnr()), e.seconds()));
+            sb.append(code ? String.format(Locale.ROOT, " %.4f |%n", e.bottleneckActivity()) : System.lineSeparator());
         }
         sb.append("\n## Recipe\n\n```properties\n").append(config.toRecipe()).append("```\n");
         AtomicFile.write(md, sb.toString().getBytes(StandardCharsets.UTF_8));
