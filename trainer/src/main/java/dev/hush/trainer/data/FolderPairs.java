@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * Training pairs from two folders whose files match one to one by sorted name: noisy inputs and
@@ -13,13 +12,13 @@ import java.util.SplittableRandom;
  * with zero-mean noise the expected target is the clean image, so the network learns to denoise).
  * Each pair is normalised by the input's percentiles, as the runtime will normalise it.
  */
-public final class FolderPairs implements PatchSource {
+public final class FolderPairs {
     private final List<float[]> inputs = new ArrayList<>();
     private final List<float[]> targets = new ArrayList<>();
     private final List<int[]> sizes = new ArrayList<>();
     private final List<String> names = new ArrayList<>();
     private final List<String> failures = new ArrayList<>();
-    private final String origin;
+    private final PlanePairs planes;
 
     public FolderPairs(Path inputDir, Path targetDir, double normLow, double normHigh, String mode) throws IOException {
         List<Path> in = ImageFolder.list(inputDir);
@@ -63,8 +62,8 @@ public final class FolderPairs implements PatchSource {
         if (inputs.isEmpty()) {
             throw new IOException("no usable pair in " + inputDir + " and " + targetDir + ": " + String.join("; ", failures));
         }
-        this.origin = mode + " from " + inputDir.toAbsolutePath() + " → " + targetDir.toAbsolutePath() + " (" + inputs.size()
-                + " plane pairs)";
+        this.planes = new PlanePairs(inputs, targets, sizes, names, mode + " from " + inputDir.toAbsolutePath() + " → "
+                + targetDir.toAbsolutePath() + " (" + inputs.size() + " plane pairs)");
     }
 
     /** Files that were skipped, with the reason. */
@@ -72,44 +71,8 @@ public final class FolderPairs implements PatchSource {
         return failures;
     }
 
-    public int size() {
-        return inputs.size();
-    }
-
-    /** The normalised input and target of pair {@code i}, with its size, for validation. */
-    public float[] input(int i) {
-        return inputs.get(i);
-    }
-
-    public float[] target(int i) {
-        return targets.get(i);
-    }
-
-    public int[] dimensions(int i) {
-        return sizes.get(i);
-    }
-
-    @Override
-    public void fill(float[] input, float[] target, float[] mask, int offset, int count, int patch, SplittableRandom rnd) {
-        for (int k = 0; k < count; k++) {
-            int i = rnd.nextInt(inputs.size());
-            int w = sizes.get(i)[0];
-            int h = sizes.get(i)[1];
-            if (w < patch || h < patch) {
-                throw new IllegalArgumentException(names.get(i) + " is " + w + "×" + h + ", smaller than the " + patch
-                        + "-pixel patch; use a smaller --patch");
-            }
-            int x0 = rnd.nextInt(w - patch + 1);
-            int y0 = rnd.nextInt(h - patch + 1);
-            int t = rnd.nextInt(8);
-            int at = offset + k * patch * patch;
-            SyntheticPairs.crop(inputs.get(i), w, x0, y0, patch, t, input, at);
-            SyntheticPairs.crop(targets.get(i), w, x0, y0, patch, t, target, at);
-        }
-    }
-
-    @Override
-    public String describe() {
-        return origin;
+    /** The pairs read, normalised, as a patch source. */
+    public PlanePairs planes() {
+        return planes;
     }
 }

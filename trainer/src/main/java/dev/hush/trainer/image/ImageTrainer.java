@@ -26,6 +26,7 @@ import dev.hush.trainer.data.CleanImages;
 import dev.hush.trainer.data.FolderPairs;
 import dev.hush.trainer.data.ImageFolder;
 import dev.hush.trainer.data.PatchSource;
+import dev.hush.trainer.data.PlanePairs;
 import dev.hush.trainer.data.SyntheticPairs;
 import dev.hush.trainer.noise.NoiseModel;
 import dev.hush.trainer.onnx.ExportCheck;
@@ -128,7 +129,7 @@ public final class ImageTrainer {
             if (planes != null) {
                 TrainingPlanes data = planes.normalised(normLow, normHigh);
                 source = data.patches(config.getDouble("mask"));
-                val = data.paired() ? ValidationSet.fromPlanes(data) : null;
+                val = data.paired() ? ValidationSet.fromPairs(data.pairs()) : null;
             } else if (mode.equals("synthetic")) {
                 source = new SyntheticPairs(CleanImages.named(config.get("data")), noise, normLow, normHigh, Math.max(patch * 2, 96));
                 val = ValidationSet.synthetic(CleanImages.named(config.get("data")), config.getInt("val_images"), config.getInt("val_size"),
@@ -168,8 +169,8 @@ public final class ImageTrainer {
                 FolderPairs pairs = new FolderPairs(Path.of(config.get("data")), Path.of(config.get("target")), normLow,
                         normHigh, mode);
                 pairs.failures().forEach(f -> progress.message("skipped " + f));
-                source = pairs;
-                val = ValidationSet.fromPairs(pairs);
+                source = pairs.planes();
+                val = ValidationSet.fromPairs(pairs.planes());
             }
         } catch (IOException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
@@ -392,21 +393,8 @@ public final class ImageTrainer {
             return new ValidationSet(n, c, sz);
         }
 
-        /** Up to 4 pairs from the data (they are also trained on: a folder gives no held-out clean images). */
-        static ValidationSet fromPairs(FolderPairs pairs) {
-            List<float[]> n = new ArrayList<>();
-            List<float[]> c = new ArrayList<>();
-            List<int[]> sz = new ArrayList<>();
-            for (int i = 0; i < Math.min(4, pairs.size()); i++) {
-                n.add(pairs.input(i));
-                c.add(pairs.target(i));
-                sz.add(pairs.dimensions(i));
-            }
-            return new ValidationSet(n, c, sz);
-        }
-
-        /** Up to 4 pairs handed over in memory (also trained on, like folder pairs). */
-        static ValidationSet fromPlanes(TrainingPlanes pairs) {
+        /** Up to 4 pairs from the data (they are also trained on: the user's data gives no held-out clean images). */
+        static ValidationSet fromPairs(PlanePairs pairs) {
             List<float[]> n = new ArrayList<>();
             List<float[]> c = new ArrayList<>();
             List<int[]> sz = new ArrayList<>();

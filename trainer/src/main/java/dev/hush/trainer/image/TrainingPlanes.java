@@ -3,10 +3,9 @@ package dev.hush.trainer.image;
 import dev.hush.runtime.image.Normalization;
 import dev.hush.trainer.data.BlindSpotPatches;
 import dev.hush.trainer.data.PatchSource;
-import dev.hush.trainer.data.SyntheticPairs;
+import dev.hush.trainer.data.PlanePairs;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * Training data handed over in memory (an open ImageJ image, say) instead of read from folders: noisy planes for
@@ -78,50 +77,21 @@ public final class TrainingPlanes {
         return new TrainingPlanes(in, tg, sizes, origin);
     }
 
-    float[] input(int i) {
-        return inputs.get(i);
-    }
-
-    float[] target(int i) {
-        return targets.get(i);
-    }
-
-    int[] dimensions(int i) {
-        return sizes.get(i);
-    }
-
     /** Blind-spot patches (Noise2Void) from unpaired planes, input/target patches from pairs. */
     PatchSource patches(double maskFraction) {
         if (!paired()) {
             return new BlindSpotPatches(inputs, sizes, maskFraction, "Noise2Void on " + inputs.size() + " noisy plane(s) of "
                     + origin);
         }
-        String described = "pairs from " + origin + " (" + inputs.size() + " plane pairs)";
-        return new PatchSource() {
-            @Override
-            public void fill(float[] input, float[] target, float[] mask, int offset, int count, int patch,
-                             SplittableRandom rnd) {
-                for (int k = 0; k < count; k++) {
-                    int i = rnd.nextInt(inputs.size());
-                    int w = sizes.get(i)[0];
-                    int h = sizes.get(i)[1];
-                    if (w < patch || h < patch) {
-                        throw new IllegalArgumentException("plane " + (i + 1) + " is " + w + "×" + h + ", smaller than the "
-                                + patch + "-pixel patch; use a smaller patch");
-                    }
-                    int x0 = rnd.nextInt(w - patch + 1);
-                    int y0 = rnd.nextInt(h - patch + 1);
-                    int t = rnd.nextInt(8);
-                    int at = offset + k * patch * patch;
-                    SyntheticPairs.crop(inputs.get(i), w, x0, y0, patch, t, input, at);
-                    SyntheticPairs.crop(targets.get(i), w, x0, y0, patch, t, target, at);
-                }
-            }
+        return pairs();
+    }
 
-            @Override
-            public String describe() {
-                return described;
-            }
-        };
+    /** The pairs as a patch source (and for validation); only for paired planes. */
+    PlanePairs pairs() {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            names.add("plane " + (i + 1));
+        }
+        return new PlanePairs(inputs, targets, sizes, names, "pairs from " + origin + " (" + inputs.size() + " plane pairs)");
     }
 }
