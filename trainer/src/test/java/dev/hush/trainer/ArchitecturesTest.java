@@ -10,7 +10,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import dev.hush.runtime.DenoiserModel;
 import dev.hush.runtime.ModelContract;
@@ -29,7 +28,6 @@ import dev.hush.trainer.onnx.OnnxExport;
 import dev.hush.trainer.onnx.OnnxProto.ModelProto;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
@@ -69,8 +67,8 @@ class ArchitecturesTest {
             model.setBlock(net.block());
             NDManager manager = model.getNDManager();
             net.block().initialize(manager, DataType.FLOAT32, new Shape(1, 1, 32, 32));
-            randomiseBiases(net, 5); // fresh biases are zero, which would hide a misplaced bias
-            ModelProto onnx = OnnxExport.imageModel(net, 1, meta(net));
+            TestNetworks.randomiseBiases(net, 5); // fresh biases are zero, which would hide a misplaced bias
+            ModelProto onnx = OnnxExport.imageModel(net, 1, TestNetworks.meta(net));
             for (long[] shape : shapes) {
                 double diff = ExportCheck.maxAbsDifference(net, manager, onnx, shape, 11);
                 assertTrue(diff <= ExportCheck.TOLERANCE, net.describe() + ": max |DJL - ORT| = " + diff + " for "
@@ -148,7 +146,7 @@ class ArchitecturesTest {
                 model.setBlock(net.block());
                 NDManager manager = model.getNDManager();
                 net.block().initialize(manager, DataType.FLOAT32, new Shape(1, 1, h, w));
-                randomiseBiases(net, depth);
+                TestNetworks.randomiseBiases(net, depth);
                 NDArray x = manager.create(batch, new Shape(n, 1, h, w));
                 out = net.block().forward(new ParameterStore(manager, false), new NDList(x), false)
                         .singletonOrThrow().toFloatArray();
@@ -215,7 +213,7 @@ class ArchitecturesTest {
     private void assertTiledEqualsWhole(String arch, int w, int h, int tile) throws Exception {
         Path file = dir.resolve(arch + ".onnx");
         OnnxExport.write(trained(arch).result().model(), file);
-        FloatImage img = scene(w, h, 7);
+        FloatImage img = TestNetworks.scene(w, h, 7);
         try (DenoiserModel m = DenoiserModel.open(file, SessionConfig.defaults().withThreads(1))) {
             ImageDenoiser d = new ImageDenoiser(m).tileSize(tile).batchSize(2);
             FloatImage tiled = d.denoise(img, ProgressListener.NONE);
@@ -259,40 +257,5 @@ class ArchitecturesTest {
             });
             return new Trained(r, lastLoss[0]);
         });
-    }
-
-    private static Map<String, String> meta(Network net) {
-        Map<String, String> m = new LinkedHashMap<>(ModelContract.imageDefaults(1, net.halo(), net.sizeMultiple(),
-                0.1, 99.9));
-        m.put(ModelContract.NAME, "test");
-        return m;
-    }
-
-    /** Sets every bias to a small random value. */
-    private static void randomiseBiases(Network net, long seed) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        net.block().getParameters().forEach(p -> {
-            if (p.getValue().getType() == Parameter.Type.BIAS) {
-                NDArray a = p.getValue().getArray();
-                float[] v = new float[Math.toIntExact(a.size())];
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = (float) (rnd.nextDouble() * 0.2 - 0.1);
-                }
-                a.set(v);
-            }
-        });
-    }
-
-    /** Smooth structure, edges and noise, values roughly 40–240. */
-    private static FloatImage scene(int w, int h, long seed) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        float[] px = new float[w * h];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                double v = 100 + 50 * Math.sin(x / 13.0) * Math.cos(y / 9.0) + ((x / 30 + y / 30) % 2 == 0 ? 40 : 0);
-                px[y * w + x] = (float) (v + 15 * (rnd.nextDouble() - 0.5) * 2);
-            }
-        }
-        return FloatImage.gray(w, h, px);
     }
 }

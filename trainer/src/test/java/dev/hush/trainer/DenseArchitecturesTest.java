@@ -11,7 +11,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import dev.hush.runtime.DenoiserModel;
 import dev.hush.runtime.HushException;
@@ -34,7 +33,6 @@ import dev.hush.trainer.onnx.OnnxProto.ModelProto;
 import dev.hush.trainer.onnx.OnnxProto.StringStringEntryProto;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
@@ -74,8 +72,8 @@ class DenseArchitecturesTest {
             model.setBlock(net.block());
             NDManager manager = model.getNDManager();
             net.block().initialize(manager, DataType.FLOAT32, new Shape(1, 1, net.fixedSize(), net.fixedSize()));
-            randomiseBiases(net, 5); // fresh biases are zero, which would hide a misplaced bias
-            ModelProto onnx = OnnxExport.imageModel(net, 1, meta(net));
+            TestNetworks.randomiseBiases(net, 5); // fresh biases are zero, which would hide a misplaced bias
+            ModelProto onnx = OnnxExport.imageModel(net, 1, TestNetworks.meta(net));
             double max = 0;
             for (long[] shape : shapes) {
                 double diff = ExportCheck.maxAbsDifference(net, manager, onnx, shape, 11);
@@ -158,7 +156,7 @@ class DenseArchitecturesTest {
             ImageDenoiser d = new ImageDenoiser(m).batchSize(4);
             assertEquals(P - 2 * (P / 4), d.tileSize(), "cores of P − 2·halo whatever the tile size says");
             for (int[] size : new int[][] {{1, 1}, {5, 9}, {P - 1, P}, {P, P}, {P + 1, 2 * P + 3}, {70, 33}}) {
-                FloatImage img = scene(size[0], size[1], 3);
+                FloatImage img = TestNetworks.scene(size[0], size[1], 3);
                 FloatImage out = d.denoise(img, ProgressListener.NONE);
                 assertEquals(size[0], out.width());
                 assertEquals(size[1], out.height());
@@ -178,7 +176,7 @@ class DenseArchitecturesTest {
     void anIdentityNetworkGivesBackEveryPixelAtAnySize() throws Exception {
         try (DenoiserModel m = handMade(P * P, true)) {
             for (int[] size : new int[][] {{1, 1}, {5, 9}, {P - 1, P}, {P, P}, {P + 1, 2 * P + 3}, {70, 33}}) {
-                FloatImage img = scene(size[0], size[1], 5);
+                FloatImage img = TestNetworks.scene(size[0], size[1], 5);
                 FloatImage out = new ImageDenoiser(m).batchSize(3).denoise(img, ProgressListener.NONE);
                 assertEquals(size[0], out.width());
                 assertEquals(size[1], out.height());
@@ -260,7 +258,7 @@ class DenseArchitecturesTest {
                     a.set(b);
                 }
             });
-            OnnxExport.write(OnnxExport.imageModel(net, 1, meta(net)), file);
+            OnnxExport.write(OnnxExport.imageModel(net, 1, TestNetworks.meta(net)), file);
         }
         return DenoiserModel.open(file, SessionConfig.defaults().withThreads(1));
     }
@@ -294,7 +292,7 @@ class DenseArchitecturesTest {
     @ValueSource(strings = {"vanilla", "multilayer"})
     void tiledResultsDoNotDependOnTheBatchSize(String arch) throws Exception {
         try (DenoiserModel m = open(arch)) {
-            FloatImage img = scene(53, 41, 9);
+            FloatImage img = TestNetworks.scene(53, 41, 9);
             float[] one = new ImageDenoiser(m).batchSize(1).denoise(img, ProgressListener.NONE).data();
             for (int b : new int[] {3, 16}) {
                 float[] other = new ImageDenoiser(m).batchSize(b).denoise(img, ProgressListener.NONE).data();
@@ -312,7 +310,7 @@ class DenseArchitecturesTest {
     @Test
     void wholeImageInferenceIsRefusedForFixedSizeModels() throws Exception {
         try (DenoiserModel m = open("vanilla")) {
-            HushException e = assertThrows(HushException.class, () -> new ImageDenoiser(m).denoiseWhole(scene(40, 30, 1)));
+            HushException e = assertThrows(HushException.class, () -> new ImageDenoiser(m).denoiseWhole(TestNetworks.scene(40, 30, 1)));
             assertTrue(e.getMessage().contains("takes only 16×16 inputs (hush.fixed_size)"), e.getMessage());
             assertTrue(e.getMessage().contains("denoise()"), e.getMessage());
         }
@@ -372,41 +370,5 @@ class DenseArchitecturesTest {
 
     private static ImageTrainer.Result trained(String arch) {
         return TRAINED.computeIfAbsent(arch, a -> new ImageTrainer(tinyConfig(a)).train(TrainingProgress.NONE));
-    }
-
-    private static Map<String, String> meta(Network net) {
-        Map<String, String> m = new LinkedHashMap<>(ModelContract.imageDefaults(1, net.halo(), net.sizeMultiple(),
-                0.1, 99.9));
-        m.put(ModelContract.FIXED_SIZE, Integer.toString(net.fixedSize()));
-        m.put(ModelContract.NAME, "test");
-        return m;
-    }
-
-    /** Sets every bias to a small random value. */
-    private static void randomiseBiases(Network net, long seed) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        net.block().getParameters().forEach(p -> {
-            if (p.getValue().getType() == Parameter.Type.BIAS) {
-                NDArray a = p.getValue().getArray();
-                float[] v = new float[Math.toIntExact(a.size())];
-                for (int i = 0; i < v.length; i++) {
-                    v[i] = (float) (rnd.nextDouble() * 0.2 - 0.1);
-                }
-                a.set(v);
-            }
-        });
-    }
-
-    /** Smooth structure, edges and noise, values roughly 40–240. */
-    private static FloatImage scene(int w, int h, long seed) {
-        SplittableRandom rnd = new SplittableRandom(seed);
-        float[] px = new float[w * h];
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                double v = 100 + 50 * Math.sin(x / 13.0) * Math.cos(y / 9.0) + ((x / 30 + y / 30) % 2 == 0 ? 40 : 0);
-                px[y * w + x] = (float) (v + 15 * (rnd.nextDouble() - 0.5) * 2);
-            }
-        }
-        return FloatImage.gray(w, h, px);
     }
 }
