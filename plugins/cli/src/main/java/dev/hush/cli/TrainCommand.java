@@ -4,6 +4,6 @@ import picocli.CommandLine.Command;
 
 /** {@code hush train}: groups the trainers by domain. */
 @Command(name = "train", description = "Train a denoiser and export it to ONNX.",
-        subcommands = {TrainImageCommand.class}, mixinStandardHelpOptions = true)
+        subcommands = {TrainImageCommand.class, TrainAudioCommand.class}, mixinStandardHelpOptions = true)
 final class TrainCommand extends CommandGroup {
 }

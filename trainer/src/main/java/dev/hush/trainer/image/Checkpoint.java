@@ -17,14 +17,14 @@ import java.util.Properties;
  * {@code checkpoint.properties} that says which network they belong to and how far training got.
  * Resuming restores the weights and the epoch count; the optimiser's moments start afresh.
  */
-final class Checkpoint {
+public final class Checkpoint {
     static final String PARAMS = "hush";
     static final String INFO = "checkpoint.properties";
 
     private Checkpoint() {
     }
 
-    static void save(Path dir, Model model, Network net, int epoch, double best) throws IOException {
+    public static void save(Path dir, Model model, Network net, int epoch, double best) throws IOException {
         Files.createDirectories(dir);
         model.setProperty("Epoch", "0"); // one file, overwritten each time: hush-0000.params
         model.save(dir, PARAMS);
@@ -38,7 +38,7 @@ final class Checkpoint {
     }
 
     /** Loads the weights into {@code model} (whose block is {@code net}); returns the epoch the checkpoint ended. */
-    static int load(Path dir, Model model, Network net) throws IOException {
+    public static int load(Path dir, Model model, Network net) throws IOException {
         Path info = dir.resolve(INFO);
         if (!Files.exists(info)) {
             throw new IOException("no checkpoint in " + dir + " (" + INFO + " is missing); give the folder that"

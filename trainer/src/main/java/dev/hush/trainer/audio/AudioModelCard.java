@@ -1,0 +1,55 @@
+package dev.hush.trainer.audio;
+
+import java.util.Locale;
+
+/** The markdown card written beside a trained speech model: what it is, what it learnt from, how well it did. */
+public final class AudioModelCard {
+    private AudioModelCard() {
+    }
+
+    public static String write(AudioTrainingConfig config, AudioTrainer.Result r, String machine) {
+        StringBuilder sb = new StringBuilder();
+        int rate = r.spec().sampleRate();
+        double hopMs = 1000.0 * r.spec().hop() / rate;
+        sb.append("# ").append(config.get("name")).append("\n\n").append(config.get("description")).append("\n\n");
+        sb.append("## What it is\n");
+        sb.append("- Architecture: `").append(r.network().describe()).append("`, ")
+                .append(String.format(Locale.ROOT, "%,d", r.network().macsPerFrame()))
+                .append(" multiply-adds per STFT frame (")
+                .append(String.format(Locale.ROOT, "%.2f", r.network().macsPerFrame() * 2.0 * rate / r.spec().hop() / 1e9))
+                .append(" GFLOP per second of audio).\n");
+        sb.append(String.format(Locale.ROOT, "- STFT: %d Hz, n_fft %d, hop %d (%.0f ms), periodic Hann; the model sees"
+                + " log(|X| + %.0e) of bins 0–%d (the Nyquist bin takes the gain of the bin below) and gives a gain in"
+                + " (0, 1) per bin.%n", rate, r.spec().nFft(), r.spec().hop(), hopMs, r.spec().logEps(),
+                r.spec().bins() - 1));
+        sb.append(String.format(Locale.ROOT, "- Context: output frame t depends on input frames t − %d … t + %d (%.0f ms of"
+                + " past, %.0f ms look-ahead). Streaming latency with blocks of one frame: n_fft + %d × hop − 1 samples ="
+                + " %.1f ms.%n", r.spec().context(), r.spec().lookahead(), r.spec().context() * hopMs,
+                r.spec().lookahead() * hopMs, r.spec().lookahead(),
+                1000.0 * (r.spec().nFft() + r.spec().lookahead() * r.spec().hop() - 1) / rate));
+        sb.append("\n## Data and noise\n- ").append(r.dataOrigin()).append(".\n");
+        sb.append("- No recordings of people and none of the project's reserved evaluation data were used.\n");
+        sb.append("- Not trained for: reverberation, music, very low sample rates (telephone audio is resampled to "
+                + rate + " Hz but has nothing above 4 kHz), real microphones' noise beyond the generated kinds.\n");
+        sb.append("\n## Training\n");
+        sb.append(String.format(Locale.ROOT, "- %d steps of %s segments of %s frames (%.2f s), Adam, cosine learning rate"
+                + " from %s, seed %s; loss: squared error of masked vs clean magnitude, relative to the clean energy of"
+                + " each segment.%n", r.steps(), config.get("batch"), config.get("frames"),
+                (Integer.parseInt(config.get("frames")) * r.spec().hop()) / (double) rate, config.get("lr"),
+                config.get("seed")));
+        sb.append(String.format(Locale.ROOT, "- Time on %s: %.0f s (%.0f frames/s, %.1f GFLOP/s achieved).%n", machine,
+                r.seconds(), r.framesPerSecond(), r.gflops()));
+        sb.append(String.format(Locale.ROOT, "- Export check: max |DJL − ONNX Runtime| = %.2e on a 2×1×%d×57 input.%n",
+                r.exportMaxDiff(), r.spec().bins()));
+        sb.append("\n## Validation during training\n");
+        sb.append("Held-apart mixtures (voices and sentences never trained on, SNR 0/5/10 dB, ").append(config.get("val_seconds"))
+                .append(" s each): mean improvement over the noisy input.\n\n");
+        sb.append("| epoch | train loss | SI-SDR gain (dB) | SNR gain (dB) | STOI gain |\n|---:|---:|---:|---:|---:|\n");
+        for (AudioTrainer.Epoch e : r.history()) {
+            sb.append(String.format(Locale.ROOT, "| %d%s | %.4f | %+.2f | %+.2f | %+.3f |%n", e.epoch(),
+                    e.epoch() == r.bestEpoch() ? " (kept)" : "", e.trainLoss(), e.siSdrGain(), e.snrGain(), e.stoiGain()));
+        }
+        sb.append("\n## Recipe\n```properties\n").append(config.toRecipe()).append("```\n");
+        return sb.toString();
+    }
+}

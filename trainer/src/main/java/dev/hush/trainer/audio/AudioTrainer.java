@@ -1,0 +1,378 @@
+package dev.hush.trainer.audio;
+
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.Trainer;
+import ai.djl.training.initializer.XavierInitializer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import dev.hush.runtime.CancelledException;
+import dev.hush.runtime.Domain;
+import dev.hush.runtime.ModelContract;
+import dev.hush.runtime.audio.AudioMetrics;
+import dev.hush.runtime.audio.AudioSpec;
+import dev.hush.runtime.audio.Spectrogram;
+import dev.hush.runtime.audio.Stft;
+import dev.hush.trainer.Djl;
+import dev.hush.trainer.arch.SpectralMaskNet;
+import dev.hush.trainer.image.Checkpoint;
+import dev.hush.trainer.image.ImageTrainer;
+import dev.hush.trainer.image.TrainingProgress;
+import dev.hush.trainer.onnx.ExportCheck;
+import dev.hush.trainer.onnx.OnnxExport;
+import dev.hush.trainer.onnx.OnnxGraph;
+import dev.hush.trainer.onnx.OnnxProto.ModelProto;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Trains a speech denoiser with DJL: speech (espeak-ng or a folder) mixed on the fly with generated noise
+ * at random SNR, STFT in Java, the {@link SpectralMaskNet} predicts a gain per bin from the noisy
+ * log-magnitudes, and the loss is the squared error between the masked noisy magnitude and the clean one,
+ * relative to the clean energy of each segment (a spectral SNR, so quiet and loud segments count alike).
+ * Frames without their full past context are left out of the loss, because at run time every frame has it.
+ * Each epoch the whole model is checked on held-apart mixtures (other voices, other sentences, other noise):
+ * SI-SDR, SNR and STOI improvement over the noisy input; the best epoch is kept.
+ */
+public final class AudioTrainer {
+    private final AudioTrainingConfig config;
+    private volatile boolean cancelled;
+
+    public AudioTrainer(AudioTrainingConfig config) {
+        config.validate();
+        this.config = config;
+    }
+
+    public void cancel() {
+        cancelled = true;
+    }
+
+    /** One epoch's figures. Improvements are in dB (STOI: absolute) over the noisy input. */
+    public record Epoch(int epoch, double trainLoss, double siSdrGain, double snrGain, double stoiGain, double seconds) {
+    }
+
+    public record Result(ModelProto model, SpectralMaskNet network, AudioSpec spec, double framesPerSecond,
+                         double gflops, double seconds, long steps, double exportMaxDiff, List<Epoch> history,
+                         int bestEpoch, Epoch best, String dataOrigin) {
+    }
+
+    public Result train(TrainingProgress progress) {
+        int rate = config.getInt("sample_rate");
+        int nFft = config.getInt("n_fft");
+        int hop = config.getInt("hop");
+        int bins = nFft / 2;
+        int frames = config.getInt("frames");
+        int batch = config.getInt("batch");
+        Engine engine = Djl.pytorch(config.getInt("threads"));
+        engine.setRandomSeed((int) config.seed());
+        SpectralMaskNet net = new SpectralMaskNet(bins, config.getInt("width"));
+        int context = net.context();
+        if (frames <= context + 8) {
+            throw new IllegalArgumentException("frames must exceed the model's context (" + context + ") by more than 8,"
+                    + " got " + frames);
+        }
+        AudioSpec spec = new AudioSpec(rate, nFft, hop, bins, context, net.lookahead(), Spectrogram.LOG_EPS);
+        Stft stft = new Stft(nFft, hop);
+        // A segment of frames·hop − (n_fft − hop) samples gives exactly `frames` STFT frames.
+        int segment = frames * hop - stft.latency();
+
+        progress.message("preparing speech (" + config.get("speech") + ")");
+        List<float[]> speech;
+        List<float[]> heldOut;
+        String origin;
+        try {
+            Path cache = Path.of(config.get("cache"));
+            int count = config.getInt("utterances");
+            if (config.get("speech").equals("espeak")) {
+                speech = SpeechCorpus.espeak(count, config.seed(), false, rate, cache);
+                heldOut = SpeechCorpus.espeak(Math.max(8, config.getInt("val_mixtures")), config.seed() + 1_000_003L,
+                        true, rate, cache);
+                origin = count + " sentences spoken by espeak-ng (text from Hush's own word lists, voices "
+                        + String.join("/", SpeechCorpus.LANGUAGES) + " with variants " + String.join("/",
+                        SpeechCorpus.TRAIN_VARIANTS) + ", random speed and pitch); validation on variants "
+                        + String.join("/", SpeechCorpus.HELD_OUT_VARIANTS) + " and other sentences";
+            } else {
+                List<float[]> all = SpeechCorpus.folder(Path.of(config.get("speech")), rate);
+                if (all.size() < 4) {
+                    throw new IllegalArgumentException("the speech folder needs at least 4 utterances, found " + all.size());
+                }
+                int val = Math.max(1, all.size() / 10);
+                heldOut = new ArrayList<>(all.subList(0, val));
+                speech = new ArrayList<>(all.subList(val, all.size()));
+                origin = all.size() + " speech files from " + Path.of(config.get("speech")).toAbsolutePath()
+                        + " (first " + val + " held apart for validation)";
+            }
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        List<String> kinds = NoiseSignals.parse(config.get("noise"));
+        double[] snr = config.snrRange();
+        SpeechMixer mixer = new SpeechMixer(speech, speech, kinds, snr[0], snr[1], rate);
+        SpeechMixer valMixer = new SpeechMixer(heldOut, heldOut, kinds, snr[0], snr[1], rate);
+        List<SpeechMixer.Mixture> val = new ArrayList<>();
+        SplittableRandom valRnd = new SplittableRandom(config.seed() + 2_000_003L);
+        int valLen = (int) Math.round(config.getDouble("val_seconds") * rate);
+        double[] valSnrs = {0, 5, 10};
+        for (int i = 0; i < config.getInt("val_mixtures"); i++) {
+            val.add(valMixer.make(valLen, valSnrs[i % valSnrs.length], valRnd));
+        }
+        String noiseOrigin = "generated noise (" + String.join(", ", kinds) + "), SNR " + snr[0] + " to " + snr[1]
+                + " dB, random gain (peak −30 to −0.5 dBFS)";
+
+        int epochs = config.getInt("epochs");
+        int stepsPerEpoch = config.getInt("steps");
+        long total = (long) epochs * stepsPerEpoch;
+        float lr = (float) config.getDouble("lr");
+        Tracker schedule = Tracker.cosine().setBaseValue(lr).optFinalValue(lr / 50)
+                .setMaxUpdates((int) Math.max(1, total)).build();
+        DefaultTrainingConfig djlConfig = new DefaultTrainingConfig(Loss.l2Loss())
+                .optOptimizer(Optimizer.adam().optLearningRateTracker(schedule).optClipGrad(5f).build())
+                .optInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,
+                        XavierInitializer.FactorType.IN, 2), Parameter.Type.WEIGHT);
+        SplittableRandom rnd = new SplittableRandom(config.seed());
+        long start = System.nanoTime();
+        try (Model model = Model.newInstance(config.get("name"), engine.getEngineName())) {
+            model.setBlock(net);
+            try (Trainer trainer = model.newTrainer(djlConfig)) {
+                Shape inShape = new Shape(batch, 1, bins, frames);
+                trainer.initialize(inShape);
+                ImageTrainer.zeroGradients(model);
+                int firstEpoch = 1;
+                if (!config.get("resume").isBlank()) {
+                    try {
+                        firstEpoch = Checkpoint.load(Path.of(config.get("resume")), model, net) + 1;
+                    } catch (IOException e) {
+                        throw new IllegalArgumentException(e.getMessage(), e);
+                    }
+                    progress.message("resumed from " + config.get("resume") + " after epoch " + (firstEpoch - 1));
+                }
+                int lossFrames = frames - context;
+                Shape lossShape = new Shape(batch, 1, bins, lossFrames);
+                float[] features = new float[batch * bins * frames];
+                float[] noisyMag = new float[batch * bins * lossFrames];
+                float[] cleanMag = new float[noisyMag.length];
+                List<Epoch> history = new ArrayList<>();
+                Epoch best = null;
+                Map<String, float[]> bestWeights = null;
+                long step = 0;
+                int patience = config.getInt("patience");
+                for (int epoch = firstEpoch; epoch <= epochs; epoch++) {
+                    double lossSum = 0;
+                    for (int s = 0; s < stepsPerEpoch; s++) {
+                        if (cancelled) {
+                            throw new CancelledException();
+                        }
+                        for (int b = 0; b < batch; b++) {
+                            SpeechMixer.Mixture m = mixer.make(segment, rnd);
+                            Spectrogram ny = stft.analyze(m.noisy());
+                            Spectrogram cl = stft.analyze(m.clean());
+                            fill(ny, cl, b, bins, frames, context, features, noisyMag, cleanMag);
+                        }
+                        float lossValue;
+                        try (NDManager nd = trainer.getManager().newSubManager()) {
+                            NDArray x = nd.create(features, inShape);
+                            NDArray my = nd.create(noisyMag, lossShape);
+                            NDArray ms = nd.create(cleanMag, lossShape);
+                            try (GradientCollector gc = trainer.newGradientCollector()) {
+                                NDArray g = trainer.forward(new NDList(x)).head().get(new NDIndex(":, :, :, {}:", context));
+                                NDArray err = g.mul(my).sub(ms).square().sum(new int[] {1, 2, 3});
+                                NDArray ref = ms.square().sum(new int[] {1, 2, 3}).add(1e-6f);
+                                NDArray loss = err.div(ref).mean();
+                                gc.backward(loss);
+                                lossValue = loss.getFloat();
+                            }
+                            trainer.step();
+                        }
+                        step++;
+                        if (!Float.isFinite(lossValue)) {
+                            throw new IllegalStateException("training diverged at step " + step + " (loss " + lossValue
+                                    + "); check that ONEDNN_MAX_CPU_ISA=SSE41 is set (docs/training.md) or lower lr");
+                        }
+                        lossSum += lossValue;
+                        double secs = (System.nanoTime() - start) / 1e9;
+                        progress.step((int) step, (int) total, lossValue, step * batch / secs);
+                    }
+                    Epoch e = validate(net, trainer.getManager(), stft, bins, val, rate, epoch, lossSum / stepsPerEpoch,
+                            (System.nanoTime() - start) / 1e9);
+                    history.add(e);
+                    progress.message(String.format(Locale.ROOT, "epoch %d/%d: loss %.4f, validation SI-SDR %+.2f dB,"
+                            + " SNR %+.2f dB, STOI %+.3f over the noisy input", epoch, epochs, e.trainLoss(), e.siSdrGain(),
+                            e.snrGain(), e.stoiGain()));
+                    progress.epoch(epoch, epochs, e.trainLoss(), e.siSdrGain());
+                    if (best == null || e.siSdrGain() > best.siSdrGain()) {
+                        best = e;
+                        bestWeights = snapshot(model);
+                    }
+                    if (!config.get("checkpoint").isBlank()) {
+                        try {
+                            Checkpoint.save(Path.of(config.get("checkpoint")), model, net, epoch, best.siSdrGain());
+                        } catch (IOException ex) {
+                            throw new IllegalStateException("cannot write the checkpoint to " + config.get("checkpoint")
+                                    + ": " + ex.getMessage(), ex);
+                        }
+                    }
+                    if (patience > 0 && epoch - best.epoch() >= patience) {
+                        progress.message("early stop: no better validation SI-SDR for " + patience + " epochs");
+                        break;
+                    }
+                }
+                if (bestWeights != null) {
+                    restore(model, bestWeights);
+                    progress.message("kept the weights of epoch " + best.epoch());
+                }
+                double seconds = (System.nanoTime() - start) / 1e9;
+                double fps = step * batch * (double) frames / seconds;
+                double gflops = fps * net.macsPerFrame() * 2 * 3 / 1e9;
+                progress.message(String.format(Locale.ROOT, "trained %d steps in %.1f s: %.0f frames/s (%.1f× real time),"
+                        + " %.1f GFLOP/s", step, seconds, fps, fps * hop / rate, gflops));
+                String data = origin + "; " + noiseOrigin;
+                ModelProto onnx = export(net, spec, metadata(net, spec, best, data));
+                double diff = ExportCheck.maxAbsDifference(net, trainer.getManager(), onnx, new long[] {2, 1, bins, 57},
+                        config.seed());
+                if (!(diff <= ExportCheck.TOLERANCE)) {
+                    throw new IllegalStateException("the ONNX export differs from the trained network by " + diff
+                            + "; this is a bug in the exporter, please report it");
+                }
+                progress.message(String.format(Locale.ROOT, "export check: max |DJL - ONNX Runtime| = %.2e", diff));
+                return new Result(onnx, net, spec, fps, gflops, seconds, step, diff, history, best == null ? 0
+                        : best.epoch(), best, data);
+            }
+        }
+    }
+
+    /** Writes one training segment: features (bins × frames) and the magnitudes of the loss frames. */
+    private static void fill(Spectrogram noisy, Spectrogram clean, int b, int bins, int frames, int context,
+                             float[] features, float[] noisyMag, float[] cleanMag) {
+        int full = noisy.bins();
+        int lossFrames = frames - context;
+        for (int t = 0; t < frames; t++) {
+            for (int k = 0; k < bins; k++) {
+                int i = t * full + k;
+                double my = Math.hypot(noisy.re()[i], noisy.im()[i]);
+                features[(b * bins + k) * frames + t] = (float) Math.log(my + Spectrogram.LOG_EPS);
+                if (t >= context) {
+                    int j = (b * bins + k) * lossFrames + t - context;
+                    noisyMag[j] = (float) my;
+                    cleanMag[j] = (float) Math.hypot(clean.re()[i], clean.im()[i]);
+                }
+            }
+        }
+    }
+
+    /** Gains for a whole signal from the DJL network (bins × frames), the Nyquist bin taking the bin below's. */
+    static float[] gains(SpectralMaskNet net, NDManager manager, Spectrogram noisy, int bins) {
+        int full = noisy.bins();
+        int t = noisy.frames();
+        float[] x = new float[bins * t];
+        for (int f = 0; f < t; f++) {
+            for (int k = 0; k < bins; k++) {
+                int i = f * full + k;
+                x[k * t + f] = (float) Math.log(Math.hypot(noisy.re()[i], noisy.im()[i]) + Spectrogram.LOG_EPS);
+            }
+        }
+        try (NDManager m = manager.newSubManager()) {
+            NDArray in = m.create(x, new Shape(1, 1, bins, t));
+            return net.forward(new ParameterStore(m, false), new NDList(in), false).singletonOrThrow().toFloatArray();
+        }
+    }
+
+    /** Applies gains (bins × frames) to a spectrogram (frames × full bins) and returns the masked copy. */
+    static Spectrogram masked(Spectrogram s, float[] gains, int bins) {
+        int full = s.bins();
+        int t = s.frames();
+        float[] re = new float[s.re().length];
+        float[] im = new float[s.im().length];
+        for (int f = 0; f < t; f++) {
+            for (int k = 0; k < full; k++) {
+                float g = gains[Math.min(k, bins - 1) * t + f];
+                re[f * full + k] = s.re()[f * full + k] * g;
+                im[f * full + k] = s.im()[f * full + k] * g;
+            }
+        }
+        return new Spectrogram(t, full, re, im);
+    }
+
+    private static Epoch validate(SpectralMaskNet net, NDManager manager, Stft stft, int bins,
+                                  List<SpeechMixer.Mixture> val, int rate, int epoch, double loss, double seconds) {
+        double si = 0;
+        double snr = 0;
+        double stoi = 0;
+        for (SpeechMixer.Mixture m : val) {
+            Spectrogram ny = stft.analyze(m.noisy());
+            float[] out = stft.synthesize(masked(ny, gains(net, manager, ny, bins), bins), m.noisy().length);
+            si += AudioMetrics.siSdr(out, m.clean()) - AudioMetrics.siSdr(m.noisy(), m.clean());
+            snr += AudioMetrics.snr(out, m.clean()) - AudioMetrics.snr(m.noisy(), m.clean());
+            stoi += AudioMetrics.stoi(out, m.clean(), rate) - AudioMetrics.stoi(m.noisy(), m.clean(), rate);
+        }
+        int n = val.size();
+        return new Epoch(epoch, loss, si / n, snr / n, stoi / n, seconds);
+    }
+
+    /** N×1×bins×T in and out, bins fixed, N and T dynamic. */
+    public static ModelProto export(SpectralMaskNet net, AudioSpec spec, Map<String, String> metadata) {
+        OnnxGraph g = new OnnxGraph("hush_spectral");
+        g.input("input", "N", 1L, (long) spec.bins(), "T");
+        String out = net.export(g, "input");
+        g.node("Identity", new String[] {out}, new String[] {"output"}, Map.of());
+        g.output("output", "N", 1L, (long) spec.bins(), "T");
+        return g.build(metadata, OnnxExport.PRODUCER_VERSION);
+    }
+
+    /** The audio contract plus provenance. */
+    public static Map<String, String> contract(AudioSpec spec) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put(ModelContract.FORMAT, Integer.toString(ModelContract.FORMAT_VERSION));
+        m.put(ModelContract.DOMAIN, Domain.AUDIO.key());
+        m.put(ModelContract.OUTPUT, "mask");
+        m.put(ModelContract.INPUT_NAME, "input");
+        m.put(ModelContract.OUTPUT_NAME, "output");
+        m.put(ModelContract.CHANNELS, "1");
+        m.put(ModelContract.NORM, "none");
+        m.put(ModelContract.HALO, Integer.toString(spec.context()));
+        m.put(ModelContract.SIZE_MULTIPLE, "1");
+        m.putAll(spec.metadata());
+        return m;
+    }
+
+    private Map<String, String> metadata(SpectralMaskNet net, AudioSpec spec, Epoch best, String data) {
+        Map<String, String> m = contract(spec);
+        m.put(ModelContract.NAME, config.get("name"));
+        m.put(ModelContract.DESCRIPTION, config.get("description"));
+        m.put(ModelContract.ARCHITECTURE, net.describe());
+        m.put(ModelContract.TRAINING_MODE, "synthetic");
+        m.put(ModelContract.NOISE_MODEL, "additive: " + config.get("noise") + ", snr " + config.get("snr") + " dB");
+        m.put(ModelContract.DATA, data + ", seed " + config.seed());
+        m.put(ModelContract.METRICS, best == null ? "n/a" : String.format(Locale.ROOT,
+                "val_si_sdr_gain=%.2f;val_snr_gain=%.2f;val_stoi_gain=%.3f", best.siSdrGain(), best.snrGain(),
+                best.stoiGain()));
+        m.put(ModelContract.TRAINER, "hush-trainer " + OnnxExport.PRODUCER_VERSION + ", DJL " + Engine.getDjlVersion()
+                + ", recipe: " + config.toRecipe().replace('\n', ';'));
+        return m;
+    }
+
+    private static Map<String, float[]> snapshot(Model model) {
+        Map<String, float[]> w = new LinkedHashMap<>();
+        model.getBlock().getParameters().forEach(p -> w.put(p.getKey(), p.getValue().getArray().toFloatArray()));
+        return w;
+    }
+
+    private static void restore(Model model, Map<String, float[]> weights) {
+        model.getBlock().getParameters().forEach(p -> p.getValue().getArray().set(weights.get(p.getKey())));
+    }
+}
