@@ -95,6 +95,11 @@ final class TrainImageCommand implements Callable<Integer> {
             + " (default 0; never in the exported model).")
     Double dropout;
 
+    @Option(names = "--global-residual", arity = "1", paramLabel = "true|false", description = "conv/unet: subtract the"
+            + " output from the input, i.e. learn the noise (default true). With false a conv network is a plain autoencoder"
+            + " and NAME.encoder.onnx and NAME.decoder.onnx are written too.")
+    Boolean globalResidual;
+
     @Option(names = "--seed", description = "Random seed (default 1).")
     Long seed;
 
@@ -138,6 +143,7 @@ final class TrainImageCommand implements Callable<Integer> {
         overrides.put("sparse", sparse);
         overrides.put("weight_decay", weightDecay);
         overrides.put("dropout", dropout);
+        overrides.put("global_residual", globalResidual);
         overrides.put("seed", seed);
         overrides.put("threads", threads);
         overrides.put("patience", patience);
@@ -180,9 +186,17 @@ final class TrainImageCommand implements Callable<Integer> {
             }
         });
         Runtime.getRuntime().removeShutdownHook(hook);
-        OnnxExport.write(result.model(), out);
+        AtomicFile.write(out, tmp -> OnnxExport.write(result.model(), tmp));
         TrainingReport.write(out, config, result);
         System.err.println("wrote " + out + " and its training report and curve");
+        if (result.hasLatent()) {
+            String base = out.getFileName().toString().replaceFirst("\\.onnx$", "");
+            Path enc = out.resolveSibling(base + ".encoder.onnx");
+            Path dec = out.resolveSibling(base + ".decoder.onnx");
+            AtomicFile.write(enc, tmp -> OnnxExport.write(result.encoder(), tmp));
+            AtomicFile.write(dec, tmp -> OnnxExport.write(result.decoder(), tmp));
+            System.err.println("wrote the latent halves " + enc + " (input → code) and " + dec + " (code → image)");
+        }
         if (evalImages > 0) {
             List<ImageEvaluation.Condition> conditions = List.of(ImageEvaluation.Condition.gaussian(15),
                     ImageEvaluation.Condition.gaussian(25), ImageEvaluation.Condition.gaussian(50),

@@ -27,6 +27,16 @@ public final class Architectures {
      * ignore it. {@code dropout} is the probability of zeroing a hidden activation in training (0: none).
      */
     public static Network create(String name, int channels, int depth, int width, int patch, float dropout) {
+        return create(name, channels, depth, width, patch, dropout, true);
+    }
+
+    /**
+     * As {@link #create(String, int, int, int, int, float)}; {@code globalResidual} (conv and unet only) makes the
+     * network subtract its output from the input (it learns the noise). Without it a conv network is a plain
+     * autoencoder whose encoder and decoder can be exported apart.
+     */
+    public static Network create(String name, int channels, int depth, int width, int patch, float dropout,
+                                 boolean globalResidual) {
         if (!(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException("dropout is a probability in [0, 1), got " + dropout);
         }
@@ -36,8 +46,10 @@ public final class Architectures {
         return switch (name) {
             case "residual" -> new ResidualNet(channels, depth != 0 ? depth : 8, width != 0 ? width : 32, dropout);
             // depth = resolution levels, width = channels at full resolution; both subtract their noise estimate.
-            case "conv" -> EncoderDecoderNet.conv(channels, depth != 0 ? depth : 2, width != 0 ? width : 16, true, dropout);
-            case "unet" -> EncoderDecoderNet.unet(channels, depth != 0 ? depth : 2, width != 0 ? width : 16, true, dropout);
+            case "conv" -> EncoderDecoderNet.conv(channels, depth != 0 ? depth : 2, width != 0 ? width : 16, globalResidual,
+                    dropout);
+            case "unet" -> EncoderDecoderNet.unet(channels, depth != 0 ? depth : 2, width != 0 ? width : 16, globalResidual,
+                    dropout);
             case "vanilla" -> {
                 if (depth > 1 || depth < 0) {
                     throw new IllegalArgumentException("vanilla has one hidden layer, so depth must be 0 or 1, got " + depth

@@ -190,6 +190,40 @@ public final class DenseAutoencoder implements Network {
         return g.node("Reshape", new String[] {x, shape}, Map.of());
     }
 
+    @Override
+    public boolean separableCode() {
+        return true;
+    }
+
+    @Override
+    public Object[] codeDims() {
+        return new Object[] {"N", (long) units[(depth + 1) / 2 - 1]};
+    }
+
+    @Override
+    public String exportEncoder(OnnxGraph g, String input) {
+        String x = g.node("Flatten", new String[] {input}, Map.of("axis", 1L));
+        x = g.node("Sub", new String[] {x, g.initializer(g.fresh("centre"), new float[] {CENTRE})}, Map.of());
+        for (int i = 0; i < (depth + 1) / 2; i++) {
+            x = ConvExport.relu(g, ConvExport.dense(g, x, layers.get(i), "dense" + i));
+        }
+        return x;
+    }
+
+    @Override
+    public String exportDecoder(OnnxGraph g, String code) {
+        String x = code;
+        for (int i = (depth + 1) / 2; i < layers.size(); i++) {
+            x = ConvExport.dense(g, x, layers.get(i), "dense" + i);
+            if (i < layers.size() - 1) {
+                x = ConvExport.relu(g, x);
+            }
+        }
+        x = g.node("Add", new String[] {x, g.initializer(g.fresh("centre"), new float[] {CENTRE})}, Map.of());
+        String shape = g.initializerInt64(g.fresh("shape"), new long[] {-1, channels, patch, patch}, 4);
+        return g.node("Reshape", new String[] {x, shape}, Map.of());
+    }
+
     /** Every layer's in·out multiply-accumulates, shared among the patch's P² output pixels. */
     @Override
     public long macsPerPixel() {

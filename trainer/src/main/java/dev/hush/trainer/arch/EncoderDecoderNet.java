@@ -240,6 +240,52 @@ public final class EncoderDecoderNet implements Network {
         return y;
     }
 
+    /** Without skips and without the global residual, the decoder alone rebuilds the image from the code. */
+    @Override
+    public boolean separableCode() {
+        return !skips && !globalResidual;
+    }
+
+    @Override
+    public Object[] codeDims() {
+        return new Object[] {"N", (long) levelWidth(depth), "h", "w"};
+    }
+
+    /** The encoder half of the chain {@link #exportLevel} writes when there are no skips: down to the bottom's ReLU. */
+    @Override
+    public String exportEncoder(OnnxGraph g, String input) {
+        requireSeparable();
+        String x = input;
+        for (int l = 0; l < depth; l++) {
+            for (int i = 0; i < CONVS_PER_LEVEL; i++) {
+                x = ConvExport.relu(g, ConvExport.conv(g, x, encoder[l][i], KERNEL, "enc" + l + "_" + i));
+            }
+            x = ConvExport.relu(g, ConvExport.conv(g, x, down[l], 2, 2, 0, "down" + l));
+        }
+        return ConvExport.relu(g, ConvExport.conv(g, x, bottom, KERNEL, "bottom"));
+    }
+
+    @Override
+    public String exportDecoder(OnnxGraph g, String code) {
+        requireSeparable();
+        String y = code;
+        for (int l = depth - 1; l >= 0; l--) {
+            y = ConvExport.upConv(g, y, up[l], "up" + l);
+            for (int i = 0; i < CONVS_PER_LEVEL; i++) {
+                y = ConvExport.relu(g, ConvExport.conv(g, y, decoder[l][i], KERNEL, "dec" + l + "_" + i));
+            }
+        }
+        return ConvExport.conv(g, y, head, 1, "head");
+    }
+
+    private void requireSeparable() {
+        if (!separableCode()) {
+            throw new UnsupportedOperationException(describe() + " has " + (skips ? "skips around its code"
+                    : "a global residual (the decoder gives the noise, not the image)") + ", so its halves are not an"
+                    + " encoder and a decoder; train conv with global_residual=false for that");
+        }
+    }
+
     /** A layer at level l computes at one position per 4^l input pixels. */
     @Override
     public long macsPerPixel() {

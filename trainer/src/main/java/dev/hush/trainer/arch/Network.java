@@ -39,6 +39,30 @@ public interface Network {
     /** Writes the trained network into {@code g}, reading from value {@code input}; returns the output value's name. */
     String export(OnnxGraph g, String input);
 
+    /**
+     * True when the network is encoder → code → decoder and nothing else (no skips around the code, no input
+     * subtracted at the end), so that the two halves can be exported on their own ({@link #exportEncoder},
+     * {@link #exportDecoder}) for compression, anomaly detection or generation.
+     */
+    default boolean separableCode() {
+        return false;
+    }
+
+    /** The code's dimensions for graph declarations: Long (fixed) or String (symbolic), batch first. */
+    default Object[] codeDims() {
+        throw new UnsupportedOperationException(kind() + " has no separable code");
+    }
+
+    /** Writes the encoder (input → code); only when {@link #separableCode()}. */
+    default String exportEncoder(OnnxGraph g, String input) {
+        throw new UnsupportedOperationException(kind() + " has no separable code");
+    }
+
+    /** Writes the decoder (code → output); only when {@link #separableCode()}. */
+    default String exportDecoder(OnnxGraph g, String code) {
+        throw new UnsupportedOperationException(kind() + " has no separable code");
+    }
+
     /** Multiply-accumulates per output pixel, for GFLOP/s figures. */
     long macsPerPixel();
 }

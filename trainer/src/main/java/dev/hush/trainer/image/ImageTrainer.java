@@ -82,7 +82,12 @@ public final class ImageTrainer {
 
     /** What training produced: the ONNX model and the figures for the card. */
     public record Result(ModelProto model, Network network, double patchesPerSecond, double gflops, double seconds,
-                         double finalValPsnr, long steps, double exportMaxDiff, List<Epoch> history, int bestEpoch) {
+                         double finalValPsnr, long steps, double exportMaxDiff, List<Epoch> history, int bestEpoch,
+                         ModelProto encoder, ModelProto decoder) {
+        /** True when the network's halves were exported too ({@link Network#separableCode()}). */
+        public boolean hasLatent() {
+            return encoder != null;
+        }
     }
 
     /**
@@ -100,7 +105,8 @@ public final class ImageTrainer {
         int channels = config.getInt("channels");
         int patch = config.getInt("patch");
         Network net = Architectures.create(config.get("architecture"), channels, config.getInt("depth"),
-                config.getInt("width"), patch, (float) config.getDouble("dropout"));
+                config.getInt("width"), patch, (float) config.getDouble("dropout"),
+                Boolean.parseBoolean(config.get("global_residual")));
         int batch = config.getInt("batch");
         int multiple = net.sizeMultiple();
         // Networks that downsample need H and W divisible by 2^levels; say so before any training.
@@ -304,7 +310,23 @@ public final class ImageTrainer {
                             + " (more than " + ExportCheck.TOLERANCE + "); this is a bug in the exporter, please report it");
                 }
                 progress.message(String.format("export check: max |DJL - ONNX Runtime| = %.2e", diff));
-                return new Result(onnx, net, pps, gflops, seconds, finalVal, trained, diff, history, bestEpoch);
+                ModelProto encoder = null;
+                ModelProto decoder = null;
+                if (net.separableCode()) {
+                    Map<String, String> meta = metadata(net, finalVal, dataOrigin, noise);
+                    encoder = OnnxExport.encoderModel(net, channels, meta);
+                    decoder = OnnxExport.decoderModel(net, channels, meta);
+                    double chain = ExportCheck.maxChainDifference(net, trainer.getManager(), encoder, decoder, checkShape,
+                            config.seed());
+                    if (!(chain <= ExportCheck.TOLERANCE)) {
+                        throw new IllegalStateException("decoder(encoder(x)) differs from the trained network by " + chain
+                                + "; this is a bug in the exporter, please report it");
+                    }
+                    progress.message(String.format("encoder and decoder exported: max |DJL - decoder(encoder(x))| = %.2e",
+                            chain));
+                }
+                return new Result(onnx, net, pps, gflops, seconds, finalVal, trained, diff, history, bestEpoch, encoder,
+                        decoder);
             }
         }
     }

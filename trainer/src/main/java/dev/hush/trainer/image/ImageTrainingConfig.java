@@ -20,7 +20,7 @@ public final class ImageTrainingConfig {
     private static final Set<String> KEYS = Set.of("name", "description", "architecture", "depth", "width", "channels",
             "patch", "batch", "epochs", "steps", "sigma", "clip", "lr", "seed", "threads", "val_images", "val_size",
             "norm_low", "norm_high", "data", "mode", "noise", "target", "mask", "patience", "checkpoint", "resume",
-            "sparse", "weight_decay", "dropout");
+            "sparse", "weight_decay", "dropout", "global_residual");
 
     private final Map<String, String> values = new LinkedHashMap<>();
 
@@ -55,6 +55,7 @@ public final class ImageTrainingConfig {
         values.put("sparse", "0");
         values.put("weight_decay", "0");
         values.put("dropout", "0");
+        values.put("global_residual", "true");
     }
 
     /** Training modes: where inputs and targets come from. */
@@ -176,6 +177,10 @@ public final class ImageTrainingConfig {
         double decay = getDouble("weight_decay");
         require(decay >= 0 && decay < 1, "weight_decay (Adam's L2 weight decay) must lie in [0, 1), got "
                 + values.get("weight_decay"));
+        String gr = values.get("global_residual");
+        require(gr.equals("true") || gr.equals("false"), "global_residual must be true or false, got '" + gr + "'");
+        require(gr.equals("true") || arch.equals("conv") || arch.equals("unet"), "global_residual=false applies to conv"
+                + " and unet only (residual always subtracts its noise estimate; dense networks have none)");
         double dropout = getDouble("dropout");
         require(dropout >= 0 && dropout < 1, "dropout is the probability of zeroing a hidden activation in training and"
                 + " must lie in [0, 1), got " + values.get("dropout"));

@@ -53,6 +53,41 @@ public final class ExportCheck {
         return max;
     }
 
+    /** Max |DJL − decoder(encoder(x))| in ONNX Runtime on a random input of the given shape: the halves compose to the whole. */
+    public static double maxChainDifference(Network net, NDManager manager, ModelProto encoder, ModelProto decoder,
+                                            long[] shape, long seed) {
+        int n = 1;
+        for (long d : shape) {
+            n *= (int) d;
+        }
+        float[] input = new float[n];
+        SplittableRandom rnd = new SplittableRandom(seed);
+        for (int i = 0; i < n; i++) {
+            input[i] = (float) rnd.nextDouble();
+        }
+        float[] djl;
+        try (NDManager m = manager.newSubManager()) {
+            NDArray x = m.create(input, new Shape(shape));
+            djl = net.block().forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow().toFloatArray();
+        }
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+             OrtSession enc = env.createSession(encoder.toByteArray(), o);
+             OrtSession dec = env.createSession(decoder.toByteArray(), o);
+             OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), shape);
+             OrtSession.Result code = enc.run(Map.of("input", t));
+             OrtSession.Result out = dec.run(Map.of("code", (OnnxTensor) code.get(0)))) {
+            FloatBuffer fb = ((OnnxTensor) out.get(0)).getFloatBuffer();
+            double max = 0;
+            for (int i = 0; i < djl.length; i++) {
+                max = Math.max(max, Math.abs(fb.get(i) - djl[i]));
+            }
+            return max;
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime rejected the exported encoder or decoder: " + e.getMessage(), e);
+        }
+    }
+
     /** Runs an ONNX model's first input → first output in ONNX Runtime on the CPU. */
     public static float[] runOrt(ModelProto model, float[] input, long[] shape) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();

@@ -31,6 +31,48 @@ public final class OnnxExport {
         return g.build(metadata, PRODUCER_VERSION);
     }
 
+    /** The key that marks the halves of an autoencoder; they are not Hush denoiser models (no hush.domain). */
+    public static final String PART = "hush.part";
+
+    /**
+     * The encoder of a network with a separable code: N×C×H×W (normalised as the full model's contract says) in,
+     * the code out. Its metadata keeps the provenance and normalisation, not the denoiser contract.
+     */
+    public static ModelProto encoderModel(Network net, int channels, Map<String, String> metadata) {
+        OnnxGraph g = new OnnxGraph("hush_" + net.kind() + "_encoder");
+        Object h = net.fixedSize() > 0 ? (Object) (long) net.fixedSize() : "H";
+        Object w = net.fixedSize() > 0 ? (Object) (long) net.fixedSize() : "W";
+        g.input("input", "N", (long) channels, h, w);
+        g.node("Identity", new String[] {net.exportEncoder(g, "input")}, new String[] {"code"}, Map.of());
+        g.output("code", net.codeDims());
+        return g.build(partMetadata(metadata, "encoder", net), PRODUCER_VERSION);
+    }
+
+    /** The decoder: the code in, N×C×H×W out in normalised units (apply the inverse normalisation). */
+    public static ModelProto decoderModel(Network net, int channels, Map<String, String> metadata) {
+        OnnxGraph g = new OnnxGraph("hush_" + net.kind() + "_decoder");
+        g.input("code", net.codeDims());
+        g.node("Identity", new String[] {net.exportDecoder(g, "code")}, new String[] {"output"}, Map.of());
+        Object h = net.fixedSize() > 0 ? (Object) (long) net.fixedSize() : "H";
+        Object w = net.fixedSize() > 0 ? (Object) (long) net.fixedSize() : "W";
+        g.output("output", "N", (long) channels, h, w);
+        return g.build(partMetadata(metadata, "decoder", net), PRODUCER_VERSION);
+    }
+
+    private static Map<String, String> partMetadata(Map<String, String> full, String part, Network net) {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        m.put(PART, part);
+        for (String k : new String[] {ModelContract.NAME, ModelContract.ARCHITECTURE, ModelContract.NORM,
+                ModelContract.NORM_LOW, ModelContract.NORM_HIGH, ModelContract.DATA, ModelContract.NOISE_MODEL,
+                ModelContract.TRAINER}) {
+            if (full.containsKey(k)) {
+                m.put(k, full.get(k));
+            }
+        }
+        m.put("hush.code_shape", java.util.Arrays.toString(net.codeDims()));
+        return m;
+    }
+
     public static void write(ModelProto model, Path file) throws IOException {
         OnnxGraph.write(model, file);
     }

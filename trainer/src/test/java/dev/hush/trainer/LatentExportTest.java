@@ -1,0 +1,94 @@
+package dev.hush.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import dev.hush.trainer.image.ImageTrainer;
+import dev.hush.trainer.image.ImageTrainingConfig;
+import dev.hush.trainer.image.TrainingProgress;
+import dev.hush.trainer.onnx.ExportCheck;
+import dev.hush.trainer.onnx.OnnxExport;
+import java.nio.FloatBuffer;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * encoder.onnx and decoder.onnx: exported for the networks whose code is the only path from input to output,
+ * and decoder(encoder(x)) in ONNX Runtime equals the full exported model.
+ */
+class LatentExportTest {
+    private static ImageTrainingConfig tiny(String arch) {
+        ImageTrainingConfig c = new ImageTrainingConfig().set("name", "latent-" + arch).set("architecture", arch)
+                .set("patch", "16").set("batch", "4").set("epochs", "1").set("steps", "3")
+                .set("val_images", "1").set("val_size", "32").set("seed", "4").set("threads", "1");
+        return arch.equals("conv") ? c.set("depth", "2").set("width", "2").set("global_residual", "false")
+                : c.set("width", "12");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"conv", "vanilla", "multilayer"})
+    void halvesComposeToTheWholeModel(String arch) throws Exception {
+        ImageTrainer.Result r = new ImageTrainer(tiny(arch)).train(TrainingProgress.NONE);
+        assertTrue(r.hasLatent(), arch + " should export its halves");
+        assertEquals("encoder", meta(r.encoder()).get(OnnxExport.PART));
+        assertEquals("decoder", meta(r.decoder()).get(OnnxExport.PART));
+        assertFalse(meta(r.encoder()).containsKey("hush.domain"), "a half is not a denoiser model");
+        int n = 2 * 16 * 16;
+        float[] x = new float[n];
+        SplittableRandom rnd = new SplittableRandom(9);
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) rnd.nextDouble();
+        }
+        long[] shape = {2, 1, 16, 16};
+        float[] whole = ExportCheck.runOrt(r.model(), x, shape);
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession enc = env.createSession(r.encoder().toByteArray(), new OrtSession.SessionOptions());
+             OrtSession dec = env.createSession(r.decoder().toByteArray(), new OrtSession.SessionOptions());
+             OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), shape);
+             OrtSession.Result code = enc.run(Map.of("input", t));
+             OrtSession.Result out = dec.run(Map.of("code", (OnnxTensor) code.get(0)))) {
+            long[] codeShape = ((OnnxTensor) code.get(0)).getInfo().getShape();
+            assertEquals(2, codeShape[0]);
+            long codeSize = 1;
+            for (long d : codeShape) {
+                codeSize *= d;
+            }
+            assertTrue(codeSize < n, "the code (" + codeSize + " values) must be smaller than the input (" + n + ")");
+            FloatBuffer fb = ((OnnxTensor) out.get(0)).getFloatBuffer();
+            double max = 0;
+            for (int i = 0; i < n; i++) {
+                max = Math.max(max, Math.abs(fb.get(i) - whole[i]));
+            }
+            assertTrue(max <= 1e-5, arch + ": decoder(encoder(x)) differs from the model by " + max);
+        }
+    }
+
+    @Test
+    void networksWithoutASeparableCodeExportNoHalves() {
+        ImageTrainingConfig c = tiny("conv").set("global_residual", "true");
+        ImageTrainer.Result r = new ImageTrainer(c).train(TrainingProgress.NONE);
+        assertFalse(r.hasLatent());
+        assertNull(r.decoder());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new ImageTrainer(tiny("vanilla").set("global_residual", "false")));
+        assertTrue(e.getMessage().contains("conv and unet only"), e.getMessage());
+        UnsupportedOperationException u = assertThrows(UnsupportedOperationException.class,
+                () -> r.network().exportDecoder(new dev.hush.trainer.onnx.OnnxGraph("x"), "code"));
+        assertTrue(u.getMessage().contains("global residual"), u.getMessage());
+    }
+
+    private static Map<String, String> meta(dev.hush.trainer.onnx.OnnxProto.ModelProto m) {
+        Map<String, String> out = new java.util.HashMap<>();
+        m.getMetadataPropsList().forEach(p -> out.put(p.getKey(), p.getValue()));
+        return out;
+    }
+}
