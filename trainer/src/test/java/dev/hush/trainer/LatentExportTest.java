@@ -39,6 +39,8 @@ class LatentExportTest {
     void halvesComposeToTheWholeModel(String arch) throws Exception {
         ImageTrainer.Result r = new ImageTrainer(tiny(arch)).train(TrainingProgress.NONE);
         assertTrue(r.hasLatent(), arch + " should export its halves");
+        double ssim = r.history().get(0).valSsim();
+        assertTrue(ssim >= -1 && ssim <= 1, "validation SSIM per epoch in [-1, 1], got " + ssim);
         assertEquals("encoder", meta(r.encoder()).get(OnnxExport.PART));
         assertEquals("decoder", meta(r.decoder()).get(OnnxExport.PART));
         assertFalse(meta(r.encoder()).containsKey("hush.domain"), "a half is not a denoiser model");

@@ -174,10 +174,11 @@ final class TrainImageCommand implements Callable<Integer> {
             }
 
             @Override
-            public void epoch(int epoch, int epochs, double trainLoss, double valPsnr) {
+            public void epoch(int epoch, int epochs, double trainLoss, double valPsnr, double valSsim) {
                 lastVal = valPsnr;
                 System.err.printf(Locale.ROOT, "%nepoch %d/%d: train loss %.5f, validation PSNR %s%n", epoch, epochs, trainLoss,
-                        Double.isNaN(valPsnr) ? "n/a (no clean reference)" : String.format(Locale.ROOT, "%.2f dB", valPsnr));
+                        Double.isNaN(valPsnr) ? "n/a (no clean reference)"
+                                : String.format(Locale.ROOT, "%.2f dB, SSIM %.4f", valPsnr, valSsim));
             }
 
             @Override

@@ -94,7 +94,8 @@ public final class ImageTrainer {
      * One epoch's figures, for the training curve and report. {@code bottleneckActivity} is the mean absolute
      * activation of the bottleneck over the epoch's training steps (NaN for a network without one).
      */
-    public record Epoch(int epoch, double trainLoss, double valPsnr, double seconds, double bottleneckActivity) {
+    public record Epoch(int epoch, double trainLoss, double valPsnr, double valSsim, double seconds,
+                        double bottleneckActivity) {
     }
 
     public Result train(TrainingProgress progress) {
@@ -265,10 +266,11 @@ public final class ImageTrainer {
                         double secs = (System.nanoTime() - start) / 1e9;
                         progress.step((int) step, (int) total, lossValue, step * batch / secs);
                     }
-                    finalVal = val == null ? Double.NaN : val.psnr(trainer, net);
-                    history.add(new Epoch(epoch, lossSum / stepsPerEpoch, finalVal, (System.nanoTime() - start) / 1e9,
+                    double[] score = val == null ? new double[] {Double.NaN, Double.NaN} : val.score(trainer, net);
+                    finalVal = score[0];
+                    history.add(new Epoch(epoch, lossSum / stepsPerEpoch, finalVal, score[1], (System.nanoTime() - start) / 1e9,
                             net.exposesBottleneck() ? activitySum / stepsPerEpoch : Double.NaN));
-                    progress.epoch(epoch, epochs, lossSum / stepsPerEpoch, finalVal);
+                    progress.epoch(epoch, epochs, lossSum / stepsPerEpoch, finalVal, score[1]);
                     if (!Double.isNaN(finalVal) && finalVal > best) {
                         best = finalVal;
                         bestEpoch = epoch;
@@ -428,9 +430,11 @@ public final class ImageTrainer {
             return new ValidationSet(n, c, sz);
         }
 
-        double psnr(Trainer trainer, Network net) {
+        /** Mean PSNR and SSIM over the set, peak = each reference's own range (units are normalised). */
+        double[] score(Trainer trainer, Network net) {
             int multiple = net.fixedSize() > 0 ? net.fixedSize() : net.sizeMultiple();
             double sum = 0;
+            double ssimSum = 0;
             for (int i = 0; i < inputs.size(); i++) {
                 // Crop to the size multiple: the networks that downsample need it. A fixed-size network is
                 // cropped to whole patches and run on them side by side, without overlap.
@@ -461,9 +465,10 @@ public final class ImageTrainer {
                     }
                     // Units are normalised, so peak = the reference's own range.
                     sum += ImageMetrics.psnr(out, ref, Math.max(1e-6, max - min));
+                    ssimSum += ImageMetrics.ssim(out, ref, w, h, Math.max(1e-6, max - min));
                 }
             }
-            return sum / inputs.size();
+            return new double[] {sum / inputs.size(), ssimSum / inputs.size()};
         }
 
         /** Runs a w×h plane (multiples of p) as (w/p)·(h/p) patches of p×p in one batch and puts them back together. */

@@ -13,6 +13,11 @@ public interface TrainingProgress {
     default void epoch(int epoch, int epochs, double trainLoss, double valPsnr) {
     }
 
+    /** As the four-argument form, with the validation SSIM (NaN without a clean reference); by default calls that. */
+    default void epoch(int epoch, int epochs, double trainLoss, double valPsnr, double valSsim) {
+        epoch(epoch, epochs, trainLoss, valPsnr);
+    }
+
     /** A line worth showing (export, evaluation). */
     default void message(String line) {
     }

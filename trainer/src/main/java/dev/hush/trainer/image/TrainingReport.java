@@ -35,11 +35,12 @@ public final class TrainingReport {
                 r.bestEpoch() > 0 ? Integer.toString(r.bestEpoch()) : "last (no validation reference)", r.exportMaxDiff()));
         // Networks with a bottleneck also show its mean activity: what the sparse key pushes down.
         boolean code = r.history().stream().anyMatch(e -> !Double.isNaN(e.bottleneckActivity()));
-        sb.append("![training curve](").append(png.getFileName()).append(")\n\n| epoch | train loss | validation PSNR (dB) | time (s) |")
-                .append(code ? " bottleneck activity |\n|---:|---:|---:|---:|---:|\n" : "\n|---:|---:|---:|---:|\n");
+        sb.append("![training curve](").append(png.getFileName()).append(")\n\n| epoch | train loss | validation PSNR (dB) | validation SSIM | time (s) |")
+                .append(code ? " bottleneck activity |\n|---:|---:|---:|---:|---:|---:|\n" : "\n|---:|---:|---:|---:|---:|\n");
         for (ImageTrainer.Epoch e : r.history()) {
-            sb.append(String.format(Locale.ROOT, "| %d | %.5f | %s | %.0f |", e.epoch(), e.trainLoss(),
-                    Double.isNaN(e.valPsnr()) ? "n/a" : String.format(Locale.ROOT, "%.2f", e.valPsnr()), e.seconds()));
+            sb.append(String.format(Locale.ROOT, "| %d | %.5f | %s | %s | %.0f |", e.epoch(), e.trainLoss(),
+                    Double.isNaN(e.valPsnr()) ? "n/a" : String.format(Locale.ROOT, "%.2f", e.valPsnr()),
+                    Double.isNaN(e.valSsim()) ? "n/a" : String.format(Locale.ROOT, "%.4f", e.valSsim()), e.seconds()));
             sb.append(code ? String.format(Locale.ROOT, " %.4f |%n", e.bottleneckActivity()) : System.lineSeparator());
         }
         sb.append("\n## Recipe\n\n```properties\n").append(config.toRecipe()).append("```\n");
