@@ -75,12 +75,31 @@ public final class DenoiserModel implements AutoCloseable {
         return fromBytes(ShippedModels.bytes(name), "shipped:" + name, config);
     }
 
-    /** Opens a shipped model by name, or a file if {@code nameOrPath} is not a shipped model's name. */
+    /**
+     * Opens a shipped model by name, else a model of that name in the user's folder ({@link UserModels}), else
+     * the file {@code nameOrPath}.
+     */
     public static DenoiserModel openNamed(String nameOrPath, SessionConfig config) throws HushException {
         if (ShippedModels.names().contains(nameOrPath)) {
             return openShipped(nameOrPath, config);
         }
-        return open(Path.of(nameOrPath), config);
+        java.util.Optional<Path> user = UserModels.find(nameOrPath);
+        if (user.isPresent()) {
+            return open(user.get(), config);
+        }
+        Path file;
+        try {
+            file = Path.of(nameOrPath);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw new HushException("'" + nameOrPath + "' is not a model name or a file path: " + e.getReason());
+        }
+        if (!java.nio.file.Files.exists(file) && !nameOrPath.endsWith(".onnx")) {
+            throw new HushException("no model named '" + nameOrPath + "': shipped models are "
+                    + String.join(", ", ShippedModels.names()) + (UserModels.names().isEmpty() ? ""
+                    : "; your models (" + UserModels.folder() + ") are " + String.join(", ", UserModels.names()))
+                    + "; or give a path to a .onnx file");
+        }
+        return open(file, config);
     }
 
     /** Opens a model from its serialised ONNX bytes; {@code source} names it in messages. */

@@ -20,7 +20,7 @@ final class DenoiseDialog {
     /** Asks the user; null if they cancelled. A number that is not one is an error, as in a macro. */
     static DenoiseOptions ask(ImagePlus imp) throws HushException {
         DenoiseOptions d = DenoiseOptions.defaults();
-        List<String> models = new ArrayList<>(ModelChoice.shippedImageModels());
+        List<String> models = new ArrayList<>(ModelChoice.listedModels());
         models.add(ModelChoice.FILE);
         boolean hyperstack = imp.getNChannels() > 1;
 

@@ -5,6 +5,7 @@ import dev.hush.runtime.Domain;
 import dev.hush.runtime.HushException;
 import dev.hush.runtime.SessionConfig;
 import dev.hush.runtime.ShippedModels;
+import dev.hush.runtime.UserModels;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -39,6 +40,10 @@ record ModelChoice(String shippedName, Path file) {
         if (ShippedModels.names().contains(m)) {
             return new ModelChoice(m, null);
         }
+        java.util.Optional<Path> user = UserModels.find(m);
+        if (user.isPresent()) {
+            return new ModelChoice(null, user.get());
+        }
         return new ModelChoice(null, path(m));
     }
 
@@ -56,6 +61,20 @@ record ModelChoice(String shippedName, Path file) {
         List<String> names = new ArrayList<>();
         for (String n : ShippedModels.names()) {
             if (n.startsWith(Domain.IMAGE.key() + "-")) {
+                names.add(n);
+            }
+        }
+        return names;
+    }
+
+    /**
+     * The dialog's list: shipped image models, then the user's models ({@link UserModels}: every .onnx in the
+     * folder; one of another domain is refused with a message when chosen).
+     */
+    static List<String> listedModels() {
+        List<String> names = new ArrayList<>(shippedImageModels());
+        for (String n : UserModels.names()) {
+            if (!names.contains(n)) {
                 names.add(n);
             }
         }

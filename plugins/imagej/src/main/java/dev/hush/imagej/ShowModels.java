@@ -4,6 +4,7 @@ import dev.hush.runtime.DenoiserModel;
 import dev.hush.runtime.HushException;
 import dev.hush.runtime.SessionConfig;
 import dev.hush.runtime.ShippedModels;
+import dev.hush.runtime.UserModels;
 import ij.IJ;
 import ij.plugin.PlugIn;
 import ij.text.TextWindow;
@@ -45,6 +46,20 @@ public class ShowModels implements PlugIn {
             }
             sb.append('\n');
         }
+        List<String> mine = UserModels.names();
+        sb.append(mine.isEmpty() ? "\nYour own models: none in " + UserModels.folder() + " (put NAME.onnx and NAME.md"
+                + " there, or set HUSH_MODELS, to list them here and in Denoise Image...)\n"
+                : "\nYour own models (" + UserModels.folder() + "):\n");
+        for (String name : mine) {
+            sb.append(name).append("  ");
+            try (DenoiserModel m = DenoiserModel.open(UserModels.find(name).orElseThrow(),
+                    SessionConfig.defaults().withThreads(1))) {
+                sb.append(m.contract().summary());
+            } catch (HushException e) {
+                sb.append("cannot be opened: ").append(e.getMessage());
+            }
+            sb.append('\n');
+        }
         for (String name : names) {
             sb.append("\n----------------------------------------------------------------\n");
             try {
@@ -52,6 +67,11 @@ public class ShowModels implements PlugIn {
             } catch (HushException e) {
                 sb.append(name).append(": no model card (").append(e.getMessage()).append(")\n");
             }
+        }
+        for (String name : mine) {
+            sb.append("\n----------------------------------------------------------------\n");
+            sb.append(UserModels.card(name).map(String::strip).orElse(name + ": no model card (" + name
+                    + ".md) beside the model")).append('\n');
         }
         return sb.toString();
     }
