@@ -50,6 +50,49 @@ final class InputFiles {
         return new ArrayList<>(out);
     }
 
+    /** An input file and its path relative to the folder or glob base it was found under (its name, for a file). */
+    record Found(Path file, Path relative) {
+    }
+
+    /** As {@link #expand}, keeping each file's path relative to the folder or glob base it came from. */
+    static List<Found> expandRelative(List<String> args, Predicate<Path> wanted) throws HushException {
+        java.util.Map<Path, Found> out = new java.util.LinkedHashMap<>();
+        for (String arg : args) {
+            Path p = Path.of(arg);
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> s = Files.walk(p)) {
+                    s.filter(Files::isRegularFile).filter(wanted).filter(f -> !f.getFileName().toString().startsWith("."))
+                            .sorted().forEach(f -> out.putIfAbsent(f, new Found(f, p.relativize(f))));
+                } catch (IOException e) {
+                    throw new HushException("cannot list " + p + ": " + e.getMessage(), e);
+                }
+            } else if (!Files.exists(p) && isGlob(arg)) {
+                Path root = globRoot(arg);
+                List<Path> matched = glob(arg);
+                if (matched.isEmpty()) {
+                    throw new HushException("no file matches " + arg);
+                }
+                matched.forEach(f -> out.putIfAbsent(f, new Found(f, root.relativize(f))));
+            } else {
+                out.putIfAbsent(p, new Found(p, p.getFileName()));
+            }
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    /** The folder a glob searches: the part before the first segment with a wildcard. */
+    private static Path globRoot(String pattern) {
+        Path full = Path.of(pattern);
+        Path base = full.isAbsolute() ? full.getRoot() : Path.of("");
+        for (Path part : full) {
+            if (isGlob(part.toString())) {
+                break;
+            }
+            base = base.resolve(part);
+        }
+        return base.toString().isEmpty() ? Path.of(".") : base;
+    }
+
     private static List<Path> glob(String pattern) throws HushException {
         // The folder is the part before the first segment with a wildcard.
         Path full = Path.of(pattern);

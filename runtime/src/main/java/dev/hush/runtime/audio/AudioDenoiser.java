@@ -142,7 +142,10 @@ public final class AudioDenoiser {
 
     /**
      * One channel's stream: {@link #process} gives back as many samples as it is given, the input delayed by
-     * {@link #latencySamples()} (the first ones are silence); {@link #finish} gives the last latency samples.
+     * {@link #latencySamples()}; {@link #finish} gives the last latency samples. Of the first latency output
+     * samples, the first (block + lookahead)·hop − 1 are zeros and the rest hold what the gains spread back from
+     * the first frames into the STFT's leading padding (near silence); from then on output i + latency is input i
+     * denoised.
      */
     public final class Stream {
         private final int bins = spec.bins();

@@ -64,28 +64,119 @@ public final class Resampler {
             System.arraycopy(samples, 0, out, 0, samples.length);
             return out;
         }
-        double reach = ZERO_CROSSINGS / cutoff; // kernel half-width in input samples
-        double scale = cutoff * DENSITY;
         for (int n = 0; n < outLength; n++) {
-            // Exact position n · from / to in input samples, split so that long signals do not drift.
-            long pos = (long) n * fromRate;
-            long whole = pos / toRate;
-            double t = whole + (double) (pos % toRate) / toRate;
-            int first = (int) Math.max(0, Math.ceil(t - reach));
-            int last = (int) Math.min(samples.length - 1, Math.floor(t + reach));
-            double sum = 0;
-            for (int k = first; k <= last; k++) {
-                double u = Math.abs(t - k) * scale;
-                int i = (int) u;
-                double f = u - i;
-                if (i >= kernel.length - 1) {
-                    continue;
-                }
-                sum += samples[k] * (kernel[i] + f * (kernel[i + 1] - kernel[i]));
-            }
-            out[n] = (float) (sum * cutoff);
+            out[n] = at(position(n), samples, 0, samples.length);
         }
         return out;
+    }
+
+    /** Exact position n · from / to in input samples, split so that long signals do not drift. */
+    private double position(long n) {
+        long pos = n * fromRate;
+        long whole = pos / toRate;
+        return whole + (double) (pos % toRate) / toRate;
+    }
+
+    /** Kernel half-width in input samples. */
+    private double reach() {
+        return ZERO_CROSSINGS / cutoff;
+    }
+
+    /**
+     * The output sample at input position t, from input samples k in [0, available) held in {@code src} at
+     * k − {@code offset}; samples outside the signal count as zeros.
+     */
+    private float at(double t, float[] src, long offset, long available) {
+        double reach = reach();
+        double scale = cutoff * DENSITY;
+        long first = (long) Math.max(0, Math.ceil(t - reach));
+        long last = (long) Math.min(available - 1, Math.floor(t + reach));
+        double sum = 0;
+        for (long k = first; k <= last; k++) {
+            double u = Math.abs(t - k) * scale;
+            int i = (int) u;
+            double f = u - i;
+            if (i >= kernel.length - 1) {
+                continue;
+            }
+            sum += src[(int) (k - offset)] * (kernel[i] + f * (kernel[i + 1] - kernel[i]));
+        }
+        return (float) (sum * cutoff);
+    }
+
+    /** A new stream through this resampler (for one thread). */
+    public Stream stream() {
+        return new Stream();
+    }
+
+    /**
+     * This resampler as a stream: blocks of any length in, as many output samples as can be computed out, and at
+     * {@link #finish()} the rest. The concatenated output equals {@link #resample} of the whole signal exactly,
+     * whatever the blocks. Output n needs input up to n·from/to + the filter's reach, so it comes out that much
+     * later; memory is bounded by the reach.
+     */
+    public final class Stream {
+        private float[] buf = new float[1024];
+        private long bufStart; // input index of buf[0]
+        private int bufLen;
+        private long received;
+        private long next; // next output index
+        private boolean finished;
+
+        private Stream() {
+        }
+
+        /** Adds {@code in[off .. off + len)} and returns the output samples that are now complete (maybe none). */
+        public float[] push(float[] in, int off, int len) {
+            if (finished) {
+                throw new IllegalStateException("this resampler stream is finished");
+            }
+            if (fromRate == toRate) {
+                received += len;
+                next += len;
+                return java.util.Arrays.copyOfRange(in, off, off + len);
+            }
+            if (bufLen + len > buf.length) {
+                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, bufLen + len));
+            }
+            System.arraycopy(in, off, buf, bufLen, len);
+            bufLen += len;
+            received += len;
+            long ready = next;
+            while (Math.floor(position(ready) + reach()) < received) {
+                ready++;
+            }
+            return emit(ready);
+        }
+
+        /** Ends the stream: the remaining output samples, with zeros after the end of the input. */
+        public float[] finish() {
+            if (finished) {
+                throw new IllegalStateException("this resampler stream is already finished");
+            }
+            finished = true;
+            if (fromRate == toRate) {
+                return new float[0];
+            }
+            return emit((received * toRate + fromRate - 1) / fromRate);
+        }
+
+        private float[] emit(long upTo) {
+            int count = (int) Math.max(0, upTo - next);
+            float[] out = new float[count];
+            for (int j = 0; j < count; j++, next++) {
+                out[j] = at(position(next), buf, bufStart, received);
+            }
+            // Input before the next output's first tap is no longer needed.
+            long keepFrom = (long) Math.max(0, Math.ceil(position(next) - reach()));
+            int drop = (int) Math.min(bufLen, Math.max(0, keepFrom - bufStart));
+            if (drop > 0) {
+                System.arraycopy(buf, drop, buf, 0, bufLen - drop);
+                bufLen -= drop;
+                bufStart += drop;
+            }
+            return out;
+        }
     }
 
     /** Modified Bessel function of the first kind, order 0, by its power series (converges fast for β ≤ 20). */

@@ -1,0 +1,624 @@
+package dev.hush.cli;
+
+import dev.hush.runtime.DenoiserModel;
+import dev.hush.runtime.Domain;
+import dev.hush.runtime.HushException;
+import dev.hush.runtime.ProgressListener;
+import dev.hush.runtime.SessionConfig;
+import dev.hush.runtime.ShippedModels;
+import dev.hush.runtime.audio.AudioDenoiser;
+import dev.hush.runtime.audio.AudioMetrics;
+import dev.hush.runtime.audio.Resampler;
+import dev.hush.runtime.audio.Spectrogram;
+import dev.hush.runtime.audio.Stft;
+import dev.hush.runtime.io.AtomicFile;
+import dev.hush.trainer.audio.NoiseSignals;
+import dev.hush.trainer.audio.SpeechCorpus;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import javax.imageio.ImageIO;
+import org.jtransforms.fft.DoubleFFT_1D;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "audio", mixinStandardHelpOptions = true,
+        description = {"Quality and speed of every shipped audio model beside the classics, in one run:",
+                "noisy input, SoX noisered (noise profile from a noise-only lead-in) and FFmpeg afftdn (settings",
+                "the best of a small grid), on a regenerable validation set never used in training (held-out",
+                "espeak-ng voices mixed with six noise kinds at 0, 5 and 10 dB SNR). Needs espeak-ng; SoX and FFmpeg",
+                "rows appear when they are installed. Writes a markdown table and a PNG figure to the output folder."})
+final class BenchAudioCommand implements Callable<Integer> {
+    /** Seed of the bench's speech and noise: no training seed is near it. */
+    static final long SEED = 20261201L;
+    static final int RATE = 16000;
+    static final int[] SNRS = {0, 5, 10};
+    /** The noise-only stretch before the speech: SoX's noise profile comes from it; metrics leave it out. */
+    static final double LEAD_SECONDS = 0.5;
+    static final double PEAK_DBFS = -3;
+    static final int MAX_LAG = 4096;
+    static final double[] SOX_AMOUNTS = {0.1, 0.2, 0.3};
+    /** FFmpeg settings tried: label, filter graph. The last learns the noise from the lead-in, as SoX does. */
+    static final List<String[]> AFFTDN = List.of(new String[] {"nr=12:nf=-40", "afftdn=nr=12:nf=-40"},
+            new String[] {"nr=24:nf=-30", "afftdn=nr=24:nf=-30"}, new String[] {"nr=24:nf=-25", "afftdn=nr=24:nf=-25"},
+            new String[] {"nr=24:nf=-20", "afftdn=nr=24:nf=-20"},
+            new String[] {"nr=24:nf=-40, noise sampled from the lead-in (sn)", "asendcmd=0.0 afftdn sn start,asendcmd="
+                    + LEAD_SECONDS + " afftdn sn stop,afftdn=nr=24:nf=-40"});
+    static final String INSTALL = "Debian/Ubuntu: apt-get install sox ffmpeg";
+
+    @Option(names = "--mixtures", defaultValue = "6", description = "Mixtures per SNR (default ${DEFAULT-VALUE}; six"
+            + " noise kinds, so a multiple of 6 gives each SNR every kind).")
+    int mixtures;
+
+    @Option(names = "--seconds", defaultValue = "4", description = "Seconds of speech per mixture (default ${DEFAULT-VALUE}).")
+    double seconds;
+
+    @Option(names = {"-m", "--model"}, split = ",", description = "Models to test, names or .onnx files (default: every"
+            + " shipped audio model).")
+    List<String> models;
+
+    @Option(names = "--cache", description = "Folder for the generated speech (default ~/.cache/hush).")
+    Path cache;
+
+    @Option(names = {"-o", "--out"}, defaultValue = "bench-out", description = "Output folder (default ${DEFAULT-VALUE}).")
+    Path out;
+
+    /** One validation mixture: the noisy signal (lead-in included) and the clean speech in it. */
+    record Mix(int snr, String kind, float[] noisy, float[] clean) {
+    }
+
+    /** A method's scores on every mixture, in the order of the mixtures. */
+    static final class Scores {
+        final String label;
+        final String setting;
+        final double[] siSdr;
+        final double[] stoi;
+        final double[] seg;
+        double seconds = Double.NaN;
+        float[] figure;
+        final TreeSet<Integer> lags = new TreeSet<>();
+
+        Scores(String label, String setting, int n) {
+            this.label = label;
+            this.setting = setting;
+            siSdr = new double[n];
+            stoi = new double[n];
+            seg = new double[n];
+        }
+
+        double meanSiSdr() {
+            return Arrays.stream(siSdr).average().orElse(Double.NaN);
+        }
+    }
+
+    private int lead;
+
+    @Override
+    public Integer call() throws Exception {
+        if (mixtures < 1 || !(seconds >= 1)) {
+            throw new IllegalArgumentException("--mixtures must be at least 1 and --seconds at least 1");
+        }
+        if (!SpeechCorpus.espeakAvailable()) {
+            System.err.println("hush: hush bench audio makes its speech with espeak-ng, which is not installed;"
+                    + " install it (Debian/Ubuntu: apt-get install espeak-ng) and run again");
+            return 1;
+        }
+        String soxVersion = version("sox", "--version");
+        String ffmpegVersion = version("ffmpeg", "-version");
+        List<String> missing = new ArrayList<>();
+        if (soxVersion == null) {
+            missing.add("SoX (sox) is not installed, so its row is left out; install it (" + INSTALL + ")");
+        }
+        if (ffmpegVersion == null) {
+            missing.add("FFmpeg (ffmpeg) is not installed, so its row is left out; install it (" + INSTALL + ")");
+        }
+        missing.forEach(m -> System.err.println("hush: " + m));
+
+        List<String> names = new ArrayList<>();
+        if (models != null) {
+            names.addAll(models);
+        } else {
+            for (String n : ShippedModels.names()) {
+                if (n.startsWith(Domain.AUDIO.key() + "-")) {
+                    names.add(n);
+                }
+            }
+            if (names.isEmpty()) {
+                System.err.println("hush: no audio model is shipped in this build; pass --model FILE.onnx to include one");
+            }
+        }
+
+        List<Mix> mixes = mixtures(cache != null ? cache : Path.of(System.getProperty("user.home"), ".cache", "hush"));
+        int figureIndex = mixtures; // the first 5 dB mixture
+        double audioSeconds = mixes.stream().mapToDouble(m -> (double) m.noisy().length / RATE).sum();
+
+        List<DenoiserModel> opened = new ArrayList<>();
+        Path tmp = Files.createTempDirectory("hush-bench-audio");
+        try {
+            for (int i = 0; i < mixes.size(); i++) {
+                writeWav(tmp.resolve("noisy-" + i + ".wav"), mixes.get(i).noisy(), RATE);
+            }
+            List<AudioDenoiser> denoisers = new ArrayList<>();
+            for (String n : names) {
+                DenoiserModel m = DenoiserModel.openNamed(n, SessionConfig.defaults().withThreads(1));
+                opened.add(m);
+                denoisers.add(new AudioDenoiser(m));
+            }
+            long runs = (long) mixes.size() * ((soxVersion != null ? SOX_AMOUNTS.length : 0)
+                    + (ffmpegVersion != null ? AFFTDN.size() : 0) + denoisers.size());
+            ProgressBar bar = new ProgressBar(System.err, "bench", "runs");
+            long[] done = {0};
+            Runnable step = () -> bar.update(++done[0], runs);
+            bar.update(0, runs);
+
+            List<Scores> rows = new ArrayList<>();
+            Scores noisy = new Scores("noisy input", "", mixes.size());
+            for (int i = 0; i < mixes.size(); i++) {
+                score(noisy, i, mixes.get(i).noisy(), mixes.get(i));
+            }
+            noisy.figure = mixes.get(figureIndex).noisy();
+            rows.add(noisy);
+
+            Scores sox = null;
+            if (soxVersion != null) {
+                for (double a : SOX_AMOUNTS) {
+                    Scores s = new Scores("SoX noisered", String.format(Locale.ROOT, "amount %.1f", a), mixes.size());
+                    for (int i = 0; i < mixes.size(); i++) {
+                        Path in = tmp.resolve("noisy-" + i + ".wav");
+                        Path prof = tmp.resolve("noise-" + i + ".prof");
+                        Path o = tmp.resolve("sox.wav");
+                        double t = run(List.of("sox", in.toString(), "-n", "trim", "0", Double.toString(LEAD_SECONDS),
+                                "noiseprof", prof.toString()));
+                        t += run(List.of("sox", in.toString(), "-e", "floating-point", "-b", "32", o.toString(), "noisered",
+                                prof.toString(), Double.toString(a)));
+                        s.seconds = (Double.isNaN(s.seconds) ? 0 : s.seconds) + t;
+                        float[] y = aligned(readWav(o), mixes.get(i).noisy(), s);
+                        score(s, i, y, mixes.get(i));
+                        if (i == figureIndex) {
+                            s.figure = y;
+                        }
+                        step.run();
+                    }
+                    sox = sox == null || s.meanSiSdr() > sox.meanSiSdr() ? s : sox;
+                }
+                rows.add(sox);
+            }
+
+            Scores ff = null;
+            if (ffmpegVersion != null) {
+                for (String[] setting : AFFTDN) {
+                    Scores s = new Scores("FFmpeg afftdn", setting[0], mixes.size());
+                    for (int i = 0; i < mixes.size(); i++) {
+                        Path in = tmp.resolve("noisy-" + i + ".wav");
+                        Path o = tmp.resolve("ffmpeg.wav");
+                        double t = run(List.of("ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i",
+                                in.toString(), "-af", setting[1], "-c:a", "pcm_f32le", o.toString()));
+                        s.seconds = (Double.isNaN(s.seconds) ? 0 : s.seconds) + t;
+                        float[] y = aligned(readWav(o), mixes.get(i).noisy(), s);
+                        score(s, i, y, mixes.get(i));
+                        if (i == figureIndex) {
+                            s.figure = y;
+                        }
+                        step.run();
+                    }
+                    ff = ff == null || s.meanSiSdr() > ff.meanSiSdr() ? s : ff;
+                }
+                rows.add(ff);
+            }
+
+            for (AudioDenoiser d : denoisers) {
+                Scores s = new Scores("**" + d.model().contract().name() + "** (Hush)", "", mixes.size());
+                hush(d, mixes.get(0).noisy()); // warm-up, untimed
+                s.seconds = 0;
+                for (int i = 0; i < mixes.size(); i++) {
+                    long t0 = System.nanoTime();
+                    float[] y = hush(d, mixes.get(i).noisy());
+                    s.seconds += (System.nanoTime() - t0) / 1e9;
+                    score(s, i, y, mixes.get(i));
+                    if (i == figureIndex) {
+                        s.figure = y;
+                    }
+                    step.run();
+                }
+                rows.add(s);
+            }
+
+            String header = note(mixes.size(), sox, ff, soxVersion, ffmpegVersion, missing);
+            String table = table(rows, mixes, audioSeconds);
+            System.out.print(header + table);
+            AtomicFile.write(out.resolve("bench-audio.md"), ("# hush bench audio\n\n" + header + table)
+                    .getBytes(StandardCharsets.UTF_8));
+            Mix fm = mixes.get(figureIndex);
+            List<float[]> panels = new ArrayList<>();
+            List<String> labels = new ArrayList<>();
+            for (Scores s : rows) {
+                panels.add(Arrays.copyOf(s.figure, fm.noisy().length));
+                labels.add((s == noisy ? "noisy, " + fm.snr() + " dB " + fm.kind() : s.label.replace("**", ""))
+                        + (s.setting.isEmpty() ? "" : " (" + s.setting + ")"));
+            }
+            panels.add(fm.clean());
+            labels.add("clean");
+            figure(out.resolve("bench-audio.png"), panels, labels);
+            System.err.println("wrote " + out.resolve("bench-audio.md") + " and bench-audio.png");
+        } finally {
+            for (DenoiserModel m : opened) {
+                m.close();
+            }
+            try (Stream<Path> files = Files.list(tmp)) {
+                for (Path f : files.toList()) {
+                    Files.deleteIfExists(f);
+                }
+            }
+            Files.deleteIfExists(tmp);
+        }
+        return 0;
+    }
+
+    /** Held-out speech (its own seed) in front of noise; written as WAV files for SoX and FFmpeg on the way. */
+    private List<Mix> mixtures(Path cacheDir) throws IOException {
+        int total = (int) Math.round((LEAD_SECONDS + seconds) * RATE);
+        lead = (int) Math.round(LEAD_SECONDS * RATE);
+        int targets = Math.max(6, (int) Math.ceil(SNRS.length * mixtures * seconds / 2.0));
+        int babble = 12;
+        System.err.println("making " + (targets + babble) + " held-out espeak-ng utterances (cached in " + cacheDir + ")");
+        List<float[]> all = SpeechCorpus.espeak(targets + babble, SEED, true, RATE, cacheDir);
+        int split = Math.max(1, all.size() - babble);
+        List<float[]> speech = all.subList(0, split);
+        List<float[]> voices = all.size() > split ? all.subList(split, all.size()) : speech;
+        List<Mix> out = new ArrayList<>();
+        for (int s = 0; s < SNRS.length; s++) {
+            for (int i = 0; i < mixtures; i++) {
+                SplittableRandom rnd = new SplittableRandom(SEED + 1000L * s + i);
+                String kind = NoiseSignals.KINDS.get((s * mixtures + i) % NoiseSignals.KINDS.size());
+                float[] clean = new float[total];
+                // Utterances one after another with short pauses, from a little after the lead-in to the end.
+                int at = lead + rnd.nextInt(RATE / 10 + 1);
+                while (at < total) {
+                    float[] u = speech.get(rnd.nextInt(speech.size()));
+                    float g = (float) rnd.nextDouble(0.6, 1.0);
+                    for (int k = 0; k < u.length && at + k < total; k++) {
+                        clean[at + k] = g * u[k];
+                    }
+                    at += u.length + RATE / 10 + rnd.nextInt(RATE / 5);
+                }
+                float[] noise = NoiseSignals.make(kind, total, RATE, voices, rnd);
+                double es = 0;
+                double en = 0;
+                for (int k = lead; k < total; k++) {
+                    es += (double) clean[k] * clean[k];
+                    en += (double) noise[k] * noise[k];
+                }
+                float gn = en > 0 ? (float) Math.sqrt(es / en / Math.pow(10, SNRS[s] / 10.0)) : 0f;
+                float[] noisy = new float[total];
+                float peak = 0;
+                for (int k = 0; k < total; k++) {
+                    noisy[k] = clean[k] + gn * noise[k];
+                    peak = Math.max(peak, Math.abs(noisy[k]));
+                }
+                float scale = peak > 0 ? (float) (Math.pow(10, PEAK_DBFS / 20) / peak) : 1f;
+                for (int k = 0; k < total; k++) {
+                    noisy[k] *= scale;
+                    clean[k] *= scale;
+                }
+                out.add(new Mix(SNRS[s], kind, noisy, clean));
+            }
+        }
+        return out;
+    }
+
+    private void score(Scores s, int i, float[] estimate, Mix m) {
+        float[] est = Arrays.copyOfRange(estimate, lead, m.clean().length);
+        float[] ref = Arrays.copyOfRange(m.clean(), lead, m.clean().length);
+        s.siSdr[i] = AudioMetrics.siSdr(est, ref);
+        s.stoi[i] = AudioMetrics.stoi(est, ref, RATE);
+        s.seg[i] = AudioMetrics.segmentalSnr(est, ref);
+    }
+
+    private static float[] hush(AudioDenoiser d, float[] noisy) throws HushException {
+        if (d.sampleRate() == RATE) {
+            return d.denoise(noisy, ProgressListener.NONE);
+        }
+        float[] y = d.denoise(new Resampler(RATE, d.sampleRate()).resample(noisy), ProgressListener.NONE);
+        return Arrays.copyOf(new Resampler(d.sampleRate(), RATE).resample(y), noisy.length);
+    }
+
+    /** A tool's output shifted by its delay behind the input (found by cross-correlation), as long as the input. */
+    private static float[] aligned(float[] output, float[] input, Scores s) {
+        int d = lag(output, input, MAX_LAG);
+        s.lags.add(d);
+        return shift(output, d, input.length);
+    }
+
+    /**
+     * The delay d (|d| ≤ maxLag) at which {@code output[i + d]} best matches {@code reference[i]}: the peak of
+     * their cross-correlation, computed with one FFT of each.
+     */
+    static int lag(float[] output, float[] reference, int maxLag) {
+        int n = Integer.highestOneBit(Math.max(output.length, reference.length) + maxLag) * 2;
+        double[] a = new double[2 * n];
+        double[] b = new double[2 * n];
+        for (int i = 0; i < output.length; i++) {
+            a[2 * i] = output[i];
+        }
+        for (int i = 0; i < reference.length; i++) {
+            b[2 * i] = reference[i];
+        }
+        DoubleFFT_1D fft = new DoubleFFT_1D(n);
+        fft.complexForward(a);
+        fft.complexForward(b);
+        for (int k = 0; k < n; k++) {
+            double re = a[2 * k] * b[2 * k] + a[2 * k + 1] * b[2 * k + 1];
+            double im = a[2 * k + 1] * b[2 * k] - a[2 * k] * b[2 * k + 1];
+            a[2 * k] = re;
+            a[2 * k + 1] = im;
+        }
+        fft.complexInverse(a, false);
+        int best = 0;
+        double bestValue = Double.NEGATIVE_INFINITY;
+        for (int d = -maxLag; d <= maxLag; d++) {
+            double v = a[2 * Math.floorMod(d, n)];
+            if (v > bestValue) {
+                bestValue = v;
+                best = d;
+            }
+        }
+        return best;
+    }
+
+    /** {@code length} samples: {@code x[i + d]}, zeros outside x. */
+    static float[] shift(float[] x, int d, int length) {
+        float[] y = new float[length];
+        for (int i = 0; i < length; i++) {
+            int j = i + d;
+            y[i] = j >= 0 && j < x.length ? x[j] : 0f;
+        }
+        return y;
+    }
+
+    /** The first line a tool prints about its version, or null when it cannot be run. */
+    static String version(String... command) {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!p.waitFor(20, TimeUnit.SECONDS) || p.exitValue() != 0) {
+                return null;
+            }
+            String line = text.strip().lines().findFirst().orElse(command[0]);
+            return line.replaceFirst("^sox:\\s*", "").replaceFirst("\\s+Copyright.*$", "").trim();
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** Runs a tool and returns its wall time in seconds. */
+    private static double run(List<String> command) throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(300, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new IOException(command.get(0) + " took more than 300 s: " + String.join(" ", command));
+        }
+        double t = (System.nanoTime() - t0) / 1e9;
+        if (p.exitValue() != 0) {
+            throw new IOException(command.get(0) + " failed (exit " + p.exitValue() + "): " + String.join(" ", command)
+                    + ": " + said.strip());
+        }
+        return t;
+    }
+
+    /** Mono 32-bit float WAV. */
+    static void writeWav(Path file, float[] x, int rate) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(44 + 4 * x.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + 4 * x.length)
+                .put("WAVE".getBytes(StandardCharsets.US_ASCII)).put("fmt ".getBytes(StandardCharsets.US_ASCII))
+                .putInt(16).putShort((short) 3).putShort((short) 1).putInt(rate).putInt(4 * rate).putShort((short) 4)
+                .putShort((short) 32).put("data".getBytes(StandardCharsets.US_ASCII)).putInt(4 * x.length);
+        for (float v : x) {
+            b.putFloat(v);
+        }
+        Files.write(file, b.array());
+    }
+
+    /** The first channel of a 16-bit PCM or 32-bit float WAV file (what SoX and FFmpeg write here). */
+    static float[] readWav(Path file) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+        if (b.remaining() < 12 || b.getInt(0) != 0x46464952 || b.getInt(8) != 0x45564157) {
+            throw new IOException(file + " is not a WAV file");
+        }
+        int pos = 12;
+        int format = -1;
+        int channels = 1;
+        int bits = 0;
+        while (pos + 8 <= b.limit()) {
+            int id = b.getInt(pos);
+            long size = b.getInt(pos + 4) & 0xffffffffL;
+            int body = pos + 8;
+            if (id == 0x20746d66) { // "fmt "
+                format = b.getShort(body) & 0xffff;
+                channels = b.getShort(body + 2);
+                bits = b.getShort(body + 14);
+                if (format == 0xfffe && size >= 26) {
+                    format = b.getShort(body + 24) & 0xffff;
+                }
+            } else if (id == 0x61746164) { // "data"
+                long avail = Math.min(size, b.limit() - body);
+                int frame = channels * bits / 8;
+                if (frame <= 0) {
+                    throw new IOException(file + ": data before a usable fmt chunk");
+                }
+                int n = (int) (avail / frame);
+                float[] x = new float[n];
+                for (int i = 0; i < n; i++) {
+                    int at = body + i * frame;
+                    if (format == 3 && bits == 32) {
+                        x[i] = b.getFloat(at);
+                    } else if (format == 1 && bits == 16) {
+                        x[i] = b.getShort(at) / 32768f;
+                    } else {
+                        throw new IOException(file + ": WAV format " + format + " with " + bits + " bits is not read here");
+                    }
+                }
+                return x;
+            }
+            pos = body + (int) size + (int) (size & 1);
+        }
+        throw new IOException(file + " has no data chunk");
+    }
+
+    private String note(int n, Scores sox, Scores ff, String soxVersion, String ffmpegVersion, List<String> missing) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "Mean over %d mixtures per SNR (%d in all) of %.1f s of held-out espeak-ng"
+                        + " speech (voices %s, never used in training; bench seed %d) at %d Hz, mixed with generated noise"
+                        + " (%s, cycled so that each SNR has each kind when the mixtures per SNR are a multiple of 6) at"
+                        + " the given SNR over the speech, peak %.0f dBFS. Each mixture starts with %.1f s of the noise"
+                        + " alone; SoX takes its noise profile from it (`sox noisy.wav -n trim 0 %.1f noiseprof`), and"
+                        + " the metrics leave it out. SI-SDR and segmental SNR in dB (in brackets: SI-SDR improvement"
+                        + " over the noisy input), STOI 0–1.",
+                mixtures, n, seconds, String.join("/", SpeechCorpus.HELD_OUT_VARIANTS), SEED, RATE,
+                String.join(", ", NoiseSignals.KINDS), PEAK_DBFS, LEAD_SECONDS, LEAD_SECONDS));
+        if (sox != null) {
+            sb.append(String.format(Locale.ROOT, " SoX `noisered` amount: the best of %s by mean SI-SDR over these"
+                    + " mixtures (tuned on the test set, which favours it).", Arrays.toString(SOX_AMOUNTS)));
+        }
+        if (ff != null) {
+            sb.append(" FFmpeg `afftdn` setting: the best of ").append(String.join("; ", AFFTDN.stream().map(a -> a[0])
+                    .toList())).append(" chosen the"
+                    + " same way; its output shifted back by its delay, found by cross-correlation with the input within"
+                    + " ±").append(MAX_LAG).append(" samples (found: ").append(lagsText(ff)).append(").");
+        }
+        if (sox != null) {
+            sb.append(" SoX's output is aligned the same way (delay found: ").append(lagsText(sox)).append(").");
+        }
+        sb.append(String.format(Locale.ROOT, " RTF: processing time / audio time on this machine (%d cores); SoX and"
+                + " FFmpeg: wall time of their processes, start-up included (SoX: noiseprof and noisered); Hush: the"
+                + " denoise call, 1 ONNX Runtime thread, after one untimed warm-up.",
+                Runtime.getRuntime().availableProcessors()));
+        if (soxVersion != null || ffmpegVersion != null) {
+            sb.append(" Tools: ");
+            List<String> v = new ArrayList<>();
+            if (soxVersion != null) {
+                v.add(soxVersion);
+            }
+            if (ffmpegVersion != null) {
+                v.add(ffmpegVersion);
+            }
+            sb.append(String.join("; ", v)).append('.');
+        }
+        sb.append("\n\n");
+        for (String m : missing) {
+            sb.append("- ").append(m).append(".\n");
+        }
+        if (!missing.isEmpty()) {
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static String lagsText(Scores s) {
+        return s.lags.size() == 1 ? s.lags.first() + " samples"
+                : s.lags.first() + " to " + s.lags.last() + " samples";
+    }
+
+    private static String table(List<Scores> rows, List<Mix> mixes, double audioSeconds) {
+        StringBuilder sb = new StringBuilder("| method | setting |");
+        StringBuilder rule = new StringBuilder("|---|---|");
+        for (int snr : SNRS) {
+            sb.append(String.format(Locale.ROOT, " SI-SDR %d dB | STOI %d dB | segSNR %d dB |", snr, snr, snr));
+            rule.append("---:|---:|---:|");
+        }
+        sb.append(" RTF |\n").append(rule).append("---:|\n");
+        Scores noisy = rows.get(0);
+        for (Scores s : rows) {
+            sb.append("| ").append(s.label).append(" | ").append(s.setting).append(" |");
+            for (int snr : SNRS) {
+                double si = mean(s.siSdr, mixes, snr);
+                double delta = si - mean(noisy.siSdr, mixes, snr);
+                sb.append(s == noisy ? String.format(Locale.ROOT, " %.2f |", si)
+                        : String.format(Locale.ROOT, " %.2f (%+.2f) |", si, delta));
+                sb.append(String.format(Locale.ROOT, " %.3f | %.2f |", mean(s.stoi, mixes, snr), mean(s.seg, mixes, snr)));
+            }
+            sb.append(Double.isNaN(s.seconds) ? " — |" : String.format(Locale.ROOT, " %.4f |", s.seconds / audioSeconds));
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    private static double mean(double[] v, List<Mix> mixes, int snr) {
+        double sum = 0;
+        int n = 0;
+        for (int i = 0; i < mixes.size(); i++) {
+            if (mixes.get(i).snr() == snr) {
+                sum += v[i];
+                n++;
+            }
+        }
+        return sum / Math.max(1, n);
+    }
+
+    /** Log-magnitude spectrograms (STFT 512/128), one above the other, low frequencies at the bottom. */
+    private static void figure(Path file, List<float[]> signals, List<String> labels) throws IOException {
+        Stft stft = new Stft(512, 128);
+        List<float[]> specs = new ArrayList<>();
+        int frames = 0;
+        int bins = stft.bins();
+        for (float[] x : signals) {
+            Spectrogram sp = stft.analyze(x);
+            specs.add(sp.logMagnitude(Spectrogram.LOG_EPS));
+            frames = sp.frames();
+        }
+        float top = Float.NEGATIVE_INFINITY;
+        for (float v : specs.get(0)) {
+            top = Math.max(top, v);
+        }
+        float range = (float) Math.log(Math.pow(10, 80 / 20.0)); // 80 dB shown
+        int label = 20;
+        int gap = 4;
+        int width = Math.max(frames, 400);
+        BufferedImage img = new BufferedImage(width, specs.size() * (bins + label + gap) - gap,
+                BufferedImage.TYPE_BYTE_GRAY);
+        Graphics2D g = img.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, img.getWidth(), img.getHeight());
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
+        for (int p = 0; p < specs.size(); p++) {
+            float[] s = specs.get(p);
+            int y0 = p * (bins + label + gap) + label;
+            for (int t = 0; t < frames; t++) {
+                for (int k = 0; k < bins; k++) {
+                    float v = (s[t * bins + k] - (top - range)) / range;
+                    img.getRaster().setSample(t, y0 + bins - 1 - k, 0, Math.max(0, Math.min(255, Math.round(255 * v))));
+                }
+            }
+            g.setColor(Color.BLACK);
+            g.drawString(labels.get(p), 4, y0 - 5);
+        }
+        g.dispose();
+        AtomicFile.write(file, tmp -> {
+            if (!ImageIO.write(img, "png", tmp.toFile())) {
+                throw new IOException("no PNG writer");
+            }
+        });
+    }
+}

@@ -1,0 +1,57 @@
+package dev.hush.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+
+import dev.hush.trainer.audio.SpeechCorpus;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The parts of {@code hush bench audio} that need none of espeak-ng, SoX and FFmpeg. */
+class BenchAudioCommandTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void lagFindsAKnownDelayEitherWay() {
+        Random rnd = new Random(7);
+        float[] in = new float[20000];
+        for (int i = 0; i < in.length; i++) {
+            in[i] = (float) rnd.nextGaussian();
+        }
+        for (int d : new int[] {0, 400, 1234, -300, 4096}) {
+            float[] out = new float[in.length + 500];
+            for (int i = 0; i < out.length; i++) {
+                int j = i - d;
+                out[i] = (j >= 0 && j < in.length ? 0.3f * in[j] : 0f) + 0.2f * (float) rnd.nextGaussian();
+            }
+            assertEquals(d, BenchAudioCommand.lag(out, in, 4096), "delay " + d);
+            float[] back = BenchAudioCommand.shift(out, d, in.length);
+            double dot = 0;
+            for (int i = 5000; i < 15000; i++) {
+                dot += back[i] * in[i];
+            }
+            assertEquals(0.3, dot / 10000, 0.05, "shifted back by " + d); // 0.3 * E[in^2]
+        }
+    }
+
+    @Test
+    void floatWavRoundTrip() throws Exception {
+        float[] x = {0f, 0.5f, -0.25f, 1e-4f, -1f};
+        Path f = dir.resolve("x.wav");
+        BenchAudioCommand.writeWav(f, x, 16000);
+        assertArrayEquals(x, BenchAudioCommand.readWav(f));
+    }
+
+    @Test
+    void withoutEspeakItSaysWhatToInstall() {
+        assumeFalse(SpeechCorpus.espeakAvailable(), "espeak-ng is installed here");
+        HushCliTest.Run r = HushCliTest.hush("bench", "audio", "--mixtures", "1", "-o", dir.toString());
+        assertEquals(1, r.code());
+        assertTrue(r.err().contains("apt-get install espeak-ng"), r.err());
+    }
+}
