@@ -300,4 +300,70 @@ class FileDenoiserTest {
         assertTrue(Double.isNaN(AudioFiles.probeSeconds(Files.write(dir.resolve("x.bin"), new byte[10])))
                 || Ffmpeg.ffprobe().isPresent());
     }
+
+    @ParameterizedTest(name = "{0} Hz")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {8000, 96000})
+    void otherRatesAreResampledAndKeepTheirLength(int rate) throws Exception {
+        float[][] x = signal(1, rate / 2 + 17, rate);
+        Path in = TestFiles.write(dir.resolve("r" + rate + ".wav"), x, TestFiles.pcm(rate, 16, 1), AudioFileFormat.Type.WAVE);
+        Path out = dir.resolve("r" + rate + "-out.wav");
+        files.denoise(in, out, null);
+        try (javax.sound.sampled.AudioInputStream a = javax.sound.sampled.AudioSystem.getAudioInputStream(out.toFile())) {
+            assertEquals(rate, a.getFormat().getSampleRate(), 1e-3);
+            assertEquals(x[0].length, a.getFrameLength());
+        }
+        float[] got = TestFiles.read(out)[0];
+        for (float v : got) {
+            assertTrue(Float.isFinite(v) && Math.abs(v) <= 1, "sample " + v);
+        }
+    }
+
+    @Test
+    void sixChannelsAreEachDenoisedOnTheirOwn() throws Exception {
+        float[][] x = signal(6, 8000, 16000);
+        java.util.Arrays.fill(x[3], 0f); // one silent channel must stay silent: channels do not leak into each other
+        Path in = TestFiles.write(dir.resolve("six.wav"), x, TestFiles.floats(16000, 6), AudioFileFormat.Type.WAVE);
+        files.denoise(in, dir.resolve("six-out.wav"), null);
+        float[][] got = TestFiles.read(dir.resolve("six-out.wav"));
+        assertEquals(6, got.length);
+        for (int c = 0; c < 6; c++) {
+            assertArrayEquals(denoiser.denoise(x[c], ProgressListener.NONE), got[c], 1e-6f, "channel " + (c + 1));
+        }
+        for (float v : got[3]) {
+            assertEquals(0f, v, 1e-7f);
+        }
+    }
+
+    @Test
+    void dcOffsetClippingAndSilenceGiveFiniteBoundedOutput() throws Exception {
+        int n = 16000;
+        float[] dc = TestAudioModels.noisySpeech(n, 16000, 0.03, 5);
+        float[] clipped = new float[n];
+        for (int i = 0; i < n; i++) {
+            dc[i] = 0.4f + 0.5f * dc[i];
+            clipped[i] = Math.max(-1f, Math.min(1f, 8f * (float) Math.sin(2 * Math.PI * 220 * i / 16000.0)));
+        }
+        float[][] x = {dc, clipped, new float[n]};
+        Path in = TestFiles.write(dir.resolve("odd.wav"), x, TestFiles.pcm(16000, 16, 3), AudioFileFormat.Type.WAVE);
+        files.denoise(in, dir.resolve("odd-out.wav"), null);
+        float[][] got = TestFiles.read(dir.resolve("odd-out.wav"));
+        for (int c = 0; c < 3; c++) {
+            double e = 0;
+            for (float v : got[c]) {
+                assertTrue(Float.isFinite(v) && Math.abs(v) <= 1, "channel " + (c + 1) + " sample " + v);
+                e += v * v;
+            }
+            if (c == 2) {
+                assertEquals(0, e, 1e-9, "silence in, silence out");
+            }
+        }
+        // A gain never above 1 cannot add energy beyond what overlap-add of a masked spectrum allows.
+        double in0 = 0;
+        double out0 = 0;
+        for (int i = 0; i < n; i++) {
+            in0 += dc[i] * dc[i];
+            out0 += got[0][i] * got[0][i];
+        }
+        assertTrue(out0 <= in0 * 1.05, "the DC channel gained energy: " + out0 + " > " + in0);
+    }
 }
