@@ -1,6 +1,7 @@
 package dev.hush.audio;
 
 import dev.hush.runtime.HushException;
+import dev.hush.runtime.io.AtomicFile;
 import dev.hush.runtime.audio.AudioDenoiser;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -116,23 +117,7 @@ public final class FileDenoiser {
 
     /** Refuses an output that is the input itself (by path or through a link). */
     public static void refuseOverwrite(Path in, Path out) throws HushException {
-        Path a = in.toAbsolutePath().normalize();
-        Path b = out.toAbsolutePath().normalize();
-        boolean same = a.equals(b);
-        if (!same && Files.exists(a) && Files.exists(b)) {
-            try {
-                same = Files.isSameFile(a, b);
-            } catch (IOException ignored) {
-                // Cannot tell: the paths differ, so treat them as different files.
-            }
-        }
-        if (same) {
-            String n = in.getFileName().toString();
-            int dot = n.lastIndexOf('.');
-            String suggestion = dot > 0 ? n.substring(0, dot) + "_clean" + n.substring(dot) : n + "_clean";
-            throw new HushException("the output " + out + " is the input file; hush never overwrites its input. Choose"
-                    + " another output name (e.g. " + suggestion + ") or use --suffix");
-        }
+        AtomicFile.refuseInput(in, out, "_clean");
     }
 
     /** Fails with a clear message when a file holds no samples at all. */

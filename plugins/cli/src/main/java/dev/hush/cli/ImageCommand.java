@@ -3,6 +3,7 @@ package dev.hush.cli;
 import dev.hush.runtime.DenoiserModel;
 import dev.hush.runtime.Domain;
 import dev.hush.runtime.HushException;
+import dev.hush.runtime.io.AtomicFile;
 import dev.hush.runtime.image.FloatImage;
 import dev.hush.runtime.image.ImageDenoiser;
 import java.io.IOException;
@@ -150,25 +151,6 @@ final class ImageCommand implements Callable<Integer> {
 
     /** Refuses an output that is the input itself (by path or by link). */
     static void refuseOverwrite(Path in, Path out) throws HushException {
-        Path a = in.toAbsolutePath().normalize();
-        Path b = out.toAbsolutePath().normalize();
-        boolean same = a.equals(b);
-        if (!same && Files.exists(a) && Files.exists(b)) {
-            try {
-                same = Files.isSameFile(a, b);
-            } catch (IOException ignored) {
-                // Cannot tell: the paths differ, so treat them as different files.
-            }
-        }
-        if (same) {
-            throw new HushException("the output " + out + " is the input file; hush never overwrites its input. Choose"
-                    + " another output name, e.g. " + suggest(in));
-        }
-    }
-
-    private static String suggest(Path in) {
-        String n = in.getFileName().toString();
-        int dot = n.lastIndexOf('.');
-        return dot > 0 ? n.substring(0, dot) + "-denoised" + n.substring(dot) : n + "-denoised";
+        AtomicFile.refuseInput(in, out, "-denoised");
     }
 }

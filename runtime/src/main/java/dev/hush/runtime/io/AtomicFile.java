@@ -21,6 +21,30 @@ public final class AtomicFile {
     private AtomicFile() {
     }
 
+    /**
+     * Refuses an output that is the input itself (by path, through {@code ..} or a link): Hush never overwrites
+     * its input. The message suggests {@code NAME<suffix>.EXT} instead.
+     */
+    public static void refuseInput(Path in, Path out, String suffix) throws dev.hush.runtime.HushException {
+        Path a = in.toAbsolutePath().normalize();
+        Path b = out.toAbsolutePath().normalize();
+        boolean same = a.equals(b);
+        if (!same && Files.exists(a) && Files.exists(b)) {
+            try {
+                same = Files.isSameFile(a, b);
+            } catch (IOException ignored) {
+                // Cannot tell: the paths differ, so treat them as different files.
+            }
+        }
+        if (same) {
+            String n = in.getFileName().toString();
+            int dot = n.lastIndexOf('.');
+            String suggestion = dot > 0 ? n.substring(0, dot) + suffix + n.substring(dot) : n + suffix;
+            throw new dev.hush.runtime.HushException("the output " + out + " is the input file; hush never overwrites"
+                    + " its input. Choose another output name, e.g. " + suggestion);
+        }
+    }
+
     public static void write(Path target, Writer writer) throws IOException {
         Path abs = target.toAbsolutePath();
         Path dir = abs.getParent();

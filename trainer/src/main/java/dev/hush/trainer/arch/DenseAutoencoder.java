@@ -175,19 +175,10 @@ public final class DenseAutoencoder implements Network {
         return units.clone();
     }
 
+    /** The encoder and the decoder, one after the other: the layers in order, ReLU after all but the last. */
     @Override
     public String export(OnnxGraph g, String input) {
-        String x = g.node("Flatten", new String[] {input}, Map.of("axis", 1L));
-        x = g.node("Sub", new String[] {x, g.initializer(g.fresh("centre"), new float[] {CENTRE})}, Map.of());
-        for (int i = 0; i < layers.size(); i++) {
-            x = ConvExport.dense(g, x, layers.get(i), "dense" + i);
-            if (i < layers.size() - 1) {
-                x = ConvExport.relu(g, x);
-            }
-        }
-        x = g.node("Add", new String[] {x, g.initializer(g.fresh("centre"), new float[] {CENTRE})}, Map.of());
-        String shape = g.initializerInt64(g.fresh("shape"), new long[] {-1, channels, patch, patch}, 4);
-        return g.node("Reshape", new String[] {x, shape}, Map.of());
+        return exportDecoder(g, exportEncoder(g, input));
     }
 
     @Override

@@ -217,7 +217,7 @@ public final class AudioTrainer {
                     progress.epoch(epoch, epochs, e.trainLoss(), e.siSdrGain());
                     if (best == null || e.siSdrGain() > best.siSdrGain()) {
                         best = e;
-                        bestWeights = snapshot(model);
+                        bestWeights = ImageTrainer.snapshot(model);
                     }
                     if (!config.get("checkpoint").isBlank()) {
                         try {
@@ -233,7 +233,7 @@ public final class AudioTrainer {
                     }
                 }
                 if (bestWeights != null) {
-                    restore(model, bestWeights);
+                    ImageTrainer.restore(model, bestWeights);
                     progress.message("kept the weights of epoch " + best.epoch());
                 }
                 double seconds = (System.nanoTime() - start) / 1e9;
@@ -364,15 +364,5 @@ public final class AudioTrainer {
         m.put(ModelContract.TRAINER, "hush-trainer " + OnnxExport.PRODUCER_VERSION + ", DJL " + Engine.getDjlVersion()
                 + ", recipe: " + config.toRecipe().replace('\n', ';'));
         return m;
-    }
-
-    private static Map<String, float[]> snapshot(Model model) {
-        Map<String, float[]> w = new LinkedHashMap<>();
-        model.getBlock().getParameters().forEach(p -> w.put(p.getKey(), p.getValue().getArray().toFloatArray()));
-        return w;
-    }
-
-    private static void restore(Model model, Map<String, float[]> weights) {
-        model.getBlock().getParameters().forEach(p -> p.getValue().getArray().set(weights.get(p.getKey())));
     }
 }

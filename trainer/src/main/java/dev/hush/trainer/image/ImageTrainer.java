@@ -337,13 +337,15 @@ public final class ImageTrainer {
         return (long) ((v + multiple - 1) / multiple) * multiple;
     }
 
-    private static Map<String, float[]> snapshot(Model model) {
+    /** A copy of every parameter, to keep the best epoch. */
+    public static Map<String, float[]> snapshot(Model model) {
         Map<String, float[]> w = new LinkedHashMap<>();
         model.getBlock().getParameters().forEach(p -> w.put(p.getKey(), p.getValue().getArray().toFloatArray()));
         return w;
     }
 
-    private static void restore(Model model, Map<String, float[]> weights) {
+    /** Puts a {@link #snapshot} back. */
+    public static void restore(Model model, Map<String, float[]> weights) {
         model.getBlock().getParameters().forEach(p -> p.getValue().getArray().set(weights.get(p.getKey())));
     }
 

@@ -28,20 +28,8 @@ public final class ExportCheck {
 
     /** Max |DJL − ORT| on a random input of the given shape (values in [0, 1]). */
     public static double maxAbsDifference(Network net, NDManager manager, ModelProto model, long[] shape, long seed) {
-        int n = 1;
-        for (long d : shape) {
-            n *= (int) d;
-        }
-        float[] input = new float[n];
-        SplittableRandom rnd = new SplittableRandom(seed);
-        for (int i = 0; i < n; i++) {
-            input[i] = (float) rnd.nextDouble();
-        }
-        float[] djl;
-        try (NDManager m = manager.newSubManager()) {
-            NDArray x = m.create(input, new Shape(shape));
-            djl = net.block().forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow().toFloatArray();
-        }
+        float[] input = randomInput(shape, seed);
+        float[] djl = djl(net, manager, input, shape);
         float[] ort = runOrt(model, input, shape);
         if (ort.length != djl.length) {
             throw new IllegalStateException("DJL gave " + djl.length + " values, ONNX Runtime " + ort.length);
@@ -56,20 +44,8 @@ public final class ExportCheck {
     /** Max |DJL − decoder(encoder(x))| in ONNX Runtime on a random input of the given shape: the halves compose to the whole. */
     public static double maxChainDifference(Network net, NDManager manager, ModelProto encoder, ModelProto decoder,
                                             long[] shape, long seed) {
-        int n = 1;
-        for (long d : shape) {
-            n *= (int) d;
-        }
-        float[] input = new float[n];
-        SplittableRandom rnd = new SplittableRandom(seed);
-        for (int i = 0; i < n; i++) {
-            input[i] = (float) rnd.nextDouble();
-        }
-        float[] djl;
-        try (NDManager m = manager.newSubManager()) {
-            NDArray x = m.create(input, new Shape(shape));
-            djl = net.block().forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow().toFloatArray();
-        }
+        float[] input = randomInput(shape, seed);
+        float[] djl = djl(net, manager, input, shape);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
              OrtSession enc = env.createSession(encoder.toByteArray(), o);
@@ -85,6 +61,28 @@ public final class ExportCheck {
             return max;
         } catch (OrtException e) {
             throw new IllegalStateException("ONNX Runtime rejected the exported encoder or decoder: " + e.getMessage(), e);
+        }
+    }
+
+    /** Values in [0, 1], seeded. */
+    private static float[] randomInput(long[] shape, long seed) {
+        int n = 1;
+        for (long d : shape) {
+            n *= (int) d;
+        }
+        float[] input = new float[n];
+        SplittableRandom rnd = new SplittableRandom(seed);
+        for (int i = 0; i < n; i++) {
+            input[i] = (float) rnd.nextDouble();
+        }
+        return input;
+    }
+
+    /** The trained network's inference output in DJL. */
+    private static float[] djl(Network net, NDManager manager, float[] input, long[] shape) {
+        try (NDManager m = manager.newSubManager()) {
+            NDArray x = m.create(input, new Shape(shape));
+            return net.block().forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow().toFloatArray();
         }
     }
 
