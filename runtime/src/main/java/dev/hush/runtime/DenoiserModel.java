@@ -293,6 +293,33 @@ public final class DenoiserModel implements AutoCloseable {
         if (cancelled) {
             throw new CancelledException();
         }
+        long t0 = System.nanoTime();
+        try {
+            return runOnce(data, shape);
+        } finally {
+            long dt = System.nanoTime() - t0;
+            runNanos.add(dt);
+            ALL_RUN_NANOS.add(dt);
+        }
+    }
+
+    private final java.util.concurrent.atomic.LongAdder runNanos = new java.util.concurrent.atomic.LongAdder();
+    private static final java.util.concurrent.atomic.LongAdder ALL_RUN_NANOS = new java.util.concurrent.atomic.LongAdder();
+
+    /** As {@link #runNanos()}, summed over every model of this JVM: for code that opens its own models. */
+    public static long allRunNanos() {
+        return ALL_RUN_NANOS.sum();
+    }
+
+    /**
+     * Nanoseconds spent inside ONNX Runtime calls ({@link #run}) so far, summed over threads: what is left of a
+     * job's time is the pre- and post-processing around the network (benchmarks report that share).
+     */
+    public long runNanos() {
+        return runNanos.sum();
+    }
+
+    private float[] runOnce(FloatBuffer data, long[] shape) throws HushException {
         OrtSession.RunOptions runOptions = null;
         try (OnnxTensor input = OnnxTensor.createTensor(env, data, shape)) {
             runOptions = new OrtSession.RunOptions();
