@@ -100,6 +100,10 @@ final class TrainImageCommand implements Callable<Integer> {
             + " and NAME.encoder.onnx and NAME.decoder.onnx are written too.")
     Boolean globalResidual;
 
+    @Option(names = "--channels", description = "1 (default: grey; RGB images become luminance) or 3 (RGB as three"
+            + " channels: synthetic colour images, or RGB pair folders).")
+    Integer channels;
+
     @Option(names = "--seed", description = "Random seed (default 1).")
     Long seed;
 
@@ -144,6 +148,7 @@ final class TrainImageCommand implements Callable<Integer> {
         overrides.put("weight_decay", weightDecay);
         overrides.put("dropout", dropout);
         overrides.put("global_residual", globalResidual);
+        overrides.put("channels", channels);
         overrides.put("seed", seed);
         overrides.put("threads", threads);
         overrides.put("patience", patience);
@@ -198,7 +203,11 @@ final class TrainImageCommand implements Callable<Integer> {
             AtomicFile.write(dec, tmp -> OnnxExport.write(result.decoder(), tmp));
             System.err.println("wrote the latent halves " + enc + " (input → code) and " + dec + " (code → image)");
         }
-        if (evalImages > 0) {
+        if (evalImages > 0 && config.getInt("channels") != 1) {
+            System.err.println("the quality table compares grey denoisers; skipped for this " + config.get("channels")
+                    + "-channel model");
+        }
+        if (evalImages > 0 && config.getInt("channels") == 1) {
             List<ImageEvaluation.Condition> conditions = List.of(ImageEvaluation.Condition.gaussian(15),
                     ImageEvaluation.Condition.gaussian(25), ImageEvaluation.Condition.gaussian(50),
                     ImageEvaluation.Condition.poisson(30));

@@ -6,6 +6,21 @@ import java.util.SplittableRandom;
 public interface CleanImages {
     float[] generate(int width, int height, SplittableRandom rnd);
 
+    /**
+     * A clean image of {@code channels} planes (channel-major, C·H·W values). By default each channel is an image of
+     * its own, as the stains of a multi-channel microscopy image are; generators with colour (dead leaves) override it.
+     */
+    default float[] generate(int width, int height, int channels, SplittableRandom rnd) {
+        if (channels == 1) {
+            return generate(width, height, rnd);
+        }
+        float[] out = new float[channels * width * height];
+        for (int c = 0; c < channels; c++) {
+            System.arraycopy(generate(width, height, rnd), 0, out, c * width * height, width * height);
+        }
+        return out;
+    }
+
     /** What the images are, for the model's provenance. */
     String describe();
 
@@ -30,6 +45,11 @@ public interface CleanImages {
         @Override
         public float[] generate(int width, int height, SplittableRandom rnd) {
             return (rnd.nextBoolean() ? a : b).generate(width, height, rnd);
+        }
+
+        @Override
+        public float[] generate(int width, int height, int channels, SplittableRandom rnd) {
+            return (rnd.nextBoolean() ? a : b).generate(width, height, channels, rnd);
         }
 
         @Override

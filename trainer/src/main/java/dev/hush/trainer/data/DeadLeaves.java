@@ -30,9 +30,22 @@ public final class DeadLeaves implements CleanImages {
     /** Draws one image of the given size. */
     @Override
     public float[] generate(int width, int height, SplittableRandom rnd) {
-        float[] img = new float[width * height];
-        float bg = (float) rnd.nextDouble();
-        java.util.Arrays.fill(img, bg);
+        return generate(width, height, 1, rnd);
+    }
+
+    /**
+     * Colour dead leaves: every shape has one colour (a grey level plus a random tint, so channels are strongly
+     * but not perfectly correlated, as in photographs) and its edges, shading and texture are the same in every
+     * channel. Channel-major, C·H·W values in [0, 1]; with one channel the same image as the grey generator.
+     */
+    @Override
+    public float[] generate(int width, int height, int channels, SplittableRandom rnd) {
+        float[] img = new float[channels * width * height];
+        double bg = rnd.nextDouble();
+        for (int c = 0; c < channels; c++) {
+            java.util.Arrays.fill(img, c * width * height, (c + 1) * width * height,
+                    (float) (channels == 1 ? bg : clamp(bg + rnd.nextDouble(-0.15, 0.15))));
+        }
         // Enough shapes to cover the image about four times over, so little background shows:
         // for p(r) ∝ r^-3 on [a, b] the mean shape area is 2πa²b² ln(b/a) / (b² - a²).
         double a = minRadius;
@@ -40,7 +53,7 @@ public final class DeadLeaves implements CleanImages {
         double meanArea = 2 * Math.PI * a * a * b * b * Math.log(b / a) / (b * b - a * a);
         int shapes = (int) Math.ceil(4 * (double) width * height / meanArea);
         for (int s = 0; s < shapes; s++) {
-            drawShape(img, width, height, rnd);
+            drawShape(img, width, height, channels, rnd);
         }
         return img;
     }
@@ -53,7 +66,11 @@ public final class DeadLeaves implements CleanImages {
         return 1 / Math.sqrt(a - u * (a - b));
     }
 
-    private void drawShape(float[] img, int w, int h, SplittableRandom rnd) {
+    private static double clamp(double v) {
+        return Math.max(0, Math.min(1, v));
+    }
+
+    private void drawShape(float[] img, int w, int h, int channels, SplittableRandom rnd) {
         double r = radius(rnd);
         double cx = rnd.nextDouble(-r, w + r);
         double cy = rnd.nextDouble(-r, h + r);
@@ -65,6 +82,11 @@ public final class DeadLeaves implements CleanImages {
         double cos = Math.cos(theta);
         double sin = Math.sin(theta);
         double value = rnd.nextDouble();
+        double[] tint = new double[channels];
+        double spread = channels == 1 ? 0 : rnd.nextDouble(0, 0.35);
+        for (int c = 0; c < channels; c++) {
+            tint[c] = channels == 1 ? 0 : spread * rnd.nextDouble(-1, 1);
+        }
         // Shading: a linear ramp across the shape; texture: a sinusoid of a few pixels' period.
         double shade = rnd.nextDouble() < 0.3 ? rnd.nextDouble(-0.4, 0.4) : 0;
         double shadeAngle = rnd.nextDouble(2 * Math.PI);
@@ -102,9 +124,10 @@ public final class DeadLeaves implements CleanImages {
                     double t = dx * Math.cos(texAngle) + dy * Math.sin(texAngle);
                     val += tex * Math.sin(2 * Math.PI * t / texPeriod);
                 }
-                val = Math.max(0, Math.min(1, val));
-                int i = y * w + x;
-                img[i] = (float) (img[i] * (1 - alpha) + val * alpha);
+                for (int c = 0; c < channels; c++) {
+                    int i = c * w * h + y * w + x;
+                    img[i] = (float) (img[i] * (1 - alpha) + clamp(val + tint[c]) * alpha);
+                }
             }
         }
     }

@@ -21,6 +21,15 @@ public final class FolderPairs {
     private final PlanePairs planes;
 
     public FolderPairs(Path inputDir, Path targetDir, double normLow, double normHigh, String mode) throws IOException {
+        this(inputDir, targetDir, normLow, normHigh, mode, 1);
+    }
+
+    /**
+     * With {@code channels} = 3, RGB images are read as three channels (R, G, B) and a grey image is skipped with a
+     * message; with 1, RGB becomes luminance.
+     */
+    public FolderPairs(Path inputDir, Path targetDir, double normLow, double normHigh, String mode, int channels)
+            throws IOException {
         List<Path> in = ImageFolder.list(inputDir);
         List<Path> tg = ImageFolder.list(targetDir);
         if (in.isEmpty()) {
@@ -32,8 +41,8 @@ public final class FolderPairs {
         }
         for (int i = 0; i < in.size(); i++) {
             try {
-                List<ImageFolder.Plane> a = ImageFolder.readFile(in.get(i));
-                List<ImageFolder.Plane> b = ImageFolder.readFile(tg.get(i));
+                List<ImageFolder.Plane> a = ImageFolder.readFile(in.get(i), channels == 3);
+                List<ImageFolder.Plane> b = ImageFolder.readFile(tg.get(i), channels == 3);
                 if (a.size() != b.size()) {
                     throw new IOException("has " + a.size() + " plane(s) but its target " + tg.get(i).getFileName() + " has "
                             + b.size());
@@ -41,6 +50,11 @@ public final class FolderPairs {
                 for (int z = 0; z < a.size(); z++) {
                     ImageFolder.Plane pa = a.get(z);
                     ImageFolder.Plane pb = b.get(z);
+                    if (pa.channels() != channels || pb.channels() != channels) {
+                        throw new IOException("is not an RGB image (or its target is not), but the model takes "
+                                + channels + " channels; convert it (ImageJ: Image › Type › RGB Color) or train with"
+                                + " channels=1");
+                    }
                     if (pa.width() != pb.width() || pa.height() != pb.height()) {
                         throw new IOException("is " + pa.width() + "×" + pa.height() + " but its target "
                                 + tg.get(i).getFileName() + " is " + pb.width() + "×" + pb.height());

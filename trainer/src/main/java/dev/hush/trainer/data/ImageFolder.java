@@ -22,6 +22,11 @@ import java.util.stream.Stream;
 public final class ImageFolder {
     /** One grey plane: values as read (not normalised), and where it came from. */
     public record Plane(String name, int width, int height, float[] pixels) {
+        /** 1, or 3 for an RGB image read as channels (pixels then hold R, G, B planes one after the other). */
+        public int channels() {
+            return pixels.length / (width * height);
+        }
+
     }
 
     /** The planes read, and the files that could not be read with the reason. */
@@ -69,6 +74,11 @@ public final class ImageFolder {
 
     /** The planes of one file. */
     public static List<Plane> readFile(Path f) throws IOException {
+        return readFile(f, false);
+    }
+
+    /** As {@link #readFile(Path)}; with {@code rgbChannels} an RGB image gives R, G and B planes, not luminance. */
+    public static List<Plane> readFile(Path f, boolean rgbChannels) throws IOException {
         ImagePlus imp;
         try {
             imp = new Opener().openImage(f.toAbsolutePath().toString());
@@ -83,8 +93,16 @@ public final class ImageFolder {
         String base = f.getFileName().toString();
         for (int z = 1; z <= stack.getSize(); z++) {
             ImageProcessor ip = stack.getProcessor(z);
-            float[] px = new float[ip.getWidth() * ip.getHeight()];
-            if (ip instanceof ColorProcessor cp) {
+            int area = ip.getWidth() * ip.getHeight();
+            float[] px = new float[(rgbChannels && ip instanceof ColorProcessor ? 3 : 1) * area];
+            if (ip instanceof ColorProcessor cp && rgbChannels) {
+                int[] rgb = (int[]) cp.getPixels();
+                for (int i = 0; i < area; i++) {
+                    px[i] = (rgb[i] >> 16) & 0xff;
+                    px[area + i] = (rgb[i] >> 8) & 0xff;
+                    px[2 * area + i] = rgb[i] & 0xff;
+                }
+            } else if (ip instanceof ColorProcessor cp) {
                 int[] rgb = (int[]) cp.getPixels();
                 for (int i = 0; i < px.length; i++) {
                     int c = rgb[i];

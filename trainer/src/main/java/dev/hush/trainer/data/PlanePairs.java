@@ -36,6 +36,11 @@ public final class PlanePairs implements PatchSource {
         return targets.get(i);
     }
 
+    /** Channels of the pairs (all have the same; planes are channel-major). */
+    public int channels() {
+        return inputs.isEmpty() ? 1 : inputs.get(0).length / (sizes.get(0)[0] * sizes.get(0)[1]);
+    }
+
     public int[] dimensions(int i) {
         return sizes.get(i);
     }
@@ -53,9 +58,10 @@ public final class PlanePairs implements PatchSource {
             int x0 = rnd.nextInt(w - patch + 1);
             int y0 = rnd.nextInt(h - patch + 1);
             int t = rnd.nextInt(8);
-            int at = offset + k * patch * patch;
-            SyntheticPairs.crop(inputs.get(i), w, x0, y0, patch, t, input, at);
-            SyntheticPairs.crop(targets.get(i), w, x0, y0, patch, t, target, at);
+            int c = inputs.get(i).length / (w * h);
+            int at = offset + k * c * patch * patch;
+            SyntheticPairs.crop(inputs.get(i), w, h, x0, y0, patch, t, input, at);
+            SyntheticPairs.crop(targets.get(i), w, h, x0, y0, patch, t, target, at);
         }
     }
 

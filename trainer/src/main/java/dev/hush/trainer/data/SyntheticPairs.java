@@ -16,8 +16,16 @@ public final class SyntheticPairs implements PatchSource {
     private final int imageSize;
     private final double normLow;
     private final double normHigh;
+    private final int channels;
 
     public SyntheticPairs(CleanImages generator, NoiseModel noise, double normLow, double normHigh, int imageSize) {
+        this(generator, noise, normLow, normHigh, imageSize, 1);
+    }
+
+    /** Pairs of {@code channels}-channel images (patches C×P×P, channel-major). */
+    public SyntheticPairs(CleanImages generator, NoiseModel noise, double normLow, double normHigh, int imageSize,
+                          int channels) {
+        this.channels = channels;
         this.generator = generator;
         this.imageSize = imageSize;
         this.noise = noise;
@@ -27,7 +35,7 @@ public final class SyntheticPairs implements PatchSource {
 
     /** A clean image with random contrast: sometimes the full range, sometimes a narrow band of it. */
     public float[] cleanImage(int size, SplittableRandom rnd) {
-        float[] img = generator.generate(size, size, rnd);
+        float[] img = generator.generate(size, size, channels, rnd);
         if (rnd.nextDouble() < 0.3) {
             double span = rnd.nextDouble(0.2, 1.0);
             double lo = rnd.nextDouble(0, 1 - span);
@@ -57,21 +65,37 @@ public final class SyntheticPairs implements PatchSource {
                 int x0 = rnd.nextInt(imageSize - patch + 1);
                 int y0 = rnd.nextInt(imageSize - patch + 1);
                 int t = rnd.nextInt(8);
-                int at = offset + written * patch * patch;
-                crop(noisy, imageSize, x0, y0, patch, t, noisyOut, at);
-                crop(clean, imageSize, x0, y0, patch, t, cleanOut, at);
+                int at = offset + written * channels * patch * patch;
+                crop(noisy, imageSize, imageSize, x0, y0, patch, t, noisyOut, at);
+                crop(clean, imageSize, imageSize, x0, y0, patch, t, cleanOut, at);
             }
         }
     }
 
     @Override
     public String describe() {
-        return generator.describe() + ", " + imageSize + " px images, noise "
-                + noise.describe();
+        return generator.describe() + (channels > 1 ? " (" + channels + " channels)" : "") + ", " + imageSize
+                + " px images, noise " + noise.describe();
+    }
+
+    /**
+     * Copies a patch of every channel of a channel-major image (C·H·W values, H = {@code height}) under one of the 8
+     * symmetries of the square, to C·P·P values at {@code at}.
+     */
+    public static void crop(float[] src, int width, int height, int x0, int y0, int patch, int t, float[] dst, int at) {
+        int planes = src.length / (width * height);
+        for (int c = 0; c < planes; c++) {
+            cropPlane(src, c * width * height, width, x0, y0, patch, t, dst, at + c * patch * patch);
+        }
     }
 
     /** Copies a patch under one of the 8 symmetries of the square (t: bit 0 flip x, bit 1 flip y, bit 2 transpose). */
     public static void crop(float[] src, int width, int x0, int y0, int patch, int t, float[] dst, int at) {
+        cropPlane(src, 0, width, x0, y0, patch, t, dst, at);
+    }
+
+    /** As above, for the plane starting at {@code base} in {@code src}. */
+    private static void cropPlane(float[] src, int base, int width, int x0, int y0, int patch, int t, float[] dst, int at) {
         for (int y = 0; y < patch; y++) {
             for (int x = 0; x < patch; x++) {
                 int u = (t & 4) != 0 ? y : x;
@@ -82,7 +106,7 @@ public final class SyntheticPairs implements PatchSource {
                 if ((t & 2) != 0) {
                     v = patch - 1 - v;
                 }
-                dst[at + y * patch + x] = src[(y0 + v) * width + x0 + u];
+                dst[at + y * patch + x] = src[base + (y0 + v) * width + x0 + u];
             }
         }
     }

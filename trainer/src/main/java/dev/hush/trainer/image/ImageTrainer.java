@@ -138,9 +138,10 @@ public final class ImageTrainer {
                 source = data.patches(config.getDouble("mask"));
                 val = data.paired() ? ValidationSet.fromPairs(data.pairs()) : null;
             } else if (mode.equals("synthetic")) {
-                source = new SyntheticPairs(CleanImages.named(config.get("data")), noise, normLow, normHigh, Math.max(patch * 2, 96));
+                source = new SyntheticPairs(CleanImages.named(config.get("data")), noise, normLow, normHigh,
+                        Math.max(patch * 2, 96), channels);
                 val = ValidationSet.synthetic(CleanImages.named(config.get("data")), config.getInt("val_images"), config.getInt("val_size"),
-                        config.seed() + 1_000_003L, noise, normLow, normHigh);
+                        config.seed() + 1_000_003L, noise, normLow, normHigh, channels);
             } else if (mode.equals("n2v")) {
                 List<float[]> images = new ArrayList<>();
                 List<int[]> sizes = new ArrayList<>();
@@ -157,7 +158,7 @@ public final class ImageTrainer {
                     }
                     origin = "Noise2Void on 32 noisy images from the " + CleanImages.named(config.get("data")).describe() + " (" + noise.describe() + "), clean never seen";
                     val = ValidationSet.synthetic(CleanImages.named(config.get("data")), config.getInt("val_images"), config.getInt("val_size"),
-                            config.seed() + 1_000_003L, noise, normLow, normHigh);
+                            config.seed() + 1_000_003L, noise, normLow, normHigh, 1);
                 } else {
                     ImageFolder.Contents c = ImageFolder.read(Path.of(config.get("data")));
                     c.failures().forEach(f -> progress.message("skipped " + f));
@@ -174,7 +175,7 @@ public final class ImageTrainer {
                 source = new BlindSpotPatches(images, sizes, config.getDouble("mask"), origin);
             } else {
                 FolderPairs pairs = new FolderPairs(Path.of(config.get("data")), Path.of(config.get("target")), normLow,
-                        normHigh, mode);
+                        normHigh, mode, channels);
                 pairs.failures().forEach(f -> progress.message("skipped " + f));
                 source = pairs.planes();
                 val = ValidationSet.fromPairs(pairs.planes());
@@ -401,13 +402,13 @@ public final class ImageTrainer {
         }
 
         static ValidationSet synthetic(CleanImages gen, int count, int size, long seed, NoiseModel noise, double low,
-                                       double high) {
+                                       double high, int channels) {
             SplittableRandom rnd = new SplittableRandom(seed);
             List<float[]> n = new ArrayList<>();
             List<float[]> c = new ArrayList<>();
             List<int[]> sz = new ArrayList<>();
             for (int i = 0; i < count; i++) {
-                float[] clean = gen.generate(size, size, rnd);
+                float[] clean = gen.generate(size, size, channels, rnd);
                 float[] noisy = noise.apply(clean, rnd);
                 Normalization norm = Normalization.percentile(noisy, low, high);
                 norm.applyInPlace(noisy);
@@ -440,23 +441,28 @@ public final class ImageTrainer {
             for (int i = 0; i < inputs.size(); i++) {
                 // Crop to the size multiple: the networks that downsample need it. A fixed-size network is
                 // cropped to whole patches and run on them side by side, without overlap.
-                int w = sizes.get(i)[0] / multiple * multiple;
-                int h = sizes.get(i)[1] / multiple * multiple;
+                int fw = sizes.get(i)[0];
+                int fh = sizes.get(i)[1];
+                int c = inputs.get(i).length / (fw * fh);
+                int w = fw / multiple * multiple;
+                int h = fh / multiple * multiple;
                 if (w == 0 || h == 0) {
                     continue;
                 }
-                float[] in = new float[w * h];
-                float[] ref = new float[w * h];
-                for (int y = 0; y < h; y++) {
-                    System.arraycopy(inputs.get(i), y * sizes.get(i)[0], in, y * w, w);
-                    System.arraycopy(references.get(i), y * sizes.get(i)[0], ref, y * w, w);
+                float[] in = new float[c * w * h];
+                float[] ref = new float[c * w * h];
+                for (int ch = 0; ch < c; ch++) {
+                    for (int y = 0; y < h; y++) {
+                        System.arraycopy(inputs.get(i), (ch * fh + y) * fw, in, (ch * h + y) * w, w);
+                        System.arraycopy(references.get(i), (ch * fh + y) * fw, ref, (ch * h + y) * w, w);
+                    }
                 }
                 try (NDManager m = trainer.getManager().newSubManager()) {
                     float[] out;
                     if (net.fixedSize() > 0) {
                         out = byPatches(trainer, m, in, w, h, net.fixedSize());
                     } else {
-                        NDArray x = m.create(in, new Shape(1, 1, h, w));
+                        NDArray x = m.create(in, new Shape(1, c, h, w));
                         out = trainer.evaluate(new NDList(x)).singletonOrThrow().toFloatArray();
                     }
                     float min = Float.MAX_VALUE;
@@ -467,7 +473,13 @@ public final class ImageTrainer {
                     }
                     // Units are normalised, so peak = the reference's own range.
                     sum += ImageMetrics.psnr(out, ref, Math.max(1e-6, max - min));
-                    ssimSum += ImageMetrics.ssim(out, ref, w, h, Math.max(1e-6, max - min));
+                    double ssim = 0;
+                    for (int ch = 0; ch < c; ch++) {
+                        ssim += ImageMetrics.ssim(java.util.Arrays.copyOfRange(out, ch * w * h, (ch + 1) * w * h),
+                                java.util.Arrays.copyOfRange(ref, ch * w * h, (ch + 1) * w * h), w, h,
+                                Math.max(1e-6, max - min));
+                    }
+                    ssimSum += ssim / c;
                 }
             }
             return new double[] {sum / inputs.size(), ssimSum / inputs.size()};

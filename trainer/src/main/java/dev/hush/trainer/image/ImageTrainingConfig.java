@@ -143,7 +143,14 @@ public final class ImageTrainingConfig {
         require(getInt("epochs") >= 1, "epochs must be at least 1");
         require(getInt("steps") >= 1, "steps must be at least 1");
         require(getInt("patience") >= 0, "patience (epochs without improvement before stopping; 0 = never) must be >= 0");
-        require(getInt("channels") == 1, "only 1-channel (grayscale) models are trained so far");
+        int channels = getInt("channels");
+        require(channels == 1 || channels == 3, "channels must be 1 (grey; RGB images become luminance) or 3 (RGB as"
+                + " three channels), got " + channels);
+        require(channels == 1 || !(values.get("mode").equals("n2v") || dataInMemory), "channels=3 trains on synthetic"
+                + " colour images or on RGB pairs (modes synthetic, pairs, n2n); Noise2Void trains 1-channel models, so"
+                + " use channels=1 (each colour is then denoised on its own)");
+        require(channels == 1 || !Architectures.DENSE.contains(values.get("architecture")), "channels=3 is for the"
+                + " convolutional networks (residual, conv, unet)");
         require(getDouble("lr") > 0, "lr must be positive");
         require(getInt("val_size") >= 32, "val_size must be at least 32 pixels");
         require(getInt("val_images") >= 1, "val_images must be at least 1");
