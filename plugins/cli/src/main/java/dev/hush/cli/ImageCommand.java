@@ -105,6 +105,31 @@ final class ImageCommand implements Callable<Integer> {
         return n.endsWith(".png") || n.endsWith(".tif") || n.endsWith(".tiff");
     }
 
+    /**
+     * One plane: as it is when its channels are the model's; an RGB plane with a 1-channel model colour by colour
+     * (as Denoise Image... does); anything else is refused with what would fit.
+     */
+    private static FloatImage denoisePlane(ImageDenoiser denoiser, DenoiserModel model, FloatImage plane, Path in,
+                                           dev.hush.runtime.ProgressListener progress) throws HushException {
+        int want = model.contract().channels();
+        if (plane.channels() == want) {
+            return denoiser.denoise(plane, progress);
+        }
+        if (want == 1) {
+            int area = plane.width() * plane.height();
+            float[] out = new float[plane.data().length];
+            for (int c = 0; c < plane.channels(); c++) {
+                FloatImage one = FloatImage.gray(plane.width(), plane.height(),
+                        java.util.Arrays.copyOfRange(plane.data(), c * area, (c + 1) * area));
+                System.arraycopy(denoiser.denoise(one, progress).data(), 0, out, c * area, area);
+            }
+            return new FloatImage(plane.channels(), plane.width(), plane.height(), out);
+        }
+        throw new HushException(in + " has " + plane.channels() + " channel(s) per plane, but the model '"
+                + model.contract().name() + "' denoises " + want + "-channel images; give it an RGB image or choose a"
+                + " 1-channel model");
+    }
+
     /** Denoises one file into {@code out}; returns the pixels processed. */
     private long denoiseFile(ImageDenoiser denoiser, DenoiserModel model, Path in, Path out, boolean tileProgress)
             throws HushException {
@@ -125,7 +150,8 @@ final class ImageCommand implements Callable<Integer> {
             String label = loaded.planes().size() > 1 ? String.format(Locale.ROOT, "plane %d/%d", index,
                     loaded.planes().size()) : "denoise";
             ProgressBar bar = tileProgress ? new ProgressBar(System.err, label, "tiles") : null;
-            result.add(denoiser.denoise(plane, bar == null ? dev.hush.runtime.ProgressListener.NONE : bar::update));
+            result.add(denoisePlane(denoiser, model, plane, in,
+                    bar == null ? dev.hush.runtime.ProgressListener.NONE : bar::update));
             pixels += (long) plane.width() * plane.height();
         }
         ImageFiles.write(out, result, depth, loaded.source());
@@ -138,7 +164,7 @@ final class ImageCommand implements Callable<Integer> {
                 for (int k = 0; k < a.length; k++) {
                     r[k] = a[k] - b[k];
                 }
-                noise.add(FloatImage.gray(result.get(i).width(), result.get(i).height(), r));
+                noise.add(new FloatImage(result.get(i).channels(), result.get(i).width(), result.get(i).height(), r));
             }
             ImageFiles.write(residual, noise, 32, loaded.source());
         }

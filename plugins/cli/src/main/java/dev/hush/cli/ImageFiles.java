@@ -8,6 +8,7 @@ import ij.ImageStack;
 import ij.io.FileSaver;
 import ij.io.Opener;
 import ij.process.ByteProcessor;
+import ij.process.ColorProcessor;
 import ij.process.FloatProcessor;
 import ij.process.ImageProcessor;
 import ij.process.ShortProcessor;
@@ -20,8 +21,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Reads and writes grayscale PNG and TIFF files (8, 16 and 32 bit; TIFF stacks plane by plane)
- * through ImageJ's own readers and writers, so files behave as they do in ImageJ/Fiji.
+ * Reads and writes PNG and TIFF files (8, 16 and 32-bit grey, RGB; TIFF stacks plane by plane) through ImageJ's
+ * own readers and writers, so files behave as they do in ImageJ/Fiji. An RGB plane is one 3-channel image (R, G, B).
  */
 final class ImageFiles {
     private ImageFiles() {
@@ -56,10 +57,6 @@ final class ImageFiles {
             throw new HushException("cannot read " + file + ": the " + kind + " file is damaged or truncated");
         }
         int depth = imp.getBitDepth();
-        if (depth == 24) {
-            throw new HushException(file + " is an RGB image, but the model denoises one channel; convert it to 8-bit"
-                    + " grayscale (ImageJ: Image › Type › 8-bit) or wait for colour models");
-        }
         if (imp.isComposite() || imp.getNChannels() > 1) {
             throw new HushException(file + " has " + imp.getNChannels() + " channels; hush image handles one-channel"
                     + " images and stacks so far");
@@ -68,7 +65,19 @@ final class ImageFiles {
         List<FloatImage> planes = new ArrayList<>();
         for (int z = 1; z <= stack.getSize(); z++) {
             ImageProcessor ip = stack.getProcessor(z);
-            float[] px = new float[ip.getWidth() * ip.getHeight()];
+            int area = ip.getWidth() * ip.getHeight();
+            if (ip instanceof ColorProcessor cp) {
+                int[] rgb = (int[]) cp.getPixels();
+                float[] px = new float[3 * area];
+                for (int i = 0; i < area; i++) {
+                    px[i] = (rgb[i] >> 16) & 0xff;
+                    px[area + i] = (rgb[i] >> 8) & 0xff;
+                    px[2 * area + i] = rgb[i] & 0xff;
+                }
+                planes.add(new FloatImage(3, ip.getWidth(), ip.getHeight(), px));
+                continue;
+            }
+            float[] px = new float[area];
             for (int i = 0; i < px.length; i++) {
                 px[i] = ip.getf(i);
             }
@@ -101,6 +110,18 @@ final class ImageFiles {
      * are copied from {@code like} when given.
      */
     static void write(Path file, List<FloatImage> planes, int bitDepth, ImagePlus like) throws HushException {
+        if (bitDepth != 24 && planes.get(0).channels() > 1) {
+            // Grey output of colour planes (--float, the residual): each channel becomes a plane of its own.
+            List<FloatImage> split = new ArrayList<>();
+            for (FloatImage p : planes) {
+                int area = p.width() * p.height();
+                for (int c = 0; c < p.channels(); c++) {
+                    split.add(FloatImage.gray(p.width(), p.height(),
+                            java.util.Arrays.copyOfRange(p.data(), c * area, (c + 1) * area)));
+                }
+            }
+            planes = split;
+        }
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         boolean png = name.endsWith(".png");
         boolean tiff = name.endsWith(".tif") || name.endsWith(".tiff");
@@ -113,6 +134,7 @@ final class ImageFiles {
         if (png && planes.size() > 1) {
             throw new HushException("PNG cannot hold a stack of " + planes.size() + " planes; name the output .tif");
         }
+        List<FloatImage> all = planes;
         FloatImage first = planes.get(0);
         ImageStack stack = new ImageStack(first.width(), first.height());
         for (FloatImage p : planes) {
@@ -136,7 +158,7 @@ final class ImageFiles {
             AtomicFile.write(file, tmp -> {
                 FileSaver saver = new FileSaver(out);
                 boolean ok = png ? saver.saveAsPng(tmp.toString())
-                        : planes.size() > 1 ? saver.saveAsTiffStack(tmp.toString()) : saver.saveAsTiff(tmp.toString());
+                        : all.size() > 1 ? saver.saveAsTiffStack(tmp.toString()) : saver.saveAsTiff(tmp.toString());
                 if (!ok || Files.size(tmp) == 0) {
                     throw new IOException("ImageJ could not write " + (png ? "PNG" : "TIFF"));
                 }
@@ -152,6 +174,17 @@ final class ImageFiles {
         int w = p.width();
         int h = p.height();
         switch (bitDepth) {
+            case 24 -> {
+                int area = w * h;
+                int[] rgb = new int[area];
+                for (int i = 0; i < area; i++) {
+                    int r = Math.max(0, Math.min(255, Math.round(d[i])));
+                    int g = Math.max(0, Math.min(255, Math.round(d[area + i])));
+                    int b = Math.max(0, Math.min(255, Math.round(d[2 * area + i])));
+                    rgb[i] = (r << 16) | (g << 8) | b;
+                }
+                return new ColorProcessor(w, h, rgb);
+            }
             case 8 -> {
                 byte[] b = new byte[d.length];
                 for (int i = 0; i < d.length; i++) {
@@ -171,7 +204,7 @@ final class ImageFiles {
             case 32 -> {
                 return new FloatProcessor(w, h, d.clone());
             }
-            default -> throw new IllegalArgumentException("bit depth must be 8, 16 or 32, got " + bitDepth);
+            default -> throw new IllegalArgumentException("bit depth must be 8, 16, 24 (RGB) or 32, got " + bitDepth);
         }
     }
 }

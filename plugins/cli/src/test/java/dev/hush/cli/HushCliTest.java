@@ -302,4 +302,43 @@ class HushCliTest {
         assertEquals(2, hush("image").code());
         assertEquals(2, hush("frobnicate").code());
     }
+
+    @Test
+    void rgbImagesAreDenoisedColourByColourWithAGreyModel() throws Exception {
+        int w = 120;
+        int h = 90;
+        float[] r = scene(w, h, 20, 3, 1);
+        float[] g = scene(w, h, 20, 4, 0.8);
+        float[] b = scene(w, h, 20, 5, 0.6);
+        ij.process.ColorProcessor cp = new ij.process.ColorProcessor(w, h);
+        for (int i = 0; i < w * h; i++) {
+            int rr = Math.max(0, Math.min(255, Math.round(r[i])));
+            int gg = Math.max(0, Math.min(255, Math.round(g[i])));
+            int bb = Math.max(0, Math.min(255, Math.round(b[i])));
+            cp.set(i, (rr << 16) | (gg << 8) | bb);
+        }
+        Path in = dir.resolve("rgb.png");
+        assertTrue(new FileSaver(new ImagePlus("rgb", cp)).saveAsPng(in.toString()));
+        Path out = dir.resolve("rgb-out.png");
+        Run run = hush("image", in.toString(), "-o", out.toString(), "--tile", "64", "--threads", "1");
+        assertEquals(0, run.code(), run.err());
+        ImagePlus res = new Opener().openImage(out.toString());
+        assertEquals(24, res.getBitDepth(), "RGB in, RGB out");
+        int[] got = (int[]) res.getProcessor().getPixels();
+        ImagePlus red = new ImagePlus("r", ((ij.process.ColorProcessor) new Opener().openImage(in.toString())
+                .getProcessor()).getChannel(1, null));
+        float[] redIn = new float[w * h];
+        for (int i = 0; i < w * h; i++) {
+            redIn[i] = red.getProcessor().getf(i);
+        }
+        try (dev.hush.runtime.DenoiserModel m = dev.hush.runtime.DenoiserModel.openShipped("image-gray-small",
+                dev.hush.runtime.SessionConfig.defaults().withThreads(1))) {
+            float[] want = new dev.hush.runtime.image.ImageDenoiser(m).tileSize(64)
+                    .denoise(FloatImage.gray(w, h, redIn), dev.hush.runtime.ProgressListener.NONE).data();
+            for (int i = 0; i < w * h; i++) {
+                int expect = Math.max(0, Math.min(255, Math.round(want[i])));
+                assertTrue(Math.abs(((got[i] >> 16) & 0xff) - expect) <= 1, "red pixel " + i);
+            }
+        }
+    }
 }
