@@ -76,7 +76,40 @@ final class BenchCommand extends CommandGroup {
             System.out.println("| model | threads | tile | tiled time | MPix/s | whole-image call | tiled / whole |");
             System.out.println("|---|---:|---:|---:|---:|---:|---:|");
             rows.forEach(System.out::println);
+            System.out.println();
+            System.out.println(memoryLine());
             return 0;
+        }
+
+        /**
+         * Peak memory of this process: the heap's peak use and size (JVM pools) and the peak resident set (Linux
+         * VmHWM). Resident set minus peak heap used estimates native memory (ONNX Runtime's arena and buffers, the
+         * JVM's code and metadata); compared across image sizes it shows whether native memory grows with the image.
+         */
+        static String memoryLine() {
+            long used = 0;
+            long committed = 0;
+            for (java.lang.management.MemoryPoolMXBean p : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+                if (p.getType() == java.lang.management.MemoryType.HEAP && p.getPeakUsage() != null) {
+                    used += p.getPeakUsage().getUsed();
+                    committed += p.getPeakUsage().getCommitted();
+                }
+            }
+            long hwm = -1;
+            try {
+                for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status"))) {
+                    if (line.startsWith("VmHWM:")) {
+                        hwm = Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                    }
+                }
+            } catch (java.io.IOException | NumberFormatException e) {
+                hwm = -1;
+            }
+            String mb = "%.0f MB";
+            return String.format(Locale.ROOT, "Memory: peak heap used " + mb + " (committed " + mb + "); peak resident set %s%s",
+                    used / 1e6, committed / 1e6, hwm < 0 ? "n/a (not Linux)" : String.format(Locale.ROOT, mb, hwm / 1e6),
+                    hwm < 0 ? "" : String.format(Locale.ROOT, "; resident set minus peak heap used (native memory:"
+                            + " ONNX Runtime, the JVM's own) about %.0f MB", Math.max(0, hwm - used) / 1e6));
         }
 
         private interface Run {
