@@ -74,6 +74,10 @@ final class TrainAudioCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "DIR", description = "Resume from a checkpoint folder (same architecture).")
     String resume;
 
+    @Option(names = "--warm-start", paramLabel = "DIR", description = "Start a new run from the weights of a checkpoint"
+            + " folder (same architecture), e.g. to go on training on more data.")
+    String warmStart;
+
     @Override
     public Integer call() throws Exception {
         AudioTrainingConfig config = recipe != null ? AudioTrainingConfig.fromRecipe(recipe) : new AudioTrainingConfig();
@@ -93,6 +97,7 @@ final class TrainAudioCommand implements Callable<Integer> {
         overrides.put("patience", patience);
         overrides.put("checkpoint", checkpoint);
         overrides.put("resume", resume);
+        overrides.put("warm_start", warmStart);
         overrides.forEach((k, v) -> {
             if (v != null) {
                 config.set(k, String.valueOf(v));

@@ -154,6 +154,16 @@ public final class AudioTrainer {
                 trainer.initialize(inShape);
                 ImageTrainer.zeroGradients(model);
                 int firstEpoch = 1;
+                if (!config.get("warm_start").isBlank()) {
+                    // A new run (epochs, schedule, validation from the start) on weights trained before.
+                    try {
+                        int was = Checkpoint.load(Path.of(config.get("warm_start")), model, net);
+                        progress.message("warm start from " + config.get("warm_start") + " (weights after epoch " + was
+                                + " of that run)");
+                    } catch (IOException e) {
+                        throw new IllegalArgumentException(e.getMessage(), e);
+                    }
+                }
                 if (!config.get("resume").isBlank()) {
                     try {
                         firstEpoch = Checkpoint.load(Path.of(config.get("resume")), model, net) + 1;

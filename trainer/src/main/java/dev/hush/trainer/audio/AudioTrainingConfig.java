@@ -42,6 +42,7 @@ public final class AudioTrainingConfig {
         values.put("patience", "0");
         values.put("checkpoint", "");
         values.put("resume", "");
+        values.put("warm_start", "");
     }
 
     public static AudioTrainingConfig fromRecipe(Path file) throws IOException {
@@ -105,7 +106,8 @@ public final class AudioTrainingConfig {
     public String toRecipe() {
         StringBuilder sb = new StringBuilder();
         new TreeMap<>(values).forEach((k, v) -> {
-            if (!k.equals("cache") && !k.equals("checkpoint") && !k.equals("resume")) {
+            if (!k.equals("cache") && !k.equals("checkpoint") && !k.equals("resume")
+                    && !(k.equals("warm_start") && v.isBlank())) {
                 sb.append(k).append('=').append(v).append('\n');
             }
         });
@@ -133,6 +135,8 @@ public final class AudioTrainingConfig {
         require(getDouble("val_seconds") >= 1, "val_seconds must be at least 1 (STOI needs 0.4 s of speech)");
         require(getInt("patience") >= 0, "patience must be 0 (never stop early) or more");
         require(get("name").matches("[A-Za-z0-9._-]+"), "name may hold letters, digits, '.', '_' and '-' only");
+        require(get("warm_start").isBlank() || get("resume").isBlank(), "give resume (continue a run) or warm_start"
+                + " (start a new run from a checkpoint's weights), not both");
         NoiseSignals.parse(get("noise"));
         double[] snr = snrRange();
         require(snr[0] <= snr[1], "snr must be MIN:MAX with MIN <= MAX");

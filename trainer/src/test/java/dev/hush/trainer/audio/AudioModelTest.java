@@ -197,6 +197,37 @@ class AudioModelTest {
         assertTrue(e.getMessage().contains("n_fft"), e.getMessage());
     }
 
+    @Test
+    void aWarmStartTrainsANewRunFromACheckpointsWeights() throws Exception {
+        Path speech = dir.resolve("speech");
+        Path ckpt = dir.resolve("ckpt");
+        AudioTrainingConfig first = new AudioTrainingConfig().set("speech", speech.toString()).set("width", "4")
+                .set("frames", "64").set("batch", "2").set("epochs", "1").set("steps", "2").set("val_mixtures", "1")
+                .set("val_seconds", "1.5").set("threads", "1").set("checkpoint", ckpt.toString());
+        new AudioTrainer(first).train(TrainingProgress.NONE);
+        StringBuilder said = new StringBuilder();
+        AudioTrainingConfig second = new AudioTrainingConfig().set("speech", speech.toString()).set("width", "4")
+                .set("frames", "64").set("batch", "2").set("epochs", "1").set("steps", "1").set("val_mixtures", "1")
+                .set("val_seconds", "1.5").set("threads", "1").set("warm_start", ckpt.toString());
+        AudioTrainer.Result r = new AudioTrainer(second).train(new TrainingProgress() {
+            @Override
+            public void message(String line) {
+                said.append(line).append('\n');
+            }
+        });
+        assertTrue(said.toString().contains("warm start from"), said.toString());
+        assertEquals(1, r.history().size(), "a new run: its own epochs from 1");
+        assertTrue(second.toRecipe().contains("warm_start="), "the recipe records where the weights came from");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new AudioTrainer(
+                new AudioTrainingConfig().set("warm_start", ckpt.toString()).set("resume", ckpt.toString())));
+        assertTrue(e.getMessage().contains("not both"), e.getMessage());
+        AudioTrainingConfig wide = new AudioTrainingConfig().set("speech", speech.toString()).set("width", "6")
+                .set("frames", "64").set("batch", "2").set("epochs", "1").set("steps", "1").set("val_mixtures", "1")
+                .set("val_seconds", "1.5").set("threads", "1").set("warm_start", ckpt.toString());
+        e = assertThrows(IllegalArgumentException.class, () -> new AudioTrainer(wide).train(TrainingProgress.NONE));
+        assertTrue(e.getMessage().contains("same architecture"), e.getMessage());
+    }
+
     private static float[] mixture(int n, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         float[] s = speechLike(n, 16000, rnd);
