@@ -113,7 +113,10 @@ class TrainingModesTest {
         assertEquals(bestVal, first.finalValPsnr(), 1e-9, "the kept weights are the best epoch's");
         assertTrue(Files.exists(ckpt.resolve("checkpoint.properties")));
         List<String> messages = new ArrayList<>();
-        ImageTrainer.Result resumed = new ImageTrainer(tiny().set("epochs", "3").set("resume", ckpt.toString()))
+        byte[] saved = Files.readAllBytes(ckpt.resolve("hush-0000.params"));
+        Path after = dir.resolve("after");
+        ImageTrainer.Result resumed = new ImageTrainer(tiny().set("epochs", "3").set("resume", ckpt.toString())
+                .set("checkpoint", after.toString()))
                 .train(new TrainingProgress() {
                     @Override
                     public void message(String line) {
@@ -122,6 +125,8 @@ class TrainingModesTest {
                 });
         assertEquals(1, resumed.history().size(), "only epoch 3 runs");
         assertEquals(3, resumed.history().get(0).epoch());
+        assertTrue(!java.util.Arrays.equals(saved, Files.readAllBytes(after.resolve("hush-0000.params"))),
+                "the resumed epoch must train the loaded weights further");
         assertTrue(messages.get(0).contains("after epoch 2"), messages.toString());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ImageTrainer(tiny()
                 .set("width", "6").set("resume", ckpt.toString())).train(TrainingProgress.NONE));

@@ -149,29 +149,30 @@ public final class AudioTrainer {
         long start = System.nanoTime();
         try (Model model = Model.newInstance(config.get("name"), engine.getEngineName())) {
             model.setBlock(net);
+            Shape inShape = new Shape(batch, 1, bins, frames);
+            int firstEpoch = 1;
+            // Checkpoints load before the trainer exists (Checkpoint.loadForTraining says why).
+            if (!config.get("warm_start").isBlank()) {
+                // A new run (epochs, schedule, validation from the start) on weights trained before.
+                try {
+                    int was = Checkpoint.loadForTraining(Path.of(config.get("warm_start")), model, net, inShape);
+                    progress.message("warm start from " + config.get("warm_start") + " (weights after epoch " + was
+                            + " of that run)");
+                } catch (IOException e) {
+                    throw new IllegalArgumentException(e.getMessage(), e);
+                }
+            }
+            if (!config.get("resume").isBlank()) {
+                try {
+                    firstEpoch = Checkpoint.loadForTraining(Path.of(config.get("resume")), model, net, inShape) + 1;
+                } catch (IOException e) {
+                    throw new IllegalArgumentException(e.getMessage(), e);
+                }
+                progress.message("resumed from " + config.get("resume") + " after epoch " + (firstEpoch - 1));
+            }
             try (Trainer trainer = model.newTrainer(djlConfig)) {
-                Shape inShape = new Shape(batch, 1, bins, frames);
                 trainer.initialize(inShape);
                 ImageTrainer.zeroGradients(model);
-                int firstEpoch = 1;
-                if (!config.get("warm_start").isBlank()) {
-                    // A new run (epochs, schedule, validation from the start) on weights trained before.
-                    try {
-                        int was = Checkpoint.load(Path.of(config.get("warm_start")), model, net);
-                        progress.message("warm start from " + config.get("warm_start") + " (weights after epoch " + was
-                                + " of that run)");
-                    } catch (IOException e) {
-                        throw new IllegalArgumentException(e.getMessage(), e);
-                    }
-                }
-                if (!config.get("resume").isBlank()) {
-                    try {
-                        firstEpoch = Checkpoint.load(Path.of(config.get("resume")), model, net) + 1;
-                    } catch (IOException e) {
-                        throw new IllegalArgumentException(e.getMessage(), e);
-                    }
-                    progress.message("resumed from " + config.get("resume") + " after epoch " + (firstEpoch - 1));
-                }
                 int lossFrames = frames - context;
                 Shape lossShape = new Shape(batch, 1, bins, lossFrames);
                 float[] features = new float[batch * bins * frames];

@@ -37,6 +37,18 @@ public final class Checkpoint {
         AtomicFile.write(dir.resolve(INFO), w.toString().getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Loads a checkpoint into a model that has no trainer yet: initialises the block's parameters for {@code input}
+     * and replaces them with the checkpoint's; returns the epoch the checkpoint ended. Call it before
+     * {@code model.newTrainer}: DJL's trainer keeps the parameter arrays it finds at {@code initialize}, and loading
+     * puts new arrays in their place, so weights loaded after that would never be trained.
+     */
+    public static int loadForTraining(Path dir, Model model, Network net, ai.djl.ndarray.types.Shape input)
+            throws IOException {
+        net.block().initialize(model.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, input);
+        return load(dir, model, net);
+    }
+
     /** Loads the weights into {@code model} (whose block is {@code net}); returns the epoch the checkpoint ended. */
     public static int load(Path dir, Model model, Network net) throws IOException {
         Path info = dir.resolve(INFO);

@@ -200,20 +200,20 @@ public final class ImageTrainer {
         long samplingNanos = 0;
         try (Model model = Model.newInstance(config.get("name"), engine.getEngineName())) {
             model.setBlock(net.block());
+            Shape inShape = new Shape(batch, channels, patch, patch);
+            int firstEpoch = 1;
+            String resume = config.get("resume");
+            if (!resume.isBlank()) {
+                try {
+                    firstEpoch = Checkpoint.loadForTraining(Path.of(resume), model, net, inShape) + 1;
+                } catch (IOException e) {
+                    throw new IllegalArgumentException(e.getMessage(), e);
+                }
+                progress.message("resumed from " + resume + " after epoch " + (firstEpoch - 1));
+            }
             try (Trainer trainer = model.newTrainer(djlConfig)) {
-                Shape inShape = new Shape(batch, channels, patch, patch);
                 trainer.initialize(inShape);
                 zeroGradients(model);
-                int firstEpoch = 1;
-                String resume = config.get("resume");
-                if (!resume.isBlank()) {
-                    try {
-                        firstEpoch = Checkpoint.load(Path.of(resume), model, net) + 1;
-                    } catch (IOException e) {
-                        throw new IllegalArgumentException(e.getMessage(), e);
-                    }
-                    progress.message("resumed from " + resume + " after epoch " + (firstEpoch - 1));
-                }
                 String checkpointDir = config.get("checkpoint");
                 int patience = config.getInt("patience");
                 List<Epoch> history = new ArrayList<>();

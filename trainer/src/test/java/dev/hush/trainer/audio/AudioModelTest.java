@@ -216,6 +216,15 @@ class AudioModelTest {
             }
         });
         assertTrue(said.toString().contains("warm start from"), said.toString());
+        // The loaded weights are the ones trained on: the model after one more step is not the checkpoint's.
+        byte[] loaded = java.nio.file.Files.readAllBytes(ckpt.resolve("hush-0000.params"));
+        Path again = dir.resolve("ckpt2");
+        new AudioTrainer(new AudioTrainingConfig().set("speech", speech.toString()).set("width", "4").set("frames", "64")
+                .set("batch", "2").set("epochs", "1").set("steps", "1").set("val_mixtures", "1").set("val_seconds", "1.5")
+                .set("threads", "1").set("warm_start", ckpt.toString()).set("checkpoint", again.toString()))
+                .train(TrainingProgress.NONE);
+        assertTrue(!java.util.Arrays.equals(loaded, java.nio.file.Files.readAllBytes(again.resolve("hush-0000.params"))),
+                "training after a warm start must change the loaded weights");
         assertEquals(1, r.history().size(), "a new run: its own epochs from 1");
         assertTrue(second.toRecipe().contains("warm_start="), "the recipe records where the weights came from");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new AudioTrainer(
