@@ -31,8 +31,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "audio", mixinStandardHelpOptions = true,
-        description = {"Denoise audio files: WAV (8/16/24/32-bit, float), AIFF and AU, streamed (any length in little"
-                + " memory); FLAC, MP3, Ogg and others through ffmpeg when it is on the PATH (written as 32-bit float WAV).",
+        description = {"Denoise audio files (speech): WAV, AIFF, AU; FLAC, MP3, Ogg and more through ffmpeg.",
+                "WAV (8/16/24/32-bit, float), AIFF and AU are streamed (any length in little memory); other formats are"
+                        + " decoded by ffmpeg when it is on the PATH (written as 32-bit float WAV).",
                 "IN may be files, folders (searched recursively) or globs ('rec/*.wav'). With several inputs, -o names a"
                         + " folder (relative paths are kept) or --suffix names outputs beside the inputs.",
                 "The output keeps the input's format, bit depth, channels, rate and length; other rates are resampled to"

@@ -40,7 +40,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "audio", mixinStandardHelpOptions = true,
-        description = {"Quality and speed of every shipped audio model beside the classics, in one run:",
+        description = {"SI-SDR/STOI/segSNR and speed of the shipped audio models beside SoX and FFmpeg.",
+                "In one run:",
                 "noisy input, SoX noisered (noise profile from a noise-only lead-in) and FFmpeg afftdn (settings",
                 "the best of a small grid), on a regenerable validation set never used in training (held-out",
                 "espeak-ng voices mixed with six noise kinds at 0, 5 and 10 dB SNR). Needs espeak-ng; SoX and FFmpeg",

@@ -24,8 +24,9 @@ import picocli.CommandLine.Option;
 final class BenchCommand extends CommandGroup {
 
     @Command(name = "speed", mixinStandardHelpOptions = true,
-            description = {"Image denoising throughput (MPix/s) of the tiled path at each thread count, and the tiling",
-                    "overhead: tiled time divided by one whole-image ONNX Runtime call on the same model and image."})
+            description = {"Image denoising throughput (MPix/s), tiling overhead and peak memory.",
+                    "The tiled path at each thread count, and tiled time divided by one whole-image ONNX Runtime call",
+                    "on the same model and image."})
     static final class Speed implements Callable<Integer> {
         @Option(names = "--size", defaultValue = "4096", description = "Square image size in pixels (default ${DEFAULT-VALUE}).")
         int size;

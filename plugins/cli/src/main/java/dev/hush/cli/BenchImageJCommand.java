@@ -9,8 +9,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "imagej", mixinStandardHelpOptions = true,
-        description = {"What the ImageJ plugin adds to the runtime: a 16-bit stack denoised through the runtime API and",
-                "through Denoise Image...'s code path (same model, tile, threads), with each one's time inside and",
+        description = {"What the ImageJ plugin adds over the runtime API, on a 16-bit stack.",
+                "The stack is denoised through the runtime API and through Denoise Image...'s code path (same model, tile, threads), with each one's time inside and",
                 "outside ONNX Runtime. Writes bench-imagej.md to the output folder."})
 final class BenchImageJCommand implements Callable<Integer> {
     @Option(names = "--size", defaultValue = "2048", description = "Plane width and height (default ${DEFAULT-VALUE}).")

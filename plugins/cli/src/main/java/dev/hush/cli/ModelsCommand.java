@@ -11,8 +11,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "models", mixinStandardHelpOptions = true,
-        description = {"List the shipped models and your own (the folder in HUSH_MODELS, else ~/.hush/models) with their",
-                "contract, one line each."})
+        description = {"List the shipped models and your own, one line each with their contract.",
+                "Your models: every NAME.onnx in $HUSH_MODELS, else ~/.hush/models."})
 final class ModelsCommand implements Callable<Integer> {
     @Option(names = "--card", paramLabel = "NAME", description = "Print the model card of one shipped or user model.")
     String card;
