@@ -243,6 +243,15 @@ class HushCliTest {
         double den = ImageMetrics.psnr(pixels(out.resolve("denoised.png")), clean, 255);
         assertTrue(den > noisy + 3, noisy + " -> " + den);
         assertTrue(r.out().contains("PSNR"), r.out());
+        // The speech half, with the shipped speech model: the WAVs and a real SI-SDR gain, computed here again.
+        float[] speech = DemoCommand.wavSamples(Files.readAllBytes(out.resolve("speech-clean.wav")));
+        float[] noisyWav = DemoCommand.wavSamples(Files.readAllBytes(out.resolve("speech-noisy.wav")));
+        float[] denWav = DemoCommand.wavSamples(Files.readAllBytes(out.resolve("speech-denoised.wav")));
+        assertEquals(speech.length, denWav.length, "same length out");
+        double before = dev.hush.runtime.audio.AudioMetrics.siSdr(noisyWav, speech);
+        double after = dev.hush.runtime.audio.AudioMetrics.siSdr(denWav, speech);
+        assertTrue(after > before + 3, "SI-SDR " + before + " -> " + after);
+        assertTrue(r.out().contains("SI-SDR") && r.out().contains("STOI"), r.out());
     }
 
     @Test
