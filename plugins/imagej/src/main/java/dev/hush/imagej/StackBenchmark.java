@@ -35,11 +35,13 @@ public final class StackBenchmark {
         }
 
         public String markdown() {
-            return String.format(Locale.ROOT, "%d×%d×%d 16-bit stack, model %s, %d thread(s), tile %d; one warm-up plane"
+            String how = (threads == 0 ? "ONNX Runtime on all " + Runtime.getRuntime().availableProcessors() + " cores"
+                    : threads + " ONNX Runtime thread(s)") + ", " + (tile == 0 ? "automatic tiles" : "tile " + tile);
+            return String.format(Locale.ROOT, "%d×%d×%d 16-bit stack, model %s, %s; one warm-up plane"
                             + " first.%n%n| path | time (s) | MPix/s | inside ONNX Runtime (s) | outside ONNX Runtime |%n"
                             + "|---|---:|---:|---:|---:|%n| runtime API (ImageDenoiser per plane) | %.1f | %.2f | %.1f | %.1f %% |%n"
                             + "| Denoise Image... (StackDenoiser) | %.1f | %.2f | %.1f | %.1f %% |%n%nPlugin over runtime: %+.1f %%%n",
-                    width, height, planes, model, threads, tile, runtime.seconds(), mpix(runtime), runtime.ortSeconds(),
+                    width, height, planes, model, how, runtime.seconds(), mpix(runtime), runtime.ortSeconds(),
                     100 * runtime.outsideShare(), plugin.seconds(), mpix(plugin), plugin.ortSeconds(),
                     100 * plugin.outsideShare(), 100 * overhead());
         }
