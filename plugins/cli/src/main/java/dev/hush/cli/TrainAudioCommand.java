@@ -56,6 +56,10 @@ final class TrainAudioCommand implements Callable<Integer> {
     @Option(names = "--snr", paramLabel = "MIN:MAX", description = "Training SNR range in dB (default -5:20).")
     String snr;
 
+    @Option(names = "--reverb", paramLabel = "P", description = "Share of mixtures whose speech is played in a simulated"
+            + " room first (RT60 0.2–0.8 s; the target keeps the room), default 0.")
+    Double reverb;
+
     @Option(names = "--lr", description = "Adam learning rate (default 0.002).")
     Double lr;
 
@@ -91,6 +95,7 @@ final class TrainAudioCommand implements Callable<Integer> {
         overrides.put("utterances", utterances);
         overrides.put("noise", noise);
         overrides.put("snr", snr);
+        overrides.put("reverb", reverb);
         overrides.put("lr", lr);
         overrides.put("seed", seed);
         overrides.put("threads", threads);

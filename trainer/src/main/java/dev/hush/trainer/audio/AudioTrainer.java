@@ -123,8 +123,10 @@ public final class AudioTrainer {
         }
         List<String> kinds = NoiseSignals.parse(config.get("noise"));
         double[] snr = config.snrRange();
-        SpeechMixer mixer = new SpeechMixer(speech, speech, kinds, snr[0], snr[1], rate);
-        SpeechMixer valMixer = new SpeechMixer(heldOut, heldOut, kinds, snr[0], snr[1], rate);
+        SpeechMixer mixer = new SpeechMixer(speech, speech, kinds, snr[0], snr[1], rate)
+                .reverb(config.getDouble("reverb"));
+        SpeechMixer valMixer = new SpeechMixer(heldOut, heldOut, kinds, snr[0], snr[1], rate)
+                .reverb(config.getDouble("reverb"));
         List<SpeechMixer.Mixture> val = new ArrayList<>();
         SplittableRandom valRnd = new SplittableRandom(config.seed() + 2_000_003L);
         int valLen = (int) Math.round(config.getDouble("val_seconds") * rate);
@@ -133,7 +135,8 @@ public final class AudioTrainer {
             val.add(valMixer.make(valLen, valSnrs[i % valSnrs.length], valRnd));
         }
         String noiseOrigin = "generated noise (" + String.join(", ", kinds) + "), SNR " + snr[0] + " to " + snr[1]
-                + " dB, random gain (peak −30 to −0.5 dBFS)";
+                + " dB, random gain (peak −30 to −0.5 dBFS)" + (config.getDouble("reverb") > 0 ? ", "
+                + Math.round(100 * config.getDouble("reverb")) + " % of the speech in simulated rooms (RT60 0.2–0.8 s)" : "");
 
         int epochs = config.getInt("epochs");
         int stepsPerEpoch = config.getInt("steps");

@@ -37,6 +37,7 @@ public final class AudioTrainingConfig {
         values.put("cache", Path.of(System.getProperty("user.home"), ".cache", "hush").toString());
         values.put("noise", String.join("|", NoiseSignals.KINDS));
         values.put("snr", "-5:20");
+        values.put("reverb", "0");
         values.put("val_mixtures", "12");
         values.put("val_seconds", "3");
         values.put("patience", "0");
@@ -137,6 +138,8 @@ public final class AudioTrainingConfig {
         require(get("name").matches("[A-Za-z0-9._-]+"), "name may hold letters, digits, '.', '_' and '-' only");
         require(get("warm_start").isBlank() || get("resume").isBlank(), "give resume (continue a run) or warm_start"
                 + " (start a new run from a checkpoint's weights), not both");
+        require(getDouble("reverb") >= 0 && getDouble("reverb") <= 1, "reverb (the share of mixtures whose speech is"
+                + " played in a simulated room) must lie in [0, 1]");
         NoiseSignals.parse(get("noise"));
         double[] snr = snrRange();
         require(snr[0] <= snr[1], "snr must be MIN:MAX with MIN <= MAX");

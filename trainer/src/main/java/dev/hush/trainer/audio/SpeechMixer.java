@@ -20,6 +20,7 @@ public final class SpeechMixer {
     private final double snrMin;
     private final double snrMax;
     private final int rate;
+    private double reverb;
 
     /** {@code babbleVoices}: utterances for babble noise (other utterances than the targets where possible). */
     public SpeechMixer(List<float[]> speech, List<float[]> babbleVoices, List<String> kinds, double snrMin, double snrMax,
@@ -38,6 +39,19 @@ public final class SpeechMixer {
         this.rate = rate;
     }
 
+    /**
+     * With probability {@code p} a mixture's speech is first played in a simulated room: convolved with a
+     * synthetic impulse response (the direct sound, then exponentially decaying noise with RT60 0.2–0.8 s). The
+     * target is that reverberant speech: the model learns to remove noise and keep the room, not to dereverberate.
+     */
+    public SpeechMixer reverb(double p) {
+        if (!(p >= 0 && p <= 1)) {
+            throw new IllegalArgumentException("reverb is a probability in [0, 1], got " + p);
+        }
+        this.reverb = p;
+        return this;
+    }
+
     public Mixture make(int length, SplittableRandom rnd) {
         return make(length, rnd.nextDouble(snrMin, Math.nextUp(snrMax)), rnd);
     }
@@ -47,6 +61,9 @@ public final class SpeechMixer {
         place(clean, rnd);
         if (rnd.nextInt(3) == 0) {
             place(clean, rnd);
+        }
+        if (reverb > 0 && rnd.nextDouble() < reverb) {
+            clean = convolve(clean, room(rate, rnd.nextDouble(0.2, 0.8), rnd));
         }
         float[] noise = NoiseSignals.make(kinds.get(rnd.nextInt(kinds.size())), length, rate, babbleVoices, rnd);
         if (kinds.size() > 1 && rnd.nextInt(4) == 0) {
@@ -91,6 +108,48 @@ public final class SpeechMixer {
                 track[at + i] += g * u[i];
             }
         }
+    }
+
+    /** A synthetic room impulse response: a unit direct path, then Gaussian noise decaying by 60 dB over rt60 s. */
+    static float[] room(int rate, double rt60, SplittableRandom rnd) {
+        int n = (int) Math.round(rt60 * rate);
+        float[] h = new float[Math.max(2, n)];
+        h[0] = 1;
+        int delay = (int) (rate * rnd.nextDouble(0.002, 0.01)); // first reflections arrive a few ms later
+        double tau = rt60 / 6.91; // exp(−t/τ) falls by 60 dB at rt60
+        double level = rnd.nextDouble(0.2, 0.6);
+        for (int i = Math.max(1, delay); i < h.length; i++) {
+            h[i] = (float) (level * NoiseSignals.gaussian(rnd) * Math.exp(-(double) i / rate / tau) / Math.sqrt(rate * tau));
+        }
+        return h;
+    }
+
+    /** x convolved with h, cut to x's length (FFT convolution). */
+    static float[] convolve(float[] x, float[] h) {
+        int n = Integer.highestOneBit(Math.max(1, x.length + h.length - 1) - 1) << 1;
+        float[] a = new float[2 * n];
+        float[] b = new float[2 * n];
+        for (int i = 0; i < x.length; i++) {
+            a[2 * i] = x[i];
+        }
+        for (int i = 0; i < h.length; i++) {
+            b[2 * i] = h[i];
+        }
+        org.jtransforms.fft.FloatFFT_1D fft = new org.jtransforms.fft.FloatFFT_1D(n);
+        fft.complexForward(a);
+        fft.complexForward(b);
+        for (int k = 0; k < n; k++) {
+            float re = a[2 * k] * b[2 * k] - a[2 * k + 1] * b[2 * k + 1];
+            float im = a[2 * k] * b[2 * k + 1] + a[2 * k + 1] * b[2 * k];
+            a[2 * k] = re;
+            a[2 * k + 1] = im;
+        }
+        fft.complexInverse(a, true);
+        float[] y = new float[x.length];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = a[2 * i];
+        }
+        return y;
     }
 
     static double energy(float[] x) {
