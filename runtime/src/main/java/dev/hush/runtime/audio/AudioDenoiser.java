@@ -17,9 +17,10 @@ import java.util.Arrays;
  * same stream with its delay removed.
  *
  * <p>A model's output frame t depends on input frames t − context … t + lookahead ({@link AudioSpec});
- * each call gets exactly that many frames around the block it answers for, and frames before the start or
- * after the end of the signal are silence (the features of an all-zero frame), so every block is computed
- * as if the whole signal had been given at once.
+ * each call gets exactly that many frames around the block it answers for. Frames before the start repeat the
+ * first frame (so noise at the start of a recording looks stationary, as the model needs to remove it) and
+ * frames after the end are silence (the features of an all-zero frame), so every block is computed as if the
+ * whole signal had been given at once.
  *
  * <p>One {@link AudioDenoiser} may serve several streams at once (one per channel, one per thread); a
  * {@link Stream} is for one thread.
@@ -231,6 +232,13 @@ public final class AudioDenoiser {
             int fs = (int) (index - first + context);
             Spectrogram.logMagnitude(fr, fi, 0, bins, spec.logEps(), gainRe);
             System.arraycopy(gainRe, 0, features, fs * bins, bins);
+            if (index == 0) {
+                // The past before the first frame repeats the first frame: a recording that starts in noise then
+                // looks like noise that was always there (which the model removes), not like a sound out of silence.
+                for (int t = 0; t < context; t++) {
+                    System.arraycopy(gainRe, 0, features, t * bins, bins);
+                }
+            }
             received = index + 1;
             if (received - first >= blk + lookahead) {
                 try {
