@@ -179,24 +179,17 @@ final class BenchAudioCommand implements Callable<Integer> {
 
             Scores sox = null;
             if (soxVersion != null) {
+                // The noise profile does not depend on the amount: made once per mixture, its time counted in every row.
+                double[] profileSeconds = new double[mixes.size()];
+                for (int i = 0; i < mixes.size(); i++) {
+                    profileSeconds[i] = run(List.of("sox", tmp.resolve("noisy-" + i + ".wav").toString(), "-n", "trim",
+                            "0", Double.toString(LEAD_SECONDS), "noiseprof", tmp.resolve("noise-" + i + ".prof").toString()));
+                }
                 for (double a : SOX_AMOUNTS) {
-                    Scores s = new Scores("SoX noisered", String.format(Locale.ROOT, "amount %.1f", a), mixes.size());
-                    for (int i = 0; i < mixes.size(); i++) {
-                        Path in = tmp.resolve("noisy-" + i + ".wav");
-                        Path prof = tmp.resolve("noise-" + i + ".prof");
-                        Path o = tmp.resolve("sox.wav");
-                        double t = run(List.of("sox", in.toString(), "-n", "trim", "0", Double.toString(LEAD_SECONDS),
-                                "noiseprof", prof.toString()));
-                        t += run(List.of("sox", in.toString(), "-e", "floating-point", "-b", "32", o.toString(), "noisered",
-                                prof.toString(), Double.toString(a)));
-                        s.seconds = (Double.isNaN(s.seconds) ? 0 : s.seconds) + t;
-                        float[] y = aligned(readWav(o), mixes.get(i).noisy(), s);
-                        score(s, i, y, mixes.get(i));
-                        if (i == figureIndex) {
-                            s.figure = y;
-                        }
-                        step.run();
-                    }
+                    Scores s = external("SoX noisered", String.format(Locale.ROOT, "amount %.1f", a), mixes, tmp,
+                            figureIndex, step, (i, in, o) -> profileSeconds[i] + run(List.of("sox", in.toString(), "-e",
+                                    "floating-point", "-b", "32", o.toString(), "noisered",
+                                    tmp.resolve("noise-" + i + ".prof").toString(), Double.toString(a))));
                     sox = sox == null || s.meanSiSdr() > sox.meanSiSdr() ? s : sox;
                 }
                 rows.add(sox);
@@ -205,20 +198,9 @@ final class BenchAudioCommand implements Callable<Integer> {
             Scores ff = null;
             if (ffmpegVersion != null) {
                 for (String[] setting : AFFTDN) {
-                    Scores s = new Scores("FFmpeg afftdn", setting[0], mixes.size());
-                    for (int i = 0; i < mixes.size(); i++) {
-                        Path in = tmp.resolve("noisy-" + i + ".wav");
-                        Path o = tmp.resolve("ffmpeg.wav");
-                        double t = run(List.of("ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i",
-                                in.toString(), "-af", setting[1], "-c:a", "pcm_f32le", o.toString()));
-                        s.seconds = (Double.isNaN(s.seconds) ? 0 : s.seconds) + t;
-                        float[] y = aligned(readWav(o), mixes.get(i).noisy(), s);
-                        score(s, i, y, mixes.get(i));
-                        if (i == figureIndex) {
-                            s.figure = y;
-                        }
-                        step.run();
-                    }
+                    Scores s = external("FFmpeg afftdn", setting[0], mixes, tmp, figureIndex, step, (i, in, o) -> run(
+                            List.of("ffmpeg", "-nostdin", "-hide_banner", "-loglevel", "error", "-y", "-i", in.toString(),
+                                    "-af", setting[1], "-c:a", "pcm_f32le", o.toString())));
                     ff = ff == null || s.meanSiSdr() > ff.meanSiSdr() ? s : ff;
                 }
                 rows.add(ff);
@@ -412,6 +394,29 @@ final class BenchAudioCommand implements Callable<Integer> {
     }
 
     /** Runs a tool and returns its wall time in seconds. */
+    /** One run of an external denoiser on mixture i, from {@code in} to {@code out}; returns the seconds it took. */
+    private interface External {
+        double run(int i, Path in, Path out) throws IOException, InterruptedException;
+    }
+
+    /** An external denoiser at one setting over every mixture: its outputs aligned and scored, its time summed. */
+    private Scores external(String method, String setting, List<Mix> mixes, Path tmp, int figureIndex, Runnable step,
+                            External tool) throws IOException, InterruptedException {
+        Scores s = new Scores(method, setting, mixes.size());
+        s.seconds = 0;
+        Path o = tmp.resolve("out.wav");
+        for (int i = 0; i < mixes.size(); i++) {
+            s.seconds += tool.run(i, tmp.resolve("noisy-" + i + ".wav"), o);
+            float[] y = aligned(readWav(o), mixes.get(i).noisy(), s);
+            score(s, i, y, mixes.get(i));
+            if (i == figureIndex) {
+                s.figure = y;
+            }
+            step.run();
+        }
+        return s;
+    }
+
     private static double run(List<String> command) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
