@@ -8,7 +8,6 @@ import dev.hush.runtime.Device;
 import dev.hush.runtime.Domain;
 import dev.hush.runtime.HushException;
 import dev.hush.runtime.SessionConfig;
-import dev.hush.runtime.ShippedModels;
 import dev.hush.runtime.audio.AudioDenoiser;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -145,7 +144,7 @@ final class AudioCommand implements Callable<Integer> {
         long toRun = jobs.stream().filter(j -> !j.skipped && j.failure == null).count();
         int workers = (int) Math.max(1, threads > 0 ? Math.min(threads, Math.max(1, toRun)) : Math.min(cores, Math.max(1, toRun)));
         int intraOp = Math.max(1, cores / workers);
-        try (DenoiserModel m = openModel(new SessionConfig(Device.parse(device), intraOp))) {
+        try (DenoiserModel m = ModelOptions.open(model, new SessionConfig(Device.parse(device), intraOp), Domain.AUDIO)) {
             AudioDenoiser denoiser = new AudioDenoiser(m).attenuationLimit(attenLim).mix(mix);
             FileDenoiser files = new FileDenoiser(denoiser).spectrograms(spectrogram);
             return run(jobs, files, m, workers, batch);
@@ -332,29 +331,5 @@ final class AudioCommand implements Callable<Integer> {
             ext = ".wav";
         }
         return base + (suffix == null ? "" : suffix) + ext;
-    }
-
-    private DenoiserModel openModel(SessionConfig config) throws HushException {
-        String name = model != null ? model : DEFAULT_MODEL;
-        if (model == null && !ShippedModels.names().contains(DEFAULT_MODEL)) {
-            List<String> audio = ShippedModels.names().stream().filter(n -> n.startsWith("audio-")).toList();
-            throw new HushException("the shipped audio model '" + DEFAULT_MODEL + "' is not in this build"
-                    + (audio.isEmpty() ? " (no audio model is shipped yet)" : " (shipped audio models: " + String.join(", ", audio) + ")")
-                    + "; give a model file with --model FILE.onnx");
-        }
-        DenoiserModel m = DenoiserModel.openNamed(name, config);
-        try {
-            if (m.contract().domain() != Domain.AUDIO) {
-                throw new HushException("the model '" + m.contract().name() + "' (" + m.source() + ") is an "
-                        + m.contract().domain().key() + " model; hush audio needs an audio model ('hush models' lists them)");
-            }
-        } catch (HushException e) {
-            m.close();
-            throw e;
-        }
-        if (m.deviceNote() != null) {
-            System.err.println(m.deviceNote());
-        }
-        return m;
     }
 }

@@ -9,9 +9,7 @@ import dev.hush.audio.WavRecorder;
 import dev.hush.runtime.DenoiserModel;
 import dev.hush.runtime.Device;
 import dev.hush.runtime.Domain;
-import dev.hush.runtime.HushException;
 import dev.hush.runtime.SessionConfig;
-import dev.hush.runtime.ShippedModels;
 import dev.hush.runtime.audio.AudioDenoiser;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -79,16 +77,7 @@ final class LiveCommand implements Callable<Integer> {
             System.err.println("hush: " + missing);
             return Hush.EXIT_FAILED;
         }
-        String name = model != null ? model : AudioCommand.DEFAULT_MODEL;
-        if (model == null && !ShippedModels.names().contains(name)) {
-            throw new HushException("the shipped audio model '" + name + "' is not in this build; give a model file with"
-                    + " --model FILE.onnx");
-        }
-        try (DenoiserModel m = DenoiserModel.openNamed(name, new SessionConfig(Device.parse(device), 1))) {
-            if (m.contract().domain() != Domain.AUDIO) {
-                throw new HushException("the model '" + m.contract().name() + "' (" + m.source() + ") is an "
-                        + m.contract().domain().key() + " model; hush live needs an audio model ('hush models' lists them)");
-            }
+        try (DenoiserModel m = ModelOptions.open(model, new SessionConfig(Device.parse(device), 1), Domain.AUDIO)) {
             AudioDenoiser denoiser = new AudioDenoiser(m).blockFrames(1).attenuationLimit(attenLim).mix(mix);
             int rate = denoiser.sampleRate();
             int hop = denoiser.spec().hop();

@@ -25,14 +25,22 @@ final class ModelOptions {
     int threads;
 
     DenoiserModel open(Domain domain) throws HushException {
-        SessionConfig config = new SessionConfig(Device.parse(device), threads);
-        String name = model != null ? model : ShippedModels.defaultFor(domain);
+        return open(model, new SessionConfig(Device.parse(device), threads), domain);
+    }
+
+    /**
+     * Opens {@code nameOrPath} (null: the first shipped model of {@code domain}) and refuses a model of another
+     * domain, naming it; prints the device note when a provider fell back. Every command that runs a model opens it
+     * here.
+     */
+    static DenoiserModel open(String nameOrPath, SessionConfig config, Domain domain) throws HushException {
+        String name = nameOrPath != null ? nameOrPath : ShippedModels.defaultFor(domain);
         DenoiserModel m = DenoiserModel.openNamed(name, config);
-        try {
-            m.contract().requireDomain(domain);
-        } catch (HushException e) {
+        Domain actual = m.contract().domain();
+        if (actual != domain) {
             m.close();
-            throw e;
+            throw new HushException("the model '" + m.contract().name() + "' (" + m.source() + ") is an " + actual.key()
+                    + " model, but this needs an " + domain.key() + " model ('hush models' lists them)");
         }
         if (m.deviceNote() != null) {
             System.err.println(m.deviceNote());
