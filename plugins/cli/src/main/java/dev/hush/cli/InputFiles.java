@@ -7,9 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -27,27 +25,7 @@ final class InputFiles {
     }
 
     static List<Path> expand(List<String> args, Predicate<Path> wanted) throws HushException {
-        Set<Path> out = new LinkedHashSet<>();
-        for (String arg : args) {
-            Path p = Path.of(arg);
-            if (Files.isDirectory(p)) {
-                try (Stream<Path> s = Files.walk(p)) {
-                    s.filter(Files::isRegularFile).filter(wanted).filter(f -> !f.getFileName().toString().startsWith("."))
-                            .sorted().forEach(out::add);
-                } catch (IOException e) {
-                    throw new HushException("cannot list " + p + ": " + e.getMessage(), e);
-                }
-            } else if (!Files.exists(p) && isGlob(arg)) {
-                List<Path> matched = glob(arg);
-                if (matched.isEmpty()) {
-                    throw new HushException("no file matches " + arg);
-                }
-                out.addAll(matched);
-            } else {
-                out.add(p); // a missing file is reported when it is read, with the others going on
-            }
-        }
-        return new ArrayList<>(out);
+        return expandRelative(args, wanted).stream().map(Found::file).toList();
     }
 
     /** An input file and its path relative to the folder or glob base it was found under (its name, for a file). */
@@ -74,39 +52,37 @@ final class InputFiles {
                 }
                 matched.forEach(f -> out.putIfAbsent(f, new Found(f, root.relativize(f))));
             } else {
-                out.putIfAbsent(p, new Found(p, p.getFileName()));
+                out.putIfAbsent(p, new Found(p, p.getFileName())); // a missing file is reported when it is read
             }
         }
         return new ArrayList<>(out.values());
     }
 
-    /** The folder a glob searches: the part before the first segment with a wildcard. */
-    private static Path globRoot(String pattern) {
-        Path full = Path.of(pattern);
-        Path base = full.isAbsolute() ? full.getRoot() : Path.of("");
-        for (Path part : full) {
-            if (isGlob(part.toString())) {
-                break;
+    /** The folder a glob searches (the part before the first segment with a wildcard) and that segment's index. */
+    private record GlobBase(Path root, int firstWild) {
+        static GlobBase of(Path full) {
+            Path base = full.isAbsolute() ? full.getRoot() : Path.of("");
+            int firstWild = 0;
+            for (Path part : full) {
+                if (isGlob(part.toString())) {
+                    break;
+                }
+                base = base.resolve(part);
+                firstWild++;
             }
-            base = base.resolve(part);
+            return new GlobBase(base.toString().isEmpty() ? Path.of(".") : base, firstWild);
         }
-        return base.toString().isEmpty() ? Path.of(".") : base;
+    }
+
+    private static Path globRoot(String pattern) {
+        return GlobBase.of(Path.of(pattern)).root();
     }
 
     private static List<Path> glob(String pattern) throws HushException {
-        // The folder is the part before the first segment with a wildcard.
         Path full = Path.of(pattern);
-        Path base = full.isAbsolute() ? full.getRoot() : Path.of("");
-        int firstWild = 0;
-        for (Path part : full) {
-            if (isGlob(part.toString())) {
-                break;
-            }
-            base = base.resolve(part);
-            firstWild++;
-        }
-        PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + full.subpath(firstWild, full.getNameCount()));
-        Path root = base.toString().isEmpty() ? Path.of(".") : base;
+        GlobBase g = GlobBase.of(full);
+        PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + full.subpath(g.firstWild(), full.getNameCount()));
+        Path root = g.root();
         if (!Files.isDirectory(root)) {
             return List.of();
         }
