@@ -289,6 +289,58 @@ public final class AudioFiles {
         return note;
     }
 
+    /** The samples of a whole file's first channel, for short clips (benchmarks, demos); not for long recordings. */
+    public static float[] readMono(Path file) throws HushException {
+        try (AudioInput in = open(file)) {
+            float[][] block = new float[in.channels()][8192];
+            float[] out = new float[8192];
+            int n = 0;
+            int got;
+            while ((got = in.read(block, 8192)) > 0) {
+                if (n + got > out.length) {
+                    out = java.util.Arrays.copyOf(out, Math.max(2 * out.length, n + got));
+                }
+                System.arraycopy(block[0], 0, out, n, got);
+                n += got;
+            }
+            return java.util.Arrays.copyOf(out, n);
+        }
+    }
+
+    /** Writes mono samples as a WAV file, 32-bit float or 16-bit PCM, atomically. */
+    public static void writeMonoWav(Path file, float[] samples, int rate, boolean floats) throws HushException {
+        AudioFormat f = floats ? new AudioFormat(AudioFormat.Encoding.PCM_FLOAT, rate, 32, 1, 4, rate, false)
+                : new AudioFormat(rate, 16, 1, true, false);
+        write(file, f, AudioFileFormat.Type.WAVE, new FrameSource() {
+            private int pos;
+
+            @Override
+            public int channels() {
+                return 1;
+            }
+
+            @Override
+            public int sampleRate() {
+                return rate;
+            }
+
+            @Override
+            public int read(float[][] dst, int max) {
+                if (pos >= samples.length) {
+                    return -1;
+                }
+                int n = Math.min(max, samples.length - pos);
+                System.arraycopy(samples, pos, dst[0], 0, n);
+                pos += n;
+                return n;
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+    }
+
     /** Fails early when the folder an output would go to exists but cannot be written. */
     public static void requireWritableFolder(Path target) throws HushException {
         Path dir = target.toAbsolutePath().getParent();

@@ -20,8 +20,6 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -401,7 +399,7 @@ final class BenchAudioCommand implements Callable<Integer> {
 
     /** An external denoiser at one setting over every mixture: its outputs aligned and scored, its time summed. */
     private Scores external(String method, String setting, List<Mix> mixes, Path tmp, int figureIndex, Runnable step,
-                            External tool) throws IOException, InterruptedException {
+                            External tool) throws IOException, InterruptedException, HushException {
         Scores s = new Scores(method, setting, mixes.size());
         s.seconds = 0;
         Path o = tmp.resolve("out.wav");
@@ -434,62 +432,12 @@ final class BenchAudioCommand implements Callable<Integer> {
     }
 
     /** Mono 32-bit float WAV. */
-    static void writeWav(Path file, float[] x, int rate) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(44 + 4 * x.length).order(ByteOrder.LITTLE_ENDIAN);
-        b.put("RIFF".getBytes(StandardCharsets.US_ASCII)).putInt(36 + 4 * x.length)
-                .put("WAVE".getBytes(StandardCharsets.US_ASCII)).put("fmt ".getBytes(StandardCharsets.US_ASCII))
-                .putInt(16).putShort((short) 3).putShort((short) 1).putInt(rate).putInt(4 * rate).putShort((short) 4)
-                .putShort((short) 32).put("data".getBytes(StandardCharsets.US_ASCII)).putInt(4 * x.length);
-        for (float v : x) {
-            b.putFloat(v);
-        }
-        Files.write(file, b.array());
+    static void writeWav(Path file, float[] x, int rate) throws HushException {
+        dev.hush.audio.AudioFiles.writeMonoWav(file, x, rate, true);
     }
 
-    /** The first channel of a 16-bit PCM or 32-bit float WAV file (what SoX and FFmpeg write here). */
-    static float[] readWav(Path file) throws IOException {
-        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-        if (b.remaining() < 12 || b.getInt(0) != 0x46464952 || b.getInt(8) != 0x45564157) {
-            throw new IOException(file + " is not a WAV file");
-        }
-        int pos = 12;
-        int format = -1;
-        int channels = 1;
-        int bits = 0;
-        while (pos + 8 <= b.limit()) {
-            int id = b.getInt(pos);
-            long size = b.getInt(pos + 4) & 0xffffffffL;
-            int body = pos + 8;
-            if (id == 0x20746d66) { // "fmt "
-                format = b.getShort(body) & 0xffff;
-                channels = b.getShort(body + 2);
-                bits = b.getShort(body + 14);
-                if (format == 0xfffe && size >= 26) {
-                    format = b.getShort(body + 24) & 0xffff;
-                }
-            } else if (id == 0x61746164) { // "data"
-                long avail = Math.min(size, b.limit() - body);
-                int frame = channels * bits / 8;
-                if (frame <= 0) {
-                    throw new IOException(file + ": data before a usable fmt chunk");
-                }
-                int n = (int) (avail / frame);
-                float[] x = new float[n];
-                for (int i = 0; i < n; i++) {
-                    int at = body + i * frame;
-                    if (format == 3 && bits == 32) {
-                        x[i] = b.getFloat(at);
-                    } else if (format == 1 && bits == 16) {
-                        x[i] = b.getShort(at) / 32768f;
-                    } else {
-                        throw new IOException(file + ": WAV format " + format + " with " + bits + " bits is not read here");
-                    }
-                }
-                return x;
-            }
-            pos = body + (int) size + (int) (size & 1);
-        }
-        throw new IOException(file + " has no data chunk");
+    static float[] readWav(Path file) throws HushException {
+        return dev.hush.audio.AudioFiles.readMono(file);
     }
 
     private String note(int n, Scores sox, Scores ff, String soxVersion, String ffmpegVersion, List<String> missing) {

@@ -145,20 +145,8 @@ final class DemoCommand implements Callable<Integer> {
         }
     }
 
-    private static void writeWav(Path file, float[] x) throws IOException {
-        byte[] b = new byte[2 * x.length];
-        for (int i = 0; i < x.length; i++) {
-            int v = Math.max(-32768, Math.min(32767, Math.round(x[i] * 32768)));
-            b[2 * i] = (byte) v;
-            b[2 * i + 1] = (byte) (v >> 8);
-        }
-        javax.sound.sampled.AudioFormat f = new javax.sound.sampled.AudioFormat(16000, 16, 1, true, false);
-        AtomicFile.write(file, tmp -> {
-            try (javax.sound.sampled.AudioInputStream in = new javax.sound.sampled.AudioInputStream(
-                    new ByteArrayInputStream(b), f, x.length)) {
-                javax.sound.sampled.AudioSystem.write(in, javax.sound.sampled.AudioFileFormat.Type.WAVE, tmp.toFile());
-            }
-        });
+    private static void writeWav(Path file, float[] x) throws HushException {
+        dev.hush.audio.AudioFiles.writeMonoWav(file, x, 16000, false);
     }
 
     static FloatImage loadSample() throws HushException, IOException {
