@@ -214,9 +214,9 @@ public final class DenoiserModel implements AutoCloseable {
                 throw new ModelFormatException(source + ": an image model's input must be N×C×H×W (rank 4), this one has rank "
                         + shape.length);
             }
-            if (contract.domain() == Domain.IMAGE && shape[1] > 0 && shape[1] != contract.channels()) {
+            if (contract.domain() == Domain.IMAGE && shape[1] > 0 && shape[1] != contract.inputChannels()) {
                 throw new ModelFormatException(source + ": the graph takes " + shape[1] + " channels but the contract says "
-                        + contract.channels());
+                        + contract.channels() + (contract.noiseLevelInput() ? " and a noise-level plane" : ""));
             }
             if (contract.domain() == Domain.IMAGE) {
                 checkSpatialDims(shape, contract, source);

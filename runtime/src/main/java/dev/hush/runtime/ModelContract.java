@@ -30,6 +30,12 @@ public final class ModelContract {
     public static final String SIZE_MULTIPLE = "hush.size_multiple";
     /** Optional: the model takes only inputs of exactly this height and width (dense networks). */
     public static final String FIXED_SIZE = "hush.fixed_size";
+    /**
+     * Optional: the model takes the noise level as one more input channel after the image's, a constant plane
+     * holding the noise's standard deviation in normalised units; the only value so far is {@code plane}.
+     */
+    public static final String NOISE_LEVEL_INPUT = "hush.noise_level_input";
+    public static final String NOISE_LEVEL_PLANE = "plane";
     public static final String NAME = "hush.name";
     public static final String DESCRIPTION = "hush.description";
     public static final String ARCHITECTURE = "hush.architecture";
@@ -80,6 +86,7 @@ public final class ModelContract {
     private final int halo;
     private final int sizeMultiple;
     private final int fixedSize;
+    private final boolean noiseLevelInput;
 
     private ModelContract(Map<String, String> raw) throws ModelFormatException {
         this.raw = Collections.unmodifiableMap(new TreeMap<>(raw));
@@ -126,6 +133,12 @@ public final class ModelContract {
                 throw bad(FIXED_SIZE, "is not a multiple of " + SIZE_MULTIPLE + " (" + sizeMultiple + ")");
             }
         }
+        String level = raw.get(NOISE_LEVEL_INPUT);
+        if (level != null && !level.trim().equals(NOISE_LEVEL_PLANE)) {
+            throw bad(NOISE_LEVEL_INPUT, "is not '" + NOISE_LEVEL_PLANE + "', the one kind of noise-level input this"
+                    + " runtime can feed");
+        }
+        this.noiseLevelInput = level != null;
         if (norm == Norm.NONE) {
             this.normLow = 0;
             this.normHigh = 1;
@@ -232,6 +245,12 @@ public final class ModelContract {
 
     public String name() { return raw.getOrDefault(NAME, "unnamed"); }
 
+    /** True when the model takes a noise-level plane after the image's channels ({@code hush.noise_level_input}). */
+    public boolean noiseLevelInput() { return noiseLevelInput; }
+
+    /** Channels of the input tensor: the image's, plus the noise-level plane where the model takes one. */
+    public int inputChannels() { return channels + (noiseLevelInput ? 1 : 0); }
+
     /** A key's raw value, or the fallback. */
     public String get(String key, String fallback) {
         return raw.getOrDefault(key, fallback);
@@ -247,6 +266,9 @@ public final class ModelContract {
         StringBuilder sb = new StringBuilder();
         sb.append(domain.key()).append(", ").append(channels).append(channels == 1 ? " channel" : " channels");
         sb.append(", halo ").append(halo).append(", multiple ").append(sizeMultiple);
+        if (noiseLevelInput) {
+            sb.append(", noise-level input");
+        }
         if (fixedSize > 0) {
             sb.append(", fixed ").append(fixedSize).append('×').append(fixedSize);
         }

@@ -60,8 +60,17 @@ final class TrainImageCommand implements Callable<Integer> {
             + " folders), n2n (two noisy folders), n2v (noisy images only).")
     String mode;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Folder of (noisy) training images for pairs, n2n and n2v.")
+    @Option(names = "--data", paramLabel = "DIR", description = "Folder of (noisy) training images for pairs, n2n and n2v;"
+            + " for synthetic: deadleaves, fluorescence, mixed or a folder of clean images, several joined by + with"
+            + " optional @weight (e.g. photos/@0.8+deadleaves@0.2).")
     String data;
+
+    @Option(names = "--val-data", paramLabel = "DIR", description = "synthetic: clean images for the per-epoch validation"
+            + " (default: the training source).")
+    String valData;
+
+    @Option(names = "--blocks", description = "multiscale: residual blocks per level (default 2).")
+    Integer blocks;
 
     @Option(names = "--target", paramLabel = "DIR", description = "Folder of targets for pairs (clean) or n2n (second noisy shots).")
     String target;
@@ -69,7 +78,8 @@ final class TrainImageCommand implements Callable<Integer> {
     @Option(names = "--mask", description = "Noise2Void blind-spot fraction per patch (default 0.02).")
     Double mask;
 
-    @Option(names = "--arch", description = "Architecture: residual (default), conv, unet (convolutional, any image size);"
+    @Option(names = "--arch", description = "Architecture: residual (default), conv, unet, multiscale (convolutional, any"
+            + " image size; multiscale takes the noise level as an input);"
             + " vanilla, multilayer (dense autoencoders: patch x patch inputs only, tiled by the runtime).")
     String arch;
 
@@ -139,6 +149,8 @@ final class TrainImageCommand implements Callable<Integer> {
         overrides.put("mode", mode);
         overrides.put("data", data);
         overrides.put("target", target);
+        overrides.put("val_data", valData);
+        overrides.put("blocks", blocks);
         overrides.put("mask", mask);
         overrides.put("architecture", arch);
         overrides.put("depth", depth);

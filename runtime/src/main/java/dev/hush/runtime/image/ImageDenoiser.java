@@ -8,6 +8,7 @@ import dev.hush.runtime.ModelContract;
 import dev.hush.runtime.OutOfDeviceMemoryException;
 import dev.hush.runtime.ProgressListener;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,8 @@ public final class ImageDenoiser {
     private int tile = DEFAULT_TILE;
     private int batch = 1;
     private volatile boolean cancelled;
+    private double noiseSigma = Double.NaN;
+    private volatile double lastNoiseSigma = Double.NaN;
 
     public ImageDenoiser(DenoiserModel model) throws HushException {
         this.model = model;
@@ -49,6 +52,28 @@ public final class ImageDenoiser {
         }
         this.tile = tile == 0 ? DEFAULT_TILE : tile;
         return this;
+    }
+
+    /**
+     * For models that take the noise level as an input ({@link ModelContract#noiseLevelInput()}): the standard
+     * deviation of the noise in the image's own units (grey levels for an 8-bit image). Larger values smooth more,
+     * smaller ones keep more detail. NaN (the default) estimates it for each image ({@link NoiseLevel#estimate}).
+     * Other models ignore it.
+     */
+    public ImageDenoiser noiseSigma(double sigma) {
+        if (!(Double.isNaN(sigma) || sigma >= 0 && Double.isFinite(sigma))) {
+            throw new IllegalArgumentException("the noise level must be 0 or positive (or NaN to estimate it), got " + sigma);
+        }
+        this.noiseSigma = sigma;
+        return this;
+    }
+
+    /**
+     * The noise level (standard deviation, in the image's units) the last {@link #denoise} or {@link #denoiseWhole}
+     * fed a noise-level model: the one set or the estimate; NaN before any such call.
+     */
+    public double lastNoiseSigma() {
+        return lastNoiseSigma;
     }
 
     /** How many tiles go to ONNX Runtime in one call. */
@@ -79,11 +104,12 @@ public final class ImageDenoiser {
     public FloatImage denoise(FloatImage image, ProgressListener progress) throws HushException {
         check(image);
         Normalization norm = Normalization.fit(contract, image);
+        float level = level(image, norm);
         int t = tile;
         int b = batch;
         while (true) {
             try {
-                FloatImage y = tiled(image, norm, t, b, progress);
+                FloatImage y = tiled(image, norm, level, t, b, progress);
                 norm.invertInPlace(y.data());
                 return y;
             } catch (OutOfDeviceMemoryException e) {
@@ -121,16 +147,18 @@ public final class ImageDenoiser {
                     + " into windows of that size");
         }
         Normalization norm = Normalization.fit(contract, image);
+        float level = level(image, norm);
         FloatImage x = image;
         int h = contract.halo();
         int m = contract.sizeMultiple();
         int ww = TileGrid.roundUp(x.width() + 2 * h, m);
         int wh = TileGrid.roundUp(x.height() + 2 * h, m);
         int c = x.channels();
-        FloatBuffer buf = DenoiserModel.directBuffer(c * ww * wh);
-        fillWindow(x, norm, -h, -h, ww, wh, buf, 0);
+        int ci = contract.inputChannels();
+        FloatBuffer buf = DenoiserModel.directBuffer(ci * ww * wh);
+        fillWindow(x, norm, level, -h, -h, ww, wh, buf, 0);
         buf.rewind();
-        float[] out = model.run(buf, new long[] {1, c, wh, ww});
+        float[] out = model.run(buf, new long[] {1, ci, wh, ww});
         FloatImage y = new FloatImage(c, x.width(), x.height());
         for (int ch = 0; ch < c; ch++) {
             for (int yy = 0; yy < x.height(); yy++) {
@@ -140,6 +168,16 @@ public final class ImageDenoiser {
         }
         norm.invertInPlace(y.data());
         return y;
+    }
+
+    /** The noise level in model units for a noise-level model (the one set, else estimated); NaN for other models. */
+    private float level(FloatImage image, Normalization norm) {
+        if (!contract.noiseLevelInput()) {
+            return Float.NaN;
+        }
+        double sigma = Double.isNaN(noiseSigma) ? NoiseLevel.estimate(image) : noiseSigma;
+        lastNoiseSigma = sigma;
+        return Math.abs(norm.apply((float) sigma) - norm.apply(0f));
     }
 
     private void check(FloatImage image) throws HushException {
@@ -156,7 +194,8 @@ public final class ImageDenoiser {
     }
 
     /** Denoises {@code x} tile by tile; windows are normalised as they are cut, so the input is never copied whole. */
-    private FloatImage tiled(FloatImage x, Normalization norm, int coreTile, int tilesPerCall, ProgressListener progress)
+    private FloatImage tiled(FloatImage x, Normalization norm, float level, int coreTile, int tilesPerCall,
+                             ProgressListener progress)
             throws HushException {
         int h = contract.halo();
         int m = contract.sizeMultiple();
@@ -166,7 +205,9 @@ public final class ImageDenoiser {
         int c = x.channels();
         int ww = gx.window();
         int wh = gy.window();
-        int perTile = c * ww * wh;
+        int ci = contract.inputChannels();
+        int perTile = ci * ww * wh;
+        int outPerTile = c * ww * wh;
         int tiles = gx.starts().length * gy.starts().length;
         int b = Math.min(tilesPerCall, tiles);
         FloatBuffer buf = DenoiserModel.directBuffer(perTile * b);
@@ -186,17 +227,17 @@ public final class ImageDenoiser {
                 }
                 int x0 = gx.starts()[tx];
                 int y0 = gy.starts()[ty];
-                fillWindow(x, norm, x0 - h, y0 - h, ww, wh, buf, inBatch * perTile);
+                fillWindow(x, norm, level, x0 - h, y0 - h, ww, wh, buf, inBatch * perTile);
                 pending[2 * inBatch] = x0;
                 pending[2 * inBatch + 1] = y0;
                 inBatch++;
                 boolean last = ty == gy.starts().length - 1 && tx == gx.starts().length - 1;
                 if (inBatch == b || last) {
                     buf.position(0).limit(inBatch * perTile);
-                    float[] out = model.run(buf, new long[] {inBatch, c, wh, ww});
+                    float[] out = model.run(buf, new long[] {inBatch, ci, wh, ww});
                     buf.clear();
                     for (int i = 0; i < inBatch; i++) {
-                        blend(out, i * perTile, pending[2 * i], pending[2 * i + 1], gx, gy, acc);
+                        blend(out, i * outPerTile, pending[2 * i], pending[2 * i + 1], gx, gy, acc);
                     }
                     done += inBatch;
                     inBatch = 0;
@@ -229,10 +270,11 @@ public final class ImageDenoiser {
 
     /**
      * Copies the window whose top-left image coordinate is (wx, wy), normalised, into {@code buf} at
-     * {@code offset}, mirroring outside the image.
+     * {@code offset}, mirroring outside the image; for a noise-level model ({@code level} not NaN) a constant plane
+     * of the level follows the image's channels.
      */
-    private static void fillWindow(FloatImage x, Normalization norm, int wx, int wy, int ww, int wh, FloatBuffer buf,
-                                   int offset) {
+    private static void fillWindow(FloatImage x, Normalization norm, float level, int wx, int wy, int ww, int wh,
+                                   FloatBuffer buf, int offset) {
         float[] d = x.data();
         int w = x.width();
         int hgt = x.height();
@@ -248,6 +290,13 @@ public final class ImageDenoiser {
                 for (int i = 0; i < ww; i++) {
                     row[i] = norm.apply(d[base + cols[i]]);
                 }
+                buf.put(pos, row, 0, ww);
+                pos += ww;
+            }
+        }
+        if (!Float.isNaN(level)) {
+            Arrays.fill(row, level);
+            for (int j = 0; j < wh; j++) {
                 buf.put(pos, row, 0, ww);
                 pos += ww;
             }

@@ -7,7 +7,7 @@ import java.util.List;
 
 /** Makes a {@link Network} from its name and size knobs. */
 public final class Architectures {
-    public static final List<String> NAMES = List.of("residual", "conv", "unet", "vanilla", "multilayer");
+    public static final List<String> NAMES = List.of("residual", "conv", "unet", "multiscale", "vanilla", "multilayer");
     /** The architectures whose block exposes a bottleneck in training ({@link Network#exposesBottleneck()}). */
     public static final List<String> WITH_BOTTLENECK = List.of("conv", "vanilla", "multilayer");
     /** The dense ones: they take patch×patch inputs only. */
@@ -37,6 +37,15 @@ public final class Architectures {
      */
     public static Network create(String name, int channels, int depth, int width, int patch, float dropout,
                                  boolean globalResidual) {
+        return create(name, channels, depth, width, patch, dropout, globalResidual, 0);
+    }
+
+    /** As above; {@code blocks} is the residual blocks per level of {@code multiscale} (0: its default, 2). */
+    public static Network create(String name, int channels, int depth, int width, int patch, float dropout,
+                                 boolean globalResidual, int blocks) {
+        if (blocks != 0 && !name.equals("multiscale")) {
+            throw new IllegalArgumentException("blocks (residual blocks per level) applies to multiscale only");
+        }
         if (!(dropout >= 0 && dropout < 1)) {
             throw new IllegalArgumentException("dropout is a probability in [0, 1), got " + dropout);
         }
@@ -50,6 +59,13 @@ public final class Architectures {
                     dropout);
             case "unet" -> EncoderDecoderNet.unet(channels, depth != 0 ? depth : 2, width != 0 ? width : 16, globalResidual,
                     dropout);
+            // depth = levels below the first (half-resolution) one, width = channels there, doubling per level.
+            case "multiscale" -> {
+                if (dropout > 0) {
+                    throw new IllegalArgumentException("multiscale takes no dropout");
+                }
+                yield new MultiScaleNet(channels, depth != 0 ? depth : 2, width != 0 ? width : 32, blocks != 0 ? blocks : 2);
+            }
             case "vanilla" -> {
                 if (depth > 1 || depth < 0) {
                     throw new IllegalArgumentException("vanilla has one hidden layer, so depth must be 0 or 1, got " + depth

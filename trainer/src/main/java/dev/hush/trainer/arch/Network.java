@@ -36,6 +36,15 @@ public interface Network {
         return false;
     }
 
+    /**
+     * True when the network takes one input channel more than the image has: the noise level (standard deviation
+     * of the noise in normalised units) as a constant plane after the image's channels. The contract says so with
+     * {@code hush.noise_level_input}, and the runtime estimates the level when the caller gives none.
+     */
+    default boolean noiseLevelInput() {
+        return false;
+    }
+
     /** Writes the trained network into {@code g}, reading from value {@code input}; returns the output value's name. */
     String export(OnnxGraph g, String input);
 

@@ -24,20 +24,100 @@ public interface CleanImages {
     /** What the images are, for the model's provenance. */
     String describe();
 
-    /** The built-in generators by their recipe name ({@code data=}). */
-    static CleanImages named(String name) {
+    /**
+     * The clean images a recipe's {@code data=} names: a built-in generator ({@code deadleaves}, {@code fluorescence},
+     * {@code mixed}), a folder of clean images ({@link FolderImages}), or several of these joined by {@code +}, each
+     * with an optional weight after {@code @} (e.g. {@code photos/@0.8+deadleaves@0.2}; default weight 1).
+     */
+    static CleanImages named(String spec) {
+        String[] parts = spec.split("\\+");
+        if (parts.length == 1 && !spec.contains("@")) {
+            return single(spec.trim());
+        }
+        java.util.List<CleanImages> sources = new java.util.ArrayList<>();
+        double[] weights = new double[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            String p = parts[i].trim();
+            int at = p.lastIndexOf('@');
+            weights[i] = 1;
+            if (at >= 0) {
+                try {
+                    weights[i] = Double.parseDouble(p.substring(at + 1));
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("data '" + spec + "': weight '" + p.substring(at + 1)
+                            + "' is not a number");
+                }
+                if (!(weights[i] > 0)) {
+                    throw new IllegalArgumentException("data '" + spec + "': weights must be positive");
+                }
+                p = p.substring(0, at);
+            }
+            sources.add(single(p));
+        }
+        return new Weighted(sources, weights);
+    }
+
+    private static CleanImages single(String name) {
         return switch (name) {
             case "deadleaves" -> DeadLeaves.standard();
             case "fluorescence" -> new Fluorescence();
             case "mixed" -> new Mixed(DeadLeaves.standard(), new Fluorescence());
-            default -> throw new IllegalArgumentException("unknown generator '" + name
-                    + "'; built in: deadleaves, fluorescence, mixed");
+            default -> {
+                java.nio.file.Path dir = java.nio.file.Path.of(name);
+                if (!java.nio.file.Files.isDirectory(dir)) {
+                    throw new IllegalArgumentException("unknown image source '" + name
+                            + "': neither a built-in generator (deadleaves, fluorescence, mixed) nor a folder of clean images");
+                }
+                try {
+                    yield FolderImages.read(dir);
+                } catch (java.io.IOException e) {
+                    throw new IllegalArgumentException(e.getMessage(), e);
+                }
+            }
         };
     }
 
-    /** True for the names {@link #named} knows. */
+    /** True for the names of the built-in generators alone (no folders): the trainer then reads no external images. */
     static boolean isBuiltIn(String name) {
         return name.equals("deadleaves") || name.equals("fluorescence") || name.equals("mixed");
+    }
+
+    /** Each image from one of several sources, chosen with probability proportional to its weight. */
+    record Weighted(java.util.List<CleanImages> sources, double[] weights) implements CleanImages {
+        @Override
+        public float[] generate(int width, int height, SplittableRandom rnd) {
+            return choose(rnd).generate(width, height, rnd);
+        }
+
+        @Override
+        public float[] generate(int width, int height, int channels, SplittableRandom rnd) {
+            return choose(rnd).generate(width, height, channels, rnd);
+        }
+
+        private CleanImages choose(SplittableRandom rnd) {
+            double total = 0;
+            for (double w : weights) {
+                total += w;
+            }
+            double r = rnd.nextDouble() * total;
+            for (int i = 0; i < weights.length; i++) {
+                r -= weights[i];
+                if (r < 0) {
+                    return sources.get(i);
+                }
+            }
+            return sources.get(sources.size() - 1);
+        }
+
+        @Override
+        public String describe() {
+            double total = java.util.Arrays.stream(weights).sum();
+            java.util.List<String> d = new java.util.ArrayList<>();
+            for (int i = 0; i < weights.length; i++) {
+                d.add(String.format(java.util.Locale.ROOT, "%.0f%% %s", 100 * weights[i] / total, sources.get(i).describe()));
+            }
+            return String.join(", ", d);
+        }
     }
 
     /** Half the images from each generator. */

@@ -100,6 +100,7 @@ public final class ImageTrainer {
 
     public Result train(TrainingProgress progress) {
         int threads = config.getInt("threads");
+        String mode = config.get("mode");
         Engine engine = Djl.pytorch(threads);
         // Seeds weight initialisation too, so a recipe gives the same model on the same machine.
         engine.setRandomSeed((int) config.seed());
@@ -107,7 +108,12 @@ public final class ImageTrainer {
         int patch = config.getInt("patch");
         Network net = Architectures.create(config.get("architecture"), channels, config.getInt("depth"),
                 config.getInt("width"), patch, (float) config.getDouble("dropout"),
-                Boolean.parseBoolean(config.get("global_residual")));
+                Boolean.parseBoolean(config.get("global_residual")), config.getInt("blocks"));
+        if (net.noiseLevelInput() && (mode.equals("n2v") || planes != null && !planes.paired())) {
+            throw new IllegalArgumentException(net.kind() + " takes the noise level as an input, which is learnt from"
+                    + " clean targets; Noise2Void has none, so use residual, conv or unet with mode n2v");
+        }
+        int inChannels = channels + (net.noiseLevelInput() ? 1 : 0);
         int batch = config.getInt("batch");
         int multiple = net.sizeMultiple();
         // Networks that downsample need H and W divisible by 2^levels; say so before any training.
@@ -128,7 +134,6 @@ public final class ImageTrainer {
         double normHigh = config.getDouble("norm_high");
         NoiseModel noise = NoiseModel.parse(config.noiseSpec());
         SplittableRandom rnd = new SplittableRandom(config.seed());
-        String mode = config.get("mode");
         boolean syntheticData = generatedData();
         ValidationSet val;
         PatchSource source;
@@ -140,7 +145,8 @@ public final class ImageTrainer {
             } else if (mode.equals("synthetic")) {
                 source = new SyntheticPairs(CleanImages.named(config.get("data")), noise, normLow, normHigh,
                         Math.max(patch * 2, 96), channels);
-                val = ValidationSet.synthetic(CleanImages.named(config.get("data")), config.getInt("val_images"), config.getInt("val_size"),
+                String valData = config.get("val_data").isBlank() ? config.get("data") : config.get("val_data");
+                val = ValidationSet.synthetic(CleanImages.named(valData), config.getInt("val_images"), config.getInt("val_size"),
                         config.seed() + 1_000_003L, noise, normLow, normHigh, channels);
             } else if (mode.equals("n2v")) {
                 List<float[]> images = new ArrayList<>();
@@ -186,8 +192,11 @@ public final class ImageTrainer {
         String dataOrigin = source.describe();
 
         float lr = (float) config.getDouble("lr");
-        Tracker schedule = Tracker.cosine().setBaseValue(lr).optFinalValue(lr / 50)
+        Tracker cosine = Tracker.cosine().setBaseValue(lr).optFinalValue(lr / 50)
                 .setMaxUpdates((int) Math.max(1, total)).build();
+        // A resumed run goes on along the same schedule: its first update is the one after the checkpoint's epoch.
+        long[] updateOffset = {0};
+        Tracker schedule = update -> cosine.getNewValue((int) Math.min(Integer.MAX_VALUE, update + updateOffset[0]));
         Optimizer adam = Optimizer.adam().optLearningRateTracker(schedule)
                 .optWeightDecays((float) config.getDouble("weight_decay")).build();
         DefaultTrainingConfig djlConfig = new DefaultTrainingConfig(Loss.l2Loss())
@@ -200,7 +209,8 @@ public final class ImageTrainer {
         long samplingNanos = 0;
         try (Model model = Model.newInstance(config.get("name"), engine.getEngineName())) {
             model.setBlock(net.block());
-            Shape inShape = new Shape(batch, channels, patch, patch);
+            Shape inShape = new Shape(batch, inChannels, patch, patch);
+            Shape targetShape = new Shape(batch, channels, patch, patch);
             int firstEpoch = 1;
             String resume = config.get("resume");
             if (!resume.isBlank()) {
@@ -209,6 +219,7 @@ public final class ImageTrainer {
                 } catch (IOException e) {
                     throw new IllegalArgumentException(e.getMessage(), e);
                 }
+                updateOffset[0] = (long) (firstEpoch - 1) * stepsPerEpoch;
                 progress.message("resumed from " + resume + " after epoch " + (firstEpoch - 1));
             }
             try (Trainer trainer = model.newTrainer(djlConfig)) {
@@ -223,6 +234,7 @@ public final class ImageTrainer {
                 float[] noisy = new float[batch * channels * patch * patch];
                 float[] clean = new float[noisy.length];
                 float[] mask = new float[noisy.length];
+                float[] withLevel = net.noiseLevelInput() ? new float[batch * inChannels * patch * patch] : null;
                 long step = 0;
                 for (int epoch = firstEpoch; epoch <= epochs; epoch++) {
                     double lossSum = 0;
@@ -236,9 +248,11 @@ public final class ImageTrainer {
                         samplingNanos += System.nanoTime() - t0;
                         float lossValue;
                         try (NDManager m = trainer.getManager().newSubManager()) {
-                            NDArray x = m.create(noisy, inShape);
-                            NDArray y = m.create(clean, inShape);
-                            NDArray w = source.masked() ? m.create(mask, inShape) : null;
+                            NDArray x = withLevel == null ? m.create(noisy, inShape)
+                                    : m.create(withTrueNoiseLevel(noisy, clean, batch, channels, patch * patch, withLevel),
+                                    inShape);
+                            NDArray y = m.create(clean, targetShape);
+                            NDArray w = source.masked() ? m.create(mask, targetShape) : null;
                             try (GradientCollector gc = trainer.newGradientCollector()) {
                                 NDList out = trainer.forward(new NDList(x));
                                 NDArray pred = out.head();
@@ -305,8 +319,8 @@ public final class ImageTrainer {
                         + " making data)", trained, seconds, pps, gflops, 100 * samplingNanos / 1e9 / seconds));
                 ModelProto onnx = OnnxExport.imageModel(net, channels, metadata(net, finalVal, dataOrigin, noise));
                 // Odd, non-square sizes (rounded up to the size multiple) catch transposed axes and padding slips.
-                long[] checkShape = net.fixedSize() > 0 ? new long[] {3, channels, patch, patch}
-                        : new long[] {1, channels, roundUp(45, multiple), roundUp(53, multiple)};
+                long[] checkShape = net.fixedSize() > 0 ? new long[] {3, inChannels, patch, patch}
+                        : new long[] {1, inChannels, roundUp(45, multiple), roundUp(53, multiple)};
                 double diff = ExportCheck.maxAbsDifference(net, trainer.getManager(), onnx, checkShape, config.seed());
                 if (!(diff <= ExportCheck.TOLERANCE)) {
                     throw new IllegalStateException("the ONNX export differs from the trained network by " + diff
@@ -332,6 +346,30 @@ public final class ImageTrainer {
                         decoder);
             }
         }
+    }
+
+    /**
+     * Copies {@code count} C-channel inputs into {@code out} with a noise-level plane after each: the standard deviation
+     * of (input − target) over that patch, the true level a noise-level network learns to take (the runtime estimates
+     * the same quantity, or the user gives it).
+     */
+    static float[] withTrueNoiseLevel(float[] noisy, float[] clean, int count, int channels, int area, float[] out) {
+        int per = channels * area;
+        for (int k = 0; k < count; k++) {
+            double sum = 0;
+            double sq = 0;
+            for (int i = k * per; i < (k + 1) * per; i++) {
+                double d = noisy[i] - clean[i];
+                sum += d;
+                sq += d * d;
+            }
+            double mean = sum / per;
+            float level = (float) Math.sqrt(Math.max(0, sq / per - mean * mean));
+            int at = k * (per + area);
+            System.arraycopy(noisy, k * per, out, at, per);
+            java.util.Arrays.fill(out, at + per, at + per + area, level);
+        }
+        return out;
     }
 
     private static long roundUp(int v, int multiple) {
@@ -373,6 +411,9 @@ public final class ImageTrainer {
                 net.sizeMultiple(), config.getDouble("norm_low"), config.getDouble("norm_high")));
         if (net.fixedSize() > 0) {
             m.put(ModelContract.FIXED_SIZE, Integer.toString(net.fixedSize()));
+        }
+        if (net.noiseLevelInput()) {
+            m.put(ModelContract.NOISE_LEVEL_INPUT, ModelContract.NOISE_LEVEL_PLANE);
         }
         m.put(ModelContract.NAME, config.get("name"));
         m.put(ModelContract.DESCRIPTION, config.get("description"));
@@ -461,6 +502,10 @@ public final class ImageTrainer {
                     float[] out;
                     if (net.fixedSize() > 0) {
                         out = byPatches(trainer, m, in, w, h, net.fixedSize());
+                    } else if (net.noiseLevelInput()) {
+                        float[] x = withTrueNoiseLevel(in, ref, 1, c, w * h, new float[(c + 1) * w * h]);
+                        out = trainer.evaluate(new NDList(m.create(x, new Shape(1, c + 1, h, w)))).singletonOrThrow()
+                                .toFloatArray();
                     } else {
                         NDArray x = m.create(in, new Shape(1, c, h, w));
                         out = trainer.evaluate(new NDList(x)).singletonOrThrow().toFloatArray();

@@ -20,7 +20,7 @@ public final class ImageTrainingConfig {
     private static final Set<String> KEYS = Set.of("name", "description", "architecture", "depth", "width", "channels",
             "patch", "batch", "epochs", "steps", "sigma", "clip", "lr", "seed", "threads", "val_images", "val_size",
             "norm_low", "norm_high", "data", "mode", "noise", "target", "mask", "patience", "checkpoint", "resume",
-            "sparse", "weight_decay", "dropout", "global_residual");
+            "sparse", "weight_decay", "dropout", "global_residual", "blocks", "val_data");
 
     private final Map<String, String> values = new LinkedHashMap<>();
 
@@ -56,6 +56,8 @@ public final class ImageTrainingConfig {
         values.put("weight_decay", "0");
         values.put("dropout", "0");
         values.put("global_residual", "true");
+        values.put("blocks", "0");
+        values.put("val_data", "");
     }
 
     /** Training modes: where inputs and targets come from. */
@@ -159,10 +161,13 @@ public final class ImageTrainingConfig {
         String mode = values.get("mode");
         require(MODES.contains(mode), "mode must be one of " + String.join(", ", MODES) + ", got '" + mode + "'");
         boolean synthetic = dev.hush.trainer.data.CleanImages.isBuiltIn(values.get("data"));
+        require(getInt("blocks") >= 0 && getInt("blocks") <= 8, "blocks (residual blocks per level of multiscale) must be"
+                + " 0 (default) to 8");
         require(!dataInMemory || mode.equals("n2v") || mode.equals("pairs"), "planes in memory train in mode n2v or pairs,"
                 + " not " + mode);
-        require(dataInMemory || !mode.equals("synthetic") || synthetic, "mode synthetic makes its own data: use data=deadleaves, fluorescence or mixed, or use"
-                + " mode pairs/n2n/n2v to train on a folder");
+        require(dataInMemory || !mode.equals("synthetic") || synthetic || !values.get("data").isBlank(), "mode synthetic adds"
+                + " generated noise to clean images: use data=deadleaves, fluorescence, mixed or a folder of clean images"
+                + " (several joined by +, each with an optional @weight)");
         require(dataInMemory || !(mode.equals("pairs") || mode.equals("n2n")) || (!synthetic && !values.get("target").isBlank()),
                 "mode " + mode + " needs data=<folder of noisy inputs> and target=<folder of "
                         + (mode.equals("pairs") ? "clean targets" : "second noisy shots") + ">");

@@ -20,7 +20,8 @@ import java.util.SplittableRandom;
  *   <li>{@code speckle:MIN:MAX} – multiplicative Gaussian, relative sigma in [MIN, MAX]</li>
  *   <li>{@code A|B|…} – one of the alternatives, chosen uniformly for each image</li>
  * </ul>
- * Each alternative may end with {@code ,clip=P}: with probability P the noisy image is clipped to [0, 1].
+ * Each alternative may end with {@code ,clip=P}: with probability P the noisy image is clipped to [0, 1], and with
+ * {@code ,q8=P}: with probability P it is clipped and rounded to 8 bits (k/255), as saving an 8-bit file does.
  */
 public interface NoiseModel {
     /** A noisy copy of {@code clean}. */
@@ -40,16 +41,31 @@ public interface NoiseModel {
             return new Mixture(parts);
         }
         double clip = 0;
-        int comma = s.indexOf(",clip=");
-        if (comma >= 0) {
-            clip = number(s.substring(comma + 6), spec);
-            if (clip < 0 || clip > 1) {
-                throw new IllegalArgumentException("noise '" + spec + "': clip is a probability in [0, 1]");
+        double q8 = 0;
+        String[] opts = s.split(",");
+        s = opts[0];
+        for (int i = 1; i < opts.length; i++) {
+            String o = opts[i].trim();
+            if (o.startsWith("clip=")) {
+                clip = probability(o.substring(5), "clip", spec);
+            } else if (o.startsWith("q8=")) {
+                q8 = probability(o.substring(3), "q8", spec);
+            } else {
+                throw new IllegalArgumentException("noise '" + spec + "': unknown option '" + o + "'; options are clip=P"
+                        + " (clip to [0, 1]) and q8=P (clip and round to 8 bits, as saving an 8-bit file does)");
             }
-            s = s.substring(0, comma);
         }
         NoiseModel base = single(s, spec);
-        return clip > 0 ? new Clipped(base, clip) : base;
+        NoiseModel m = clip > 0 ? new Clipped(base, clip) : base;
+        return q8 > 0 ? new Quantized8(m, q8) : m;
+    }
+
+    private static double probability(String text, String key, String spec) {
+        double p = number(text, spec);
+        if (p < 0 || p > 1) {
+            throw new IllegalArgumentException("noise '" + spec + "': " + key + " is a probability in [0, 1]");
+        }
+        return p;
     }
 
     private static NoiseModel single(String s, String spec) {
@@ -125,6 +141,25 @@ public interface NoiseModel {
         @Override
         public String describe() {
             return base.describe() + ",clip=" + probability;
+        }
+    }
+
+    /** Clips to [0, 1] and rounds to multiples of 1/255 with a probability, as saving an 8-bit file does. */
+    record Quantized8(NoiseModel base, double probability) implements NoiseModel {
+        @Override
+        public float[] apply(float[] clean, SplittableRandom rnd) {
+            float[] out = base.apply(clean, rnd);
+            if (rnd.nextDouble() < probability) {
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = Math.round(Math.max(0f, Math.min(1f, out[i])) * 255f) / 255f;
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public String describe() {
+            return base.describe() + ",q8=" + probability;
         }
     }
 }

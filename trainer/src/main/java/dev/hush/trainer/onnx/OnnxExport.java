@@ -24,7 +24,8 @@ public final class OnnxExport {
         // A dense network takes one size only: the graph says so, and the contract's hush.fixed_size too.
         Object h = net.fixedSize() > 0 ? (Object) (long) net.fixedSize() : "H";
         Object w = net.fixedSize() > 0 ? (Object) (long) net.fixedSize() : "W";
-        g.input(in, "N", (long) channels, h, w);
+        // A noise-level network takes its level as one more channel after the image's (hush.noise_level_input).
+        g.input(in, "N", (long) channels + (net.noiseLevelInput() ? 1 : 0), h, w);
         String out = net.export(g, in);
         g.node("Identity", new String[] {out}, new String[] {outName}, Map.of());
         g.output(outName, "N", (long) channels, h, w);
