@@ -42,6 +42,11 @@ final class ImageCommand implements Callable<Integer> {
     @Option(names = "--batch", paramLabel = "N", defaultValue = "1", description = "Tiles per ONNX Runtime call (default 1).")
     int batch;
 
+    @Option(names = "--sigma", paramLabel = "S", description = "For models with a noise-level input (multiscale): the"
+            + " noise's standard deviation in the input's grey levels (e.g. 25 for an 8-bit image); larger smooths more."
+            + " Default: estimated for each image.")
+    Double sigma;
+
     @Option(names = "--float", description = "Write 32-bit float (TIFF) instead of the input's bit depth.")
     boolean asFloat;
 
@@ -65,6 +70,17 @@ final class ImageCommand implements Callable<Integer> {
         }
         try (DenoiserModel model = modelOptions.open(Domain.IMAGE)) {
             ImageDenoiser denoiser = new ImageDenoiser(model).tileSize(tile).batchSize(this.batch);
+            if (sigma != null) {
+                if (!model.contract().noiseLevelInput()) {
+                    throw new HushException("the model '" + model.contract().name() + "' has no noise-level input, so"
+                            + " --sigma cannot steer it; leave --sigma out, or pick a model whose 'hush models' line says"
+                            + " 'noise-level input'");
+                }
+                if (!(sigma >= 0) || sigma.isInfinite()) {
+                    throw new HushException("--sigma must be 0 or a positive number of grey levels, got " + sigma);
+                }
+                denoiser.noiseSigma(sigma);
+            }
             Thread hook = new Thread(denoiser::cancel);
             Runtime.getRuntime().addShutdownHook(hook);
             List<String> failures = new ArrayList<>();
@@ -76,6 +92,10 @@ final class ImageCommand implements Callable<Integer> {
                 Path out = batch ? output.resolve(in.getFileName().toString()) : output;
                 try {
                     pixels += denoiseFile(denoiser, model, in, out, !batch);
+                    if (!batch && model.contract().noiseLevelInput()) {
+                        System.err.printf(Locale.ROOT, "noise level: sigma %.3g (%s)%n", denoiser.lastNoiseSigma(),
+                                sigma == null ? "estimated; set it with --sigma" : "given");
+                    }
                 } catch (HushException e) {
                     if (!batch) {
                         throw e;

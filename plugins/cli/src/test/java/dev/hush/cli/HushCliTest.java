@@ -280,6 +280,37 @@ class HushCliTest {
         assertTrue(bad.err().contains(".onnx"), bad.err());
     }
 
+    /**
+     * A multiscale model trained on a folder of clean images mixed with dead leaves: it reports the noise level it
+     * estimated, takes one given with --sigma (a larger one smooths more), and a model without such an input
+     * refuses --sigma.
+     */
+    @Test
+    void noiseLevelModelsTrainOnCleanFoldersAndTakeSigma() throws Exception {
+        Path clean = Files.createDirectories(dir.resolve("clean"));
+        png8("clean/a.png", scene(96, 80, 0, 1, 1), 96, 80);
+        Path model = dir.resolve("ms.onnx");
+        Run r = hush("train", "image", "--out", model.toString(), "--arch", "multiscale", "--depth", "1", "--width", "4",
+                "--blocks", "1", "--data", clean + "@0.7+deadleaves@0.3", "--noise", "gaussian:5:40,q8=1", "--epochs", "1",
+                "--steps", "3", "--batch", "2", "--patch", "32", "--eval-images", "0");
+        assertEquals(0, r.code(), r.err());
+        assertTrue((r.out() + r.err()).contains("noise-level input"), r.out() + r.err());
+        Path in = png8("n.png", scene(64, 48, 20, 9, 1), 64, 48);
+        Run est = hush("image", in.toString(), "-o", dir.resolve("n-est.png").toString(), "--model", model.toString());
+        assertEquals(0, est.code(), est.err());
+        assertTrue(est.err().contains("noise level: sigma") && est.err().contains("estimated"), est.err());
+        Run given = hush("image", in.toString(), "-o", dir.resolve("n-given.png").toString(), "--model", model.toString(),
+                "--sigma", "80");
+        assertEquals(0, given.code(), given.err());
+        assertTrue(given.err().contains("sigma 80") && given.err().contains("(given)"), given.err());
+        assertFalse(java.util.Arrays.equals(pixels(dir.resolve("n-est.png")), pixels(dir.resolve("n-given.png"))),
+                "the level given reaches the network");
+        Run refused = hush("image", in.toString(), "-o", dir.resolve("n-small.png").toString(), "--sigma", "20");
+        assertEquals(1, refused.code());
+        assertTrue(refused.err().contains("no noise-level input"), refused.err());
+        assertFalse(Files.exists(dir.resolve("n-small.png")));
+    }
+
     @Test
     void batchGoesOnPastABadFileAndReportsIt() throws Exception {
         Path in = Files.createDirectories(dir.resolve("batch"));
