@@ -1,5 +1,6 @@
 package dev.hush.trainer.data;
 
+import dev.hush.runtime.image.Mirror;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,9 +129,9 @@ public final class FolderImages implements CleanImages {
         int area = w * h;
         float[] out = new float[outChannels * width * height];
         for (int y = 0; y < height; y++) {
-            int sy = mirror(y0 + y, h);
+            int sy = Mirror.index(y0 + y, h);
             for (int x = 0; x < width; x++) {
-                int src = sy * w + mirror(x0 + x, w);
+                int src = sy * w + Mirror.index(x0 + x, w);
                 int dst = y * width + x;
                 if (outChannels == 1) {
                     out[dst] = c == 1 ? (img[src] & 0xff) / 255f
@@ -151,15 +152,6 @@ public final class FolderImages implements CleanImages {
         long r = rnd.nextLong(cumulativeArea[cumulativeArea.length - 1]);
         int k = java.util.Arrays.binarySearch(cumulativeArea, r + 1);
         return k >= 0 ? k : -k - 1;
-    }
-
-    private static int mirror(int v, int n) {
-        if (n == 1) {
-            return 0;
-        }
-        int period = 2 * (n - 1);
-        int m = Math.floorMod(v, period);
-        return m < n ? m : period - m;
     }
 
     @Override

@@ -56,8 +56,8 @@ public interface NoiseModel {
             }
         }
         NoiseModel base = single(s, spec);
-        NoiseModel m = clip > 0 ? new Clipped(base, clip) : base;
-        return q8 > 0 ? new Quantized8(m, q8) : m;
+        NoiseModel m = clip > 0 ? new Clipped(base, clip, false) : base;
+        return q8 > 0 ? new Clipped(m, q8, true) : m;
     }
 
     private static double probability(String text, String key, String spec) {
@@ -125,14 +125,18 @@ public interface NoiseModel {
         }
     }
 
-    /** Clips to [0, 1] with a probability, as writing an 8-bit file does. */
-    record Clipped(NoiseModel base, double probability) implements NoiseModel {
+    /**
+     * Clips to [0, 1] with a probability; with {@code round8} also rounds to multiples of 1/255, as saving an 8-bit
+     * file does ({@code ,clip=P} and {@code ,q8=P}).
+     */
+    record Clipped(NoiseModel base, double probability, boolean round8) implements NoiseModel {
         @Override
         public float[] apply(float[] clean, SplittableRandom rnd) {
             float[] out = base.apply(clean, rnd);
             if (rnd.nextDouble() < probability) {
                 for (int i = 0; i < out.length; i++) {
-                    out[i] = Math.max(0f, Math.min(1f, out[i]));
+                    float v = Math.max(0f, Math.min(1f, out[i]));
+                    out[i] = round8 ? Math.round(v * 255f) / 255f : v;
                 }
             }
             return out;
@@ -140,26 +144,7 @@ public interface NoiseModel {
 
         @Override
         public String describe() {
-            return base.describe() + ",clip=" + probability;
-        }
-    }
-
-    /** Clips to [0, 1] and rounds to multiples of 1/255 with a probability, as saving an 8-bit file does. */
-    record Quantized8(NoiseModel base, double probability) implements NoiseModel {
-        @Override
-        public float[] apply(float[] clean, SplittableRandom rnd) {
-            float[] out = base.apply(clean, rnd);
-            if (rnd.nextDouble() < probability) {
-                for (int i = 0; i < out.length; i++) {
-                    out[i] = Math.round(Math.max(0f, Math.min(1f, out[i])) * 255f) / 255f;
-                }
-            }
-            return out;
-        }
-
-        @Override
-        public String describe() {
-            return base.describe() + ",q8=" + probability;
+            return base.describe() + (round8 ? ",q8=" : ",clip=") + probability;
         }
     }
 }
