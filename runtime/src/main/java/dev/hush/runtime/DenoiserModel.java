@@ -50,6 +50,9 @@ public final class DenoiserModel implements AutoCloseable {
         this.fallbackNote = fallbackNote;
     }
 
+    /** Protobuf's limit on one message: a larger file is not a loadable ONNX model. */
+    private static final long MAX_MODEL_BYTES = Integer.MAX_VALUE;
+
     /** Opens a model file. */
     public static DenoiserModel open(Path file, SessionConfig config) throws HushException {
         if (!Files.exists(file)) {
@@ -58,6 +61,17 @@ public final class DenoiserModel implements AutoCloseable {
         }
         if (Files.isDirectory(file)) {
             throw new HushException("model path is a folder, not a file: " + file.toAbsolutePath());
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new HushException("model path is not a regular file (a device or pipe?): " + file.toAbsolutePath());
+        }
+        try {
+            if (Files.size(file) > MAX_MODEL_BYTES) {
+                throw new HushException("model file " + file.toAbsolutePath() + " is " + Files.size(file) / (1 << 20)
+                        + " MB; ONNX files are limited to 2 GB (protobuf), so this is not a model Hush can load");
+            }
+        } catch (IOException e) {
+            throw new HushException("cannot read model file " + file.toAbsolutePath() + ": " + e.getMessage(), e);
         }
         byte[] bytes;
         try {
@@ -106,6 +120,13 @@ public final class DenoiserModel implements AutoCloseable {
     public static DenoiserModel fromBytes(byte[] onnx, String source, SessionConfig config) throws HushException {
         if (onnx.length == 0) {
             throw new ModelFormatException(source + " is empty (0 bytes), not an ONNX model");
+        }
+        String external = ExternalData.find(onnx);
+        if (external != null) {
+            throw new ModelFormatException(source + " keeps tensor data outside the model file ('" + external + "');"
+                    + " Hush runs only self-contained models, since external data lets a model read files anywhere on"
+                    + " this machine. Save the model with its weights inside (in Python: onnx.save(model, path,"
+                    + " save_as_external_data=False))");
         }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         Device requested = config.device();
