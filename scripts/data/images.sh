@@ -31,43 +31,15 @@ cache=${HUSH_IMAGE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hush/images}
 mkdir -p "$cache/deb" "$cache/x" "$cache/npm-tgz" "$cache/npm" "$out"
 out=$(cd "$out" && pwd)
 
-as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
-updated=0
-apt_update_once() { if [[ $updated -eq 0 ]]; then as_root apt-get update -qq; updated=1; fi; }
+. "$here/debs.sh"
 
 # 1. tools (idempotent)
-need=()
-for p in python3-pil python3-numpy python3-pydicom python3-nibabel python3-tifffile; do
-  dpkg -s "$p" >/dev/null 2>&1 || need+=("$p")
-done
-command -v npm >/dev/null 2>&1 || need+=(npm)
-if (( ${#need[@]} )); then
-  echo "installing: ${need[*]}"
-  apt_update_once
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-fi
+apt_install_missing python3-pil python3-numpy python3-pydicom python3-nibabel python3-tifffile
+command -v npm >/dev/null 2>&1 || apt_install_missing npm
 
 # 2. Debian packages: download and unpack (a stamp names the .deb that was unpacked)
 mapfile -t debs < <("$py" "$helper" list-debs)
-for p in "${debs[@]}"; do
-  shopt -s nullglob; have=("$cache/deb/${p}_"*.deb); shopt -u nullglob
-  if (( ${#have[@]} == 0 )); then
-    echo "apt-get download $p"
-    if ! (cd "$cache/deb" && apt-get download -q "$p" >/dev/null 2>&1); then
-      apt_update_once
-      (cd "$cache/deb" && apt-get download -q "$p" >/dev/null)
-    fi
-    shopt -s nullglob; have=("$cache/deb/${p}_"*.deb); shopt -u nullglob
-  fi
-  deb=$(printf '%s\n' "${have[@]}" | sort -V | tail -n 1)
-  dest="$cache/x/$p"
-  if [[ "$(cat "$dest/.deb" 2>/dev/null)" != "$(basename "$deb")" ]]; then
-    rm -rf "$dest"; mkdir -p "$dest"
-    dpkg-deb -x "$deb" "$dest"
-    dpkg-deb -f "$deb" Version > "$dest/.version"
-    basename "$deb" > "$dest/.deb"
-  fi
-done
+for p in "${debs[@]}"; do unpack_deb "$cache" "$p"; done
 
 # 3. npm packages at pinned versions: pack and unpack
 while IFS=$'\t' read -r dir spec; do

@@ -45,19 +45,11 @@ out=$(cd "$out" && pwd)
 LIMIT=${HUSH_SPEECH_LIMIT:-0}    # testing: at most this many files per spec line (0: all)
 # HUSH_SPEECH_PART=noise: remake OUT/*/noise only (keeps the speech and its SOURCES.tsv rows)
 
-as_root() { if [[ $(id -u) -eq 0 ]]; then "$@"; else sudo "$@"; fi; }
-updated=0
-apt_update_once() { if [[ $updated -eq 0 ]]; then as_root apt-get update -qq; updated=1; fi; }
+. "$here/debs.sh"
 
 # ---------------------------------------------------------------------------------------------------------
 # 1. tools (idempotent)
-need=()
-for p in sox libsox-fmt-all ffmpeg unzip; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
-if (( ${#need[@]} )); then
-  echo "installing: ${need[*]}"
-  apt_update_once
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
-fi
+apt_install_missing sox libsox-fmt-all ffmpeg unzip
 export LC_ALL=C
 
 # ---------------------------------------------------------------------------------------------------------
@@ -161,30 +153,14 @@ licence() {   # package, path -> licence (from /usr/share/doc/PACKAGE/copyright)
 # 3. fetch and unpack (a stamp names the .deb that was unpacked); archives inside packages are unzipped to _zip
 if [[ $mode == bench ]]; then pkgs=$BENCH_PKGS
 else pkgs=$(printf '%s\n' "$SPEC" | awk -F'\t' '$2=="train"{print $3}' | sort -u | tr '\n' ' '); fi
-for p in $pkgs; do
-  shopt -s nullglob; have=("$cache/deb/${p}_"*.deb); shopt -u nullglob
-  if (( ${#have[@]} == 0 )); then
-    echo "apt-get download $p"
-    if ! (cd "$cache/deb" && apt-get download -q "$p" >/dev/null 2>&1); then
-      apt_update_once
-      (cd "$cache/deb" && apt-get download -q "$p" >/dev/null)
-    fi
-    shopt -s nullglob; have=("$cache/deb/${p}_"*.deb); shopt -u nullglob
-  fi
-  deb=$(printf '%s\n' "${have[@]}" | sort -V | tail -n 1)
-  dest="$cache/x/$p"
-  if [[ "$(cat "$dest/.deb" 2>/dev/null)" != "$(basename "$deb")" ]]; then
-    echo "unpack $(basename "$deb")"
-    rm -rf "$dest"; mkdir -p "$dest"
-    dpkg-deb -x "$deb" "$dest"
-    case $p in
-      0ad-data) unzip -q "$dest/usr/share/games/0ad/mods/public/public.zip" 'audio/*' -d "$dest/_zip" ;;
-      openarena-data) unzip -q "$dest/usr/share/games/openarena/baseoa/pak0.pk3" 'sound/*' -d "$dest/_zip" ;;
-    esac
-    dpkg-deb -f "$deb" Version > "$dest/.version"
-    basename "$deb" > "$dest/.deb"
-  fi
-done
+# Archives inside a package hold its sounds: unzip them to _zip.
+unzip_sounds() {
+  case $1 in
+    0ad-data) unzip -q "$2/usr/share/games/0ad/mods/public/public.zip" 'audio/*' -d "$2/_zip" ;;
+    openarena-data) unzip -q "$2/usr/share/games/openarena/baseoa/pak0.pk3" 'sound/*' -d "$2/_zip" ;;
+  esac
+}
+for p in $pkgs; do unpack_deb "$cache" "$p" unzip_sounds; done
 origpath() {   # package, relative path -> path as installed
   case "$1:$2" in
     0ad-data:_zip/*) echo "/usr/share/games/0ad/mods/public/public.zip:${2#_zip/}" ;;

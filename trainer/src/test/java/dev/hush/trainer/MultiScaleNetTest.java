@@ -5,12 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Model;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.ParameterStore;
 import dev.hush.runtime.DenoiserModel;
 import dev.hush.runtime.ProgressListener;
 import dev.hush.runtime.SessionConfig;
@@ -27,7 +24,6 @@ import dev.hush.trainer.onnx.OnnxExport;
 import dev.hush.trainer.onnx.OnnxProto.ModelProto;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -84,69 +80,15 @@ class MultiScaleNetTest {
         for (int levels = 1; levels <= 2; levels++) {
             Network net = new MultiScaleNet(1, levels, 4, 1);
             int halo = net.halo();
-            int m = net.sizeMultiple();
-            int h = 8;
-            int w = 160;
-            int p0 = 72;
-            SplittableRandom rnd = new SplittableRandom(levels);
-            int plane = h * w;
-            float[] base = new float[2 * plane];
-            for (int i = 0; i < plane; i++) {
-                base[i] = (float) rnd.nextDouble();
-                base[plane + i] = 0.1f;
-            }
-            int n = 1 + 2 * m;
-            float[] batch = new float[n * 2 * plane];
-            for (int b = 0; b < n; b++) {
-                System.arraycopy(base, 0, batch, b * 2 * plane, 2 * plane);
-            }
-            for (int ph = 0; ph < m; ph++) {
-                int p = p0 + ph;
-                for (int y = 0; y < h; y++) {
-                    for (int x = 0; x < w; x++) {
-                        int d = Math.abs(x - p);
-                        if (d > halo) {
-                            batch[(1 + ph) * 2 * plane + y * w + x] = (float) rnd.nextDouble();
-                        }
-                        if (d == halo) {
-                            batch[(1 + m + ph) * 2 * plane + y * w + x] += 1f;
-                        }
-                    }
-                }
-            }
-            float[] out;
-            try (Model model = Model.newInstance("halo-ms", "PyTorch")) {
-                model.setBlock(net.block());
-                NDManager manager = model.getNDManager();
-                net.block().initialize(manager, DataType.FLOAT32, new Shape(1, 2, h, w));
-                TestNetworks.randomiseBiases(net, levels);
-                // The fresh network starts its residual branches small; full-size random weights keep the paths to
-                // the edge of the field live, so that the tightness check below sees them.
-                SplittableRandom wr = new SplittableRandom(levels + 10);
-                net.block().getParameters().forEach(pp -> {
-                    if (pp.getValue().getType() == ai.djl.nn.Parameter.Type.WEIGHT) {
-                        NDArray a = pp.getValue().getArray();
-                        float[] v = new float[Math.toIntExact(a.size())];
-                        for (int i = 0; i < v.length; i++) {
-                            v[i] = (float) (wr.nextDouble() - 0.5);
-                        }
-                        a.set(v);
-                    }
-                });
-                NDArray x = manager.create(batch, new Shape(n, 2, h, w));
-                out = net.block().forward(new ParameterStore(manager, false), new NDList(x), false)
-                        .singletonOrThrow().toFloatArray();
-            }
-            double beyond = 0;
-            double atHalo = 0;
-            for (int ph = 0; ph < m; ph++) {
-                int p = p0 + ph;
-                for (int y = 0; y < h; y++) {
-                    float ref = out[y * w + p];
-                    beyond = Math.max(beyond, Math.abs(out[(1 + ph) * plane + y * w + p] - ref));
-                    atHalo = Math.max(atHalo, Math.abs(out[(1 + m + ph) * plane + y * w + p] - ref));
-                }
-            }
+            int seed = levels;
+            // The fresh network starts its residual branches small; full-size random weights keep the paths to the
+            // edge of the field live, so that the tightness check sees them.
+            double[] r = TestNetworks.haloResponse(net, 2, 8, 160, 72, seed, n -> {
+                TestNetworks.randomiseBiases(n, seed);
+                TestNetworks.randomiseWeights(n, seed + 10);
+            });
+            double beyond = r[0];
+            double atHalo = r[1];
             assertTrue(beyond <= 1e-6, "levels " + levels + ": pixels beyond the halo " + halo + " moved the output by "
                     + beyond);
             assertTrue(atHalo > 1e-7, "levels " + levels + ": the halo " + halo + " is larger than needed (" + atHalo + ")");

@@ -143,10 +143,11 @@ public final class ImageTrainer {
                 source = data.patches(config.getDouble("mask"));
                 val = data.paired() ? ValidationSet.fromPairs(data.pairs()) : null;
             } else if (mode.equals("synthetic")) {
-                source = new SyntheticPairs(CleanImages.named(config.get("data")), noise, normLow, normHigh,
-                        Math.max(patch * 2, 96), channels);
-                String valData = config.get("val_data").isBlank() ? config.get("data") : config.get("val_data");
-                val = ValidationSet.synthetic(CleanImages.named(valData), config.getInt("val_images"), config.getInt("val_size"),
+                // A folder is read once: validation images come from the same source unless val_data names another.
+                CleanImages clean = CleanImages.named(config.get("data"));
+                source = new SyntheticPairs(clean, noise, normLow, normHigh, Math.max(patch * 2, 96), channels);
+                CleanImages valImages = config.get("val_data").isBlank() ? clean : CleanImages.named(config.get("val_data"));
+                val = ValidationSet.synthetic(valImages, config.getInt("val_images"), config.getInt("val_size"),
                         config.seed() + 1_000_003L, noise, normLow, normHigh, channels);
             } else if (mode.equals("n2v")) {
                 List<float[]> images = new ArrayList<>();
