@@ -1,12 +1,13 @@
 package dev.hush.cli;
 
 import dev.hush.runtime.HushException;
+import dev.hush.runtime.image.FloatImage;
 import org.opencv.core.CvType;
 import org.opencv.core.Mat;
 import org.opencv.photo.Photo;
 
 /**
- * OpenCV's non-local means ({@code fastNlMeansDenoising}) on 8-bit grey images, the classic baseline
+ * OpenCV's non-local means ({@code fastNlMeansDenoising}, and its colour version) on 8-bit images, the classic baseline
  * the benchmark compares with. Loads OpenCV's natives from the openpnp jar on first use.
  */
 final class OpenCvNlm {
@@ -29,26 +30,43 @@ final class OpenCvNlm {
 
     /**
      * Denoises values in [0, 255] (rounded and clipped to 8 bit first, as NLM requires) with filter strength
-     * {@code h}, the 7×7 template and 21×21 search windows OpenCV recommends.
+     * {@code h}, the 7×7 template and 21×21 search windows OpenCV recommends. One channel goes through
+     * {@code fastNlMeansDenoising}; three (R, G, B planes) through {@code fastNlMeansDenoisingColored} with
+     * the same strength for luminance and colour.
      */
-    static float[] denoise(float[] pixels, int width, int height, double h) throws HushException {
-        load();
-        byte[] in = new byte[pixels.length];
-        for (int i = 0; i < in.length; i++) {
-            in[i] = (byte) Math.max(0, Math.min(255, Math.round(pixels[i])));
+    static FloatImage denoise(FloatImage image, double h) throws HushException {
+        int c = image.channels();
+        if (c != 1 && c != 3) {
+            throw new HushException("OpenCV NLM takes 1 or 3 channels, not " + c);
         }
-        Mat src = new Mat(height, width, CvType.CV_8UC1);
+        load();
+        int area = image.width() * image.height();
+        float[] px = image.data();
+        byte[] in = new byte[c * area];
+        for (int i = 0; i < area; i++) {
+            for (int k = 0; k < c; k++) {
+                // OpenCV stores pixels interleaved; its colour version expects B, G, R order.
+                in[i * c + k] = (byte) Math.max(0, Math.min(255, Math.round(px[(c == 3 ? 2 - k : k) * area + i])));
+            }
+        }
+        Mat src = new Mat(image.height(), image.width(), c == 1 ? CvType.CV_8UC1 : CvType.CV_8UC3);
         Mat dst = new Mat();
         try {
             src.put(0, 0, in);
-            Photo.fastNlMeansDenoising(src, dst, (float) h, 7, 21);
+            if (c == 1) {
+                Photo.fastNlMeansDenoising(src, dst, (float) h, 7, 21);
+            } else {
+                Photo.fastNlMeansDenoisingColored(src, dst, (float) h, (float) h, 7, 21);
+            }
             byte[] out = new byte[in.length];
             dst.get(0, 0, out);
             float[] res = new float[out.length];
-            for (int i = 0; i < out.length; i++) {
-                res[i] = out[i] & 0xff;
+            for (int i = 0; i < area; i++) {
+                for (int k = 0; k < c; k++) {
+                    res[(c == 3 ? 2 - k : k) * area + i] = out[i * c + k] & 0xff;
+                }
             }
-            return res;
+            return new FloatImage(c, image.width(), image.height(), res);
         } finally {
             src.release();
             dst.release();

@@ -15,6 +15,7 @@ import dev.hush.trainer.onnx.OnnxExport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -215,31 +216,31 @@ final class TrainImageCommand implements Callable<Integer> {
             AtomicFile.write(dec, tmp -> OnnxExport.write(result.decoder(), tmp));
             System.err.println("wrote the latent halves " + enc + " (input → code) and " + dec + " (code → image)");
         }
-        if (evalImages > 0 && config.getInt("channels") != 1) {
-            System.err.println("the quality table compares grey denoisers; skipped for this " + config.get("channels")
-                    + "-channel model");
-        }
-        if (evalImages > 0 && config.getInt("channels") == 1) {
-            List<ImageEvaluation.Condition> conditions = List.of(ImageEvaluation.Condition.gaussian(15),
-                    ImageEvaluation.Condition.gaussian(25), ImageEvaluation.Condition.gaussian(50),
-                    ImageEvaluation.Condition.poisson(30));
-            String label = "**" + config.get("name") + "** (this model)";
-            List<ImageEvaluation.Row> rows;
-            try (DenoiserModel model = DenoiserModel.open(out, SessionConfig.defaults())) {
-                rows = ImageEvaluation.run(List.of(ImageEvaluation.noisyInput(), ImageEvaluation.imageJMedian(),
-                        ImageEvaluation.imageJGaussian(), ImageEvaluation.model(label, model)), conditions, evalImages,
-                        evalSize, new ProgressBar(System.err, "evaluate", "runs")::update);
+        if (evalImages > 0) {
+            // The card's quality section: the real crops first (grey or colour, as the model), dead leaves second;
+            // without the repository's crops at hand (training elsewhere), dead leaves only, and the card says so.
+            int ch = config.getInt("channels");
+            List<String> sets = new ArrayList<>();
+            Path folder = null;
+            try {
+                folder = BenchSets.defaultFolder();
+                sets.add(ch == 3 ? "rgb" : "grey");
+            } catch (HushException e) {
+                System.err.println("no real benchmark images here (" + e.getMessage() + "); the card gets the synthetic"
+                        + " table only");
             }
-            String table = ImageEvaluation.markdown(rows, conditions);
-            System.out.print(table);
+            if (ch == 1) {
+                sets.add("deadleaves");
+            }
+            String tables;
+            try (DenoiserModel model = DenoiserModel.open(out, SessionConfig.defaults())) {
+                tables = BenchImageCommand.tables(List.of(model), sets, folder, evalImages, evalSize, true, null,
+                        System.out);
+            }
             Map<String, String> meta = new LinkedHashMap<>();
             result.model().getMetadataPropsList().forEach(e -> meta.put(e.getKey(), e.getValue()));
-            String note = String.format(Locale.ROOT, "Mean PSNR (dB) / SSIM, peak 255, over %d dead-leaves images of %d×%d px"
-                    + " generated with seed %d (never used in training); noisy inputs rounded and clipped to 8 bit; the"
-                    + " filters use the radius that scores best at each condition. `hush bench image` adds OpenCV's"
-                    + " non-local means.", evalImages, evalSize, evalSize, ImageEvaluation.SEED);
             String machine = Runtime.getRuntime().availableProcessors() + " CPU cores";
-            String card = ModelCard.image(config, result, meta, table, note, machine);
+            String card = ModelCard.image(config, result, meta, tables, machine);
             Path cardFile = out.resolveSibling(out.getFileName().toString().replaceFirst("\\.onnx$", ".md"));
             AtomicFile.write(cardFile, card.getBytes(StandardCharsets.UTF_8));
             System.err.println("wrote " + cardFile);

@@ -28,9 +28,17 @@ public final class AudioModelCard {
                 r.spec().lookahead() * hopMs, r.spec().lookahead(),
                 1000.0 * (r.spec().nFft() + r.spec().lookahead() * r.spec().hop() - 1) / rate));
         sb.append("\n## Data and noise\n- ").append(r.dataOrigin()).append(".\n");
-        sb.append("- No recordings of people and none of the project's reserved evaluation data were used.\n");
-        sb.append("- Not trained for: reverberation, music, very low sample rates (telephone audio is resampled to "
-                + rate + " Hz but has nothing above 4 kHz), real microphones' noise beyond the generated kinds.\n");
+        boolean realSpeech = !config.get("speech").equals("espeak");
+        boolean realNoise = !config.get("noise_data").isBlank();
+        sb.append(realSpeech ? "- Speech: recordings of people from the folder above (licences: see the data script that"
+                + " laid it out, scripts/data/speech.sh, and its SOURCES.tsv).\n" : "- No recordings of people were used:"
+                + " the speech is synthetic.\n");
+        sb.append("- None of the project's reserved evaluation data were used.\n");
+        sb.append("- Not trained for: music, very low sample rates (audio is resampled to ").append(rate)
+                .append(" Hz), ")
+                .append(config.getDouble("reverb") > 0 ? "rooms much more reverberant than RT60 0.8 s" : "reverberation")
+                .append(realNoise ? ", noise unlike game ambience and effects or the generated kinds.\n"
+                        : ", real microphones' noise beyond the generated kinds.\n");
         sb.append("\n## Training\n");
         sb.append(String.format(Locale.ROOT, "- %d steps of %s segments of %s frames (%.2f s), Adam, cosine learning rate"
                 + " from %s, seed %s; loss: squared error of masked vs clean magnitude, relative to the clean energy of"

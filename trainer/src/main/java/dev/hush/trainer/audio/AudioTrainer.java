@@ -95,6 +95,8 @@ public final class AudioTrainer {
         progress.message("preparing speech (" + config.get("speech") + ")");
         List<float[]> speech;
         List<float[]> heldOut;
+        List<float[]> recordings = List.of();
+        List<float[]> valRecordings = List.of();
         String origin;
         try {
             Path cache = Path.of(config.get("cache"));
@@ -109,14 +111,28 @@ public final class AudioTrainer {
                         + String.join("/", SpeechCorpus.HELD_OUT_VARIANTS) + " and other sentences";
             } else {
                 List<float[]> all = SpeechCorpus.folder(Path.of(config.get("speech")), rate);
-                if (all.size() < 4) {
-                    throw new IllegalArgumentException("the speech folder needs at least 4 utterances, found " + all.size());
+                if (!config.get("val_speech").isBlank()) {
+                    speech = all;
+                    heldOut = SpeechCorpus.folder(Path.of(config.get("val_speech")), rate);
+                    origin = all.size() + " speech files from " + Path.of(config.get("speech")).toAbsolutePath()
+                            + "; validation on " + heldOut.size() + " from " + Path.of(config.get("val_speech"))
+                            .toAbsolutePath();
+                } else {
+                    if (all.size() < 4) {
+                        throw new IllegalArgumentException("the speech folder needs at least 4 utterances, found "
+                                + all.size());
+                    }
+                    int val = Math.max(1, all.size() / 10);
+                    heldOut = new ArrayList<>(all.subList(0, val));
+                    speech = new ArrayList<>(all.subList(val, all.size()));
+                    origin = all.size() + " speech files from " + Path.of(config.get("speech")).toAbsolutePath()
+                            + " (first " + val + " held apart for validation)";
                 }
-                int val = Math.max(1, all.size() / 10);
-                heldOut = new ArrayList<>(all.subList(0, val));
-                speech = new ArrayList<>(all.subList(val, all.size()));
-                origin = all.size() + " speech files from " + Path.of(config.get("speech")).toAbsolutePath()
-                        + " (first " + val + " held apart for validation)";
+            }
+            if (!config.get("noise_data").isBlank()) {
+                recordings = SpeechCorpus.folder(Path.of(config.get("noise_data")), rate);
+                valRecordings = config.get("val_noise_data").isBlank() ? recordings
+                        : SpeechCorpus.folder(Path.of(config.get("val_noise_data")), rate);
             }
         } catch (IOException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
@@ -124,9 +140,9 @@ public final class AudioTrainer {
         List<String> kinds = NoiseSignals.parse(config.get("noise"));
         double[] snr = config.snrRange();
         SpeechMixer mixer = new SpeechMixer(speech, speech, kinds, snr[0], snr[1], rate)
-                .reverb(config.getDouble("reverb"));
+                .reverb(config.getDouble("reverb")).augment(config.getDouble("augment")).recordings(recordings);
         SpeechMixer valMixer = new SpeechMixer(heldOut, heldOut, kinds, snr[0], snr[1], rate)
-                .reverb(config.getDouble("reverb"));
+                .reverb(config.getDouble("reverb")).augment(config.getDouble("augment")).recordings(valRecordings);
         List<SpeechMixer.Mixture> val = new ArrayList<>();
         SplittableRandom valRnd = new SplittableRandom(config.seed() + 2_000_003L);
         int valLen = (int) Math.round(config.getDouble("val_seconds") * rate);
@@ -134,9 +150,17 @@ public final class AudioTrainer {
         for (int i = 0; i < config.getInt("val_mixtures"); i++) {
             val.add(valMixer.make(valLen, valSnrs[i % valSnrs.length], valRnd));
         }
-        String noiseOrigin = "generated noise (" + String.join(", ", kinds) + "), SNR " + snr[0] + " to " + snr[1]
+        String noiseOrigin = "noise kinds " + String.join(", ", kinds) + (recordings.isEmpty() ? " (all generated)"
+                : " ('recorded': excerpts of " + recordings.size() + " real recordings from "
+                + Path.of(config.get("noise_data")).toAbsolutePath() + (config.get("val_noise_data").isBlank() ? ""
+                : "; validation on " + valRecordings.size() + " others from "
+                + Path.of(config.get("val_noise_data")).toAbsolutePath()) + ")")
+                + ", one to three at once, SNR " + snr[0] + " to " + snr[1]
                 + " dB, random gain (peak −30 to −0.5 dBFS)" + (config.getDouble("reverb") > 0 ? ", "
-                + Math.round(100 * config.getDouble("reverb")) + " % of the speech in simulated rooms (RT60 0.2–0.8 s)" : "");
+                + Math.round(100 * config.getDouble("reverb")) + " % of the speech in simulated rooms (RT60 0.2–0.8 s;"
+                + " target: direct sound and the first 50 ms)" : "") + (config.getDouble("augment") > 0 ? ", microphone"
+                + " EQ on " + Math.round(100 * config.getDouble("augment")) + " %, telephone band and clipping on "
+                + Math.round(25 * config.getDouble("augment")) + " % each" : "");
 
         int epochs = config.getInt("epochs");
         int stepsPerEpoch = config.getInt("steps");
@@ -235,7 +259,8 @@ public final class AudioTrainer {
                     }
                     if (!config.get("checkpoint").isBlank()) {
                         try {
-                            Checkpoint.save(Path.of(config.get("checkpoint")), model, net, epoch, best.siSdrGain());
+                            Checkpoint.save(Path.of(config.get("checkpoint")), model, net, epoch, best.siSdrGain(),
+                                    (System.nanoTime() - start) / 1e9, step);
                         } catch (IOException ex) {
                             throw new IllegalStateException("cannot write the checkpoint to " + config.get("checkpoint")
                                     + ": " + ex.getMessage(), ex);
@@ -369,7 +394,7 @@ public final class AudioTrainer {
         m.put(ModelContract.NAME, config.get("name"));
         m.put(ModelContract.DESCRIPTION, config.get("description"));
         m.put(ModelContract.ARCHITECTURE, net.describe());
-        m.put(ModelContract.TRAINING_MODE, "synthetic");
+        m.put(ModelContract.TRAINING_MODE, config.get("speech").equals("espeak") ? "synthetic" : "supervised");
         m.put(ModelContract.NOISE_MODEL, "additive: " + config.get("noise") + ", snr " + config.get("snr") + " dB");
         m.put(ModelContract.DATA, data + ", seed " + config.seed());
         m.put(ModelContract.METRICS, best == null ? "n/a" : String.format(Locale.ROOT,

@@ -38,6 +38,10 @@ public final class AudioTrainingConfig {
         values.put("noise", String.join("|", NoiseSignals.KINDS));
         values.put("snr", "-5:20");
         values.put("reverb", "0");
+        values.put("augment", "0");
+        values.put("noise_data", "");
+        values.put("val_speech", "");
+        values.put("val_noise_data", "");
         values.put("val_mixtures", "12");
         values.put("val_seconds", "3");
         values.put("patience", "0");
@@ -140,7 +144,11 @@ public final class AudioTrainingConfig {
                 + " (start a new run from a checkpoint's weights), not both");
         require(getDouble("reverb") >= 0 && getDouble("reverb") <= 1, "reverb (the share of mixtures whose speech is"
                 + " played in a simulated room) must lie in [0, 1]");
-        NoiseSignals.parse(get("noise"));
+        require(getDouble("augment") >= 0 && getDouble("augment") <= 1, "augment (the probability of a random"
+                + " microphone EQ; a quarter of it each for a telephone band and clipping) must lie in [0, 1]");
+        require(!NoiseSignals.parse(get("noise")).contains("recorded") || !get("noise_data").isBlank(),
+                "noise 'recorded' takes excerpts of real recordings: set noise_data to a folder of noise WAV files");
+        require(get("val_noise_data").isBlank() || !get("noise_data").isBlank(), "val_noise_data needs noise_data too");
         double[] snr = snrRange();
         require(snr[0] <= snr[1], "snr must be MIN:MAX with MIN <= MAX");
     }

@@ -8,11 +8,13 @@ import org.jtransforms.fft.FloatFFT_1D;
 
 /**
  * Noise made here for training and evaluation: coloured noise (white, pink, brown: a 1/f^α power spectrum),
- * mains hum with harmonics, clicks and babble (several voices talking at once). Each is scaled to unit RMS;
- * the mixer sets the level. Nothing is read from recordings.
+ * mains hum with harmonics, clicks and babble (several voices talking at once), and {@code recorded}: an
+ * excerpt of a real noise recording (from the recipe's {@code noise_data} folder). Each is scaled to unit RMS;
+ * the mixer sets the level.
  */
 public final class NoiseSignals {
-    public static final List<String> KINDS = List.of("white", "pink", "brown", "hum", "clicks", "babble");
+    public static final List<String> KINDS = List.of("white", "pink", "brown", "hum", "clicks", "babble",
+            "recorded");
 
     private NoiseSignals() {
     }
@@ -33,6 +35,15 @@ public final class NoiseSignals {
 
     /** {@code n} samples of noise of one kind, unit RMS; babble takes its voices from {@code speech}. */
     public static float[] make(String kind, int n, int rate, List<float[]> speech, SplittableRandom rnd) {
+        return make(kind, n, rate, speech, List.of(), rnd);
+    }
+
+    /** As {@link #make(String, int, int, List, SplittableRandom)}; {@code recorded} draws from {@code recordings}. */
+    public static float[] make(String kind, int n, int rate, List<float[]> speech, List<float[]> recordings,
+                               SplittableRandom rnd) {
+        if (kind.equals("recorded")) {
+            return unitRms(recorded(n, recordings, rnd));
+        }
         float[] x = switch (kind) {
             case "white" -> colored(n, rnd.nextDouble(-0.3, 0.3), rnd);
             case "pink" -> colored(n, rnd.nextDouble(0.7, 1.3), rnd);
@@ -46,6 +57,44 @@ public final class NoiseSignals {
             modulate(x, rate, rnd);
         }
         return unitRms(x);
+    }
+
+    /**
+     * {@code n} samples from a random place in a random recording, looped (with a 10 ms crossfade at each seam)
+     * when the recording is shorter; an excerpt that is near silence is drawn again (up to 8 times).
+     */
+    static float[] recorded(int n, List<float[]> recordings, SplittableRandom rnd) {
+        if (recordings.isEmpty()) {
+            throw new IllegalArgumentException("noise 'recorded' needs a folder of noise recordings (noise_data=DIR)");
+        }
+        float[] x = new float[n];
+        for (int attempt = 0; attempt < 8; attempt++) {
+            float[] r = recordings.get(rnd.nextInt(recordings.size()));
+            int fade = Math.min(160, r.length / 4);
+            int pos = rnd.nextInt(r.length);
+            for (int i = 0; i < n; i++) {
+                if (pos >= r.length) {
+                    pos = fade; // the crossfade below already played the start up to here
+                }
+                float v = r[pos];
+                // Near the end of the recording, fade into its start so the loop has no click.
+                int left = r.length - pos;
+                if (left <= fade && fade > 0) {
+                    float w = (float) left / fade;
+                    v = w * v + (1 - w) * r[fade - left];
+                }
+                x[i] = v;
+                pos++;
+            }
+            double e = 0;
+            for (float v : x) {
+                e += (double) v * v;
+            }
+            if (Math.sqrt(e / n) > 1e-4) {
+                break;
+            }
+        }
+        return x;
     }
 
     /** Gaussian noise with a power spectrum ∝ 1/f^α (0 white, 1 pink, 2 brown), shaped in one FFT. */

@@ -5,9 +5,10 @@ import java.util.SplittableRandom;
 
 /**
  * Noisy/clean speech pairs made on the fly: an utterance (or two) placed in a segment of the asked length,
- * noise of one or two kinds from {@link NoiseSignals} at a random SNR, and a random overall gain so the
- * model sees quiet and loud recordings alike. The SNR is the ratio of the whole segment's speech energy to
- * its noise energy.
+ * noise of one to three kinds from {@link NoiseSignals} (generated, or excerpts of real recordings) at a random
+ * SNR, and a random overall gain so the model sees quiet and loud recordings alike. The SNR is the ratio of the
+ * whole segment's speech energy to its noise energy. Optional real-world conditions: rooms ({@link #reverb}) and
+ * the microphone and channel ({@link #augment}).
  */
 public final class SpeechMixer {
     /** A mixture and the clean speech in it, equally scaled. */
@@ -20,7 +21,9 @@ public final class SpeechMixer {
     private final double snrMin;
     private final double snrMax;
     private final int rate;
+    private List<float[]> recordings = List.of();
     private double reverb;
+    private double augment;
 
     /** {@code babbleVoices}: utterances for babble noise (other utterances than the targets where possible). */
     public SpeechMixer(List<float[]> speech, List<float[]> babbleVoices, List<String> kinds, double snrMin, double snrMax,
@@ -39,16 +42,38 @@ public final class SpeechMixer {
         this.rate = rate;
     }
 
+    /** Real noise recordings for the {@code recorded} noise kind. */
+    public SpeechMixer recordings(List<float[]> clips) {
+        this.recordings = List.copyOf(clips);
+        return this;
+    }
+
     /**
      * With probability {@code p} a mixture's speech is first played in a simulated room: convolved with a
      * synthetic impulse response (the direct sound, then exponentially decaying noise with RT60 0.2–0.8 s). The
-     * target is that reverberant speech: the model learns to remove noise and keep the room, not to dereverberate.
+     * target is the speech with only the direct sound and the first 50 ms of the response (the early reflections
+     * that do not hurt intelligibility): the model learns to remove noise and the late reverberation.
      */
     public SpeechMixer reverb(double p) {
         if (!(p >= 0 && p <= 1)) {
             throw new IllegalArgumentException("reverb is a probability in [0, 1], got " + p);
         }
         this.reverb = p;
+        return this;
+    }
+
+    /**
+     * With probability {@code p} each, the ways real recordings differ from clean studio speech: a microphone's
+     * colouration (a random smooth EQ, ±6 dB, on speech and noise alike; the target keeps it), and with
+     * probability {@code p}/4 each, a telephone channel (300–3400 Hz on the whole mixture and the target, which
+     * also stands for 8 kHz sources) and clipping of the noisy input (at 30–80 % of its peak; the target is not
+     * clipped).
+     */
+    public SpeechMixer augment(double p) {
+        if (!(p >= 0 && p <= 1)) {
+            throw new IllegalArgumentException("augment is a probability in [0, 1], got " + p);
+        }
+        this.augment = p;
         return this;
     }
 
@@ -62,19 +87,42 @@ public final class SpeechMixer {
         if (rnd.nextInt(3) == 0) {
             place(clean, rnd);
         }
+        float[] dry = clean;
         if (reverb > 0 && rnd.nextDouble() < reverb) {
-            clean = convolve(clean, room(rate, rnd.nextDouble(0.2, 0.8), rnd));
+            float[] h = room(rate, rnd.nextDouble(0.2, 0.8), rnd);
+            dry = convolve(clean, java.util.Arrays.copyOf(h, Math.min(h.length, rate / 20)));
+            clean = convolve(clean, h);
         }
-        float[] noise = NoiseSignals.make(kinds.get(rnd.nextInt(kinds.size())), length, rate, babbleVoices, rnd);
-        if (kinds.size() > 1 && rnd.nextInt(4) == 0) {
-            float[] second = NoiseSignals.make(kinds.get(rnd.nextInt(kinds.size())), length, rate, babbleVoices, rnd);
-            float w = (float) rnd.nextDouble(0.2, 0.8);
+        int count = kinds.size() > 1 && rnd.nextInt(4) == 0 ? (rnd.nextInt(3) == 0 ? 3 : 2) : 1;
+        float[] noise = new float[length];
+        for (int k = 0; k < count; k++) {
+            float[] one = NoiseSignals.make(kinds.get(rnd.nextInt(kinds.size())), length, rate, babbleVoices, recordings,
+                    rnd);
+            float w = k == 0 ? 1f : (float) rnd.nextDouble(0.2, 0.8);
             for (int i = 0; i < length; i++) {
-                noise[i] = (1 - w) * noise[i] + w * second[i];
+                noise[i] += w * one[i];
+            }
+        }
+        if (augment > 0) {
+            // Everything the microphone hears is coloured the same way.
+            if (rnd.nextDouble() < augment) {
+                double[] eq = randomEq(rnd);
+                boolean same = dry == clean;
+                clean = filter(clean, eq);
+                dry = same ? clean : filter(dry, eq);
+                noise = filter(noise, eq);
+            }
+            if (rnd.nextDouble() < augment / 4) {
+                double[] phone = telephone();
+                boolean same = dry == clean;
+                clean = filter(clean, phone);
+                dry = same ? clean : filter(dry, phone);
+                noise = filter(noise, phone);
             }
         }
         double es = energy(clean);
         double en = energy(noise);
+        boolean clip = augment > 0 && rnd.nextDouble() < augment / 4;
         float g = en > 0 ? (float) Math.sqrt(es / en / Math.pow(10, snrDb / 10)) : 0f;
         float[] noisy = new float[length];
         float peak = 0;
@@ -85,11 +133,13 @@ public final class SpeechMixer {
         // Loud and quiet recordings alike: peak between −30 and −0.5 dBFS.
         float target = (float) Math.pow(10, rnd.nextDouble(-30, -0.5) / 20);
         float s = peak > 0 ? target / peak : 1f;
+        float limit = clip ? (float) (target * rnd.nextDouble(0.3, 0.8)) : Float.MAX_VALUE;
+        float[] out = new float[length];
         for (int i = 0; i < length; i++) {
-            noisy[i] *= s;
-            clean[i] *= s;
+            noisy[i] = Math.max(-limit, Math.min(limit, noisy[i] * s));
+            out[i] = dry[i] * s;
         }
-        return new Mixture(noisy, clean, snrDb);
+        return new Mixture(noisy, out, snrDb);
     }
 
     /** Adds an utterance (or a window of it) at a random place, so that it fills at least half the segment. */
@@ -108,6 +158,72 @@ public final class SpeechMixer {
                 track[at + i] += g * u[i];
             }
         }
+    }
+
+    /**
+     * A random microphone colouration as gains at the FFT's bins' relative frequencies: a sum of 2–4 bumps of
+     * ±6 dB, each a Gaussian in log frequency (a third to two octaves wide) between 80 Hz and 7 kHz, relative to a
+     * 16 kHz rate; returned as {centre, width, gain} triples for {@link #filter}.
+     */
+    static double[] randomEq(SplittableRandom rnd) {
+        int n = 2 + rnd.nextInt(3);
+        double[] bumps = new double[3 * n];
+        for (int i = 0; i < n; i++) {
+            bumps[3 * i] = Math.log(rnd.nextDouble(80, 7000));
+            bumps[3 * i + 1] = rnd.nextDouble(0.23, 1.39); // a third of an octave to two octaves, in ln units
+            bumps[3 * i + 2] = rnd.nextDouble(-6, 6);
+        }
+        return bumps;
+    }
+
+    /** The telephone band as a filter for {@link #filter}: a marker followed by the band edges in Hz. */
+    static double[] telephone() {
+        return new double[] {Double.NaN, 300, 3400};
+    }
+
+    /**
+     * x filtered in the frequency domain (zero-padded FFT, so no wrap-around): by the EQ bumps of {@link #randomEq},
+     * or, for {@link #telephone}, a band-pass with raised-cosine edges an octave wide (gain 1 inside the band).
+     */
+    float[] filter(float[] x, double[] spec) {
+        int n = Integer.highestOneBit(Math.max(2, 2 * x.length) - 1) << 1;
+        float[] a = java.util.Arrays.copyOf(x, n);
+        org.jtransforms.fft.FloatFFT_1D fft = new org.jtransforms.fft.FloatFFT_1D(n);
+        fft.realForward(a);
+        for (int k = 0; k <= n / 2; k++) {
+            double hz = (double) k * rate / n;
+            double g;
+            if (Double.isNaN(spec[0])) {
+                double lo = spec[1];
+                double hi = spec[2];
+                g = hz <= 0 ? 0 : hz < lo ? edge(Math.log(hz / lo) / Math.log(2)) : hz > hi
+                        ? edge(Math.log(hi / hz) / Math.log(2)) : 1;
+            } else {
+                double db = 0;
+                double lf = Math.log(Math.max(hz, 1));
+                for (int i = 0; i < spec.length; i += 3) {
+                    double d = (lf - spec[i]) / spec[i + 1];
+                    db += spec[i + 2] * Math.exp(-0.5 * d * d);
+                }
+                g = Math.pow(10, db / 20);
+            }
+            if (k == 0) {
+                a[0] *= (float) g;
+            } else if (k == n / 2) {
+                a[1] *= (float) g;
+            } else {
+                a[2 * k] *= (float) g;
+                a[2 * k + 1] *= (float) g;
+            }
+        }
+        fft.realInverse(a, true);
+        return java.util.Arrays.copyOf(a, x.length);
+    }
+
+    /** A raised-cosine edge: 1 at 0 octaves outside the band, 0 at one octave or more (o ≤ 0 outside). */
+    private static double edge(double octavesInside) {
+        double o = Math.max(-1, Math.min(0, octavesInside));
+        return 0.5 * (1 + Math.cos(Math.PI * o));
     }
 
     /** A synthetic room impulse response: a unit direct path, then Gaussian noise decaying by 60 dB over rt60 s. */

@@ -24,7 +24,12 @@ public final class Checkpoint {
     private Checkpoint() {
     }
 
-    public static void save(Path dir, Model model, Network net, int epoch, double best) throws IOException {
+    /**
+     * Writes the weights and what a resumed run must know: the epoch, the best validation PSNR, and the wall
+     * seconds and steps trained so far over every run that led here (for the card's training time).
+     */
+    public static void save(Path dir, Model model, Network net, int epoch, double best, double totalSeconds,
+                            long totalSteps) throws IOException {
         Files.createDirectories(dir);
         model.setProperty("Epoch", "0"); // one file, overwritten each time: hush-0000.params
         model.save(dir, PARAMS);
@@ -32,6 +37,8 @@ public final class Checkpoint {
         p.setProperty("architecture", net.describe());
         p.setProperty("epoch", Integer.toString(epoch));
         p.setProperty("best_val_psnr", Double.toString(best));
+        p.setProperty("total_seconds", Double.toString(totalSeconds));
+        p.setProperty("total_steps", Long.toString(totalSteps));
         StringWriter w = new StringWriter();
         p.store(w, "Hush training checkpoint");
         AtomicFile.write(dir.resolve(INFO), w.toString().getBytes(StandardCharsets.UTF_8));
@@ -47,6 +54,20 @@ public final class Checkpoint {
             throws IOException {
         net.block().initialize(model.getNDManager(), ai.djl.ndarray.types.DataType.FLOAT32, input);
         return load(dir, model, net);
+    }
+
+    /**
+     * The wall seconds and steps of training that led to the checkpoint in {@code dir}, over all runs; from a
+     * checkpoint written before these were recorded, the steps implied by its epoch and no seconds (NaN).
+     */
+    public static double[] totals(Path dir, int stepsPerEpoch) throws IOException {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(dir.resolve(INFO), StandardCharsets.UTF_8)) {
+            p.load(r);
+        }
+        int epoch = Integer.parseInt(p.getProperty("epoch", "0"));
+        return new double[] {Double.parseDouble(p.getProperty("total_seconds", "NaN")),
+                Double.parseDouble(p.getProperty("total_steps", Long.toString((long) epoch * stepsPerEpoch)))};
     }
 
     /** Loads the weights into {@code model} (whose block is {@code net}); returns the epoch the checkpoint ended. */

@@ -83,7 +83,7 @@ public final class ImageTrainer {
     /** What training produced: the ONNX model and the figures for the card. */
     public record Result(ModelProto model, Network network, double patchesPerSecond, double gflops, double seconds,
                          double finalValPsnr, long steps, double exportMaxDiff, List<Epoch> history, int bestEpoch,
-                         ModelProto encoder, ModelProto decoder) {
+                         ModelProto encoder, ModelProto decoder, double totalSeconds, long totalSteps) {
         /** True when the network's halves were exported too ({@link Network#separableCode()}). */
         public boolean hasLatent() {
             return encoder != null;
@@ -213,6 +213,8 @@ public final class ImageTrainer {
             Shape inShape = new Shape(batch, inChannels, patch, patch);
             Shape targetShape = new Shape(batch, channels, patch, patch);
             int firstEpoch = 1;
+            double priorSeconds = 0;
+            long priorSteps = 0;
             String resume = config.get("resume");
             if (!resume.isBlank()) {
                 try {
@@ -221,6 +223,13 @@ public final class ImageTrainer {
                     throw new IllegalArgumentException(e.getMessage(), e);
                 }
                 updateOffset[0] = (long) (firstEpoch - 1) * stepsPerEpoch;
+                try {
+                    double[] t = Checkpoint.totals(Path.of(resume), stepsPerEpoch);
+                    priorSeconds = t[0];
+                    priorSteps = (long) t[1];
+                } catch (IOException e) {
+                    throw new IllegalArgumentException(e.getMessage(), e);
+                }
                 progress.message("resumed from " + resume + " after epoch " + (firstEpoch - 1));
             }
             try (Trainer trainer = model.newTrainer(djlConfig)) {
@@ -294,7 +303,8 @@ public final class ImageTrainer {
                     }
                     if (!checkpointDir.isBlank()) {
                         try {
-                            Checkpoint.save(Path.of(checkpointDir), model, net, epoch, best);
+                            Checkpoint.save(Path.of(checkpointDir), model, net, epoch, best,
+                                    priorSeconds + (System.nanoTime() - start) / 1e9, priorSteps + step);
                         } catch (IOException e) {
                             throw new IllegalStateException("cannot write the checkpoint to " + checkpointDir + ": "
                                     + e.getMessage(), e);
@@ -344,7 +354,7 @@ public final class ImageTrainer {
                             chain));
                 }
                 return new Result(onnx, net, pps, gflops, seconds, finalVal, trained, diff, history, bestEpoch, encoder,
-                        decoder);
+                        decoder, priorSeconds + seconds, priorSteps + trained);
             }
         }
     }

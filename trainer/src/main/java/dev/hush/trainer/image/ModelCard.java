@@ -10,14 +10,20 @@ public final class ModelCard {
     }
 
     public static String image(ImageTrainingConfig config, ImageTrainer.Result result, Map<String, String> metadata,
-                               String evaluationTable, String evaluationNote, String machine) {
+                               String quality, String machine) {
+        int channels = config.getInt("channels");
+        boolean level = ModelContract.NOISE_LEVEL_PLANE.equals(metadata.get(ModelContract.NOISE_LEVEL_INPUT));
         StringBuilder sb = new StringBuilder();
         sb.append("# ").append(config.get("name")).append("\n\n");
         sb.append(config.get("description")).append(".\n\n");
         sb.append("## What it is\n");
         sb.append("- Architecture: `").append(metadata.get(ModelContract.ARCHITECTURE)).append("`, ")
                 .append(String.format(Locale.ROOT, "%,d", result.network().macsPerPixel())).append(" multiply-adds per pixel.\n");
-        sb.append("- Input: 1-channel float32 N×1×H×W, any H and W; normalised by the ")
+        sb.append("- Input: float32 N×").append(channels + (level ? 1 : 0)).append("×H×W, any H and W: ")
+                .append(channels == 1 ? "a grey image" : "an R, G, B image")
+                .append(level ? " plus a constant plane with the noise standard deviation in normalised units (the runtime"
+                        + " estimates it from the image, or takes the user's --sigma)" : "")
+                .append("; normalised by the ")
                 .append(metadata.get(ModelContract.NORM_LOW)).append(" and ").append(metadata.get(ModelContract.NORM_HIGH))
                 .append(" percentiles of the image (mapped to 0 and 1); output: the clean image in the same units.\n");
         sb.append("- Halo (receptive-field radius): ").append(metadata.get(ModelContract.HALO)).append(" px; size multiple ")
@@ -31,17 +37,25 @@ public final class ModelCard {
         sb.append("\n- Noise: `").append(metadata.get(ModelContract.NOISE_MODEL))
                 .append("` (levels on the 0–255 scale; clip = probability that a noisy image is clipped to [0, 1], as"
                         + " 8-bit files are; spec syntax in docs/training.md).\n");
-        sb.append("- Not trained for: noise kinds outside that spec, structured or correlated noise, colour images.\n\n");
+        sb.append("- Not trained for: noise kinds outside that spec, structured or correlated noise")
+                .append(channels == 1 ? ", colour images (a colour image is denoised channel by channel).\n\n"
+                        : ", noise correlated across colour channels (e.g. after demosaicing).\n\n");
         sb.append("## Training\n");
         sb.append(String.format(Locale.ROOT, "- %d steps of %s patches of %s px, Adam, cosine learning rate from %s, seed %s.%n",
                 result.steps(), config.get("batch"), config.get("patch"), config.get("lr"), config.get("seed")));
-        sb.append(String.format(Locale.ROOT, "- Time on %s: %.0f s (%.1f patches/s, about %.1f GFLOP/s achieved).%n", machine,
-                result.seconds(), result.patchesPerSecond(), result.gflops()));
+        sb.append(String.format(Locale.ROOT, "- Time on %s: %.0f s in this run (%.1f patches/s, about %.1f GFLOP/s"
+                + " achieved).%n", machine, result.seconds(), result.patchesPerSecond(), result.gflops()));
+        if (result.totalSteps() > result.steps()) {
+            sb.append(Double.isNaN(result.totalSeconds())
+                    ? String.format(Locale.ROOT, "- Resumed from a checkpoint: %d steps in all; the earlier runs' time was"
+                            + " not recorded.%n", result.totalSteps())
+                    : String.format(Locale.ROOT, "- Resumed from a checkpoint: %d steps and %.2f wall hours in all runs.%n",
+                            result.totalSteps(), result.totalSeconds() / 3600));
+        }
         sb.append(String.format(Locale.ROOT, "- Export check: max |DJL − ONNX Runtime| = %.2e on a 45×53 input.%n%n",
                 result.exportMaxDiff()));
         sb.append("## Quality\n");
-        sb.append(evaluationNote).append("\n\n");
-        sb.append(evaluationTable).append('\n');
+        sb.append(quality).append('\n');
         sb.append("## Recipe\n");
         sb.append("Made with `hush train image --recipe models/recipes/").append(config.get("name"))
                 .append(".properties`:\n\n```properties\n").append(config.toRecipe()).append("```\n");

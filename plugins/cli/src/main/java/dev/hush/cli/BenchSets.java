@@ -1,0 +1,71 @@
+package dev.hush.cli;
+
+import dev.hush.runtime.HushException;
+import dev.hush.runtime.image.FloatImage;
+import dev.hush.trainer.image.ImageEvaluation.BenchImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The real-image benchmark set: 8-bit PNG crops under {@code models/bench/images} ({@code grey/} and
+ * {@code rgb/}), taken by {@code scripts/data/images.sh --bench} from packages never used in training. A
+ * file's group is its name up to the first {@code __} ({@code photo__…}, {@code microscopy__…}).
+ */
+final class BenchSets {
+    /** Where the crops are, relative to the repository root. */
+    static final String RELATIVE = "models/bench/images";
+
+    private BenchSets() {
+    }
+
+    /**
+     * The default folder: under {@code -Dhush.home} (the launcher sets it to the repository), else the first
+     * {@code models/bench/images} found from the working folder upwards.
+     */
+    static Path defaultFolder() throws HushException {
+        String home = System.getProperty("hush.home");
+        if (home != null && Files.isDirectory(Path.of(home, RELATIVE))) {
+            return Path.of(home, RELATIVE);
+        }
+        for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
+            if (Files.isDirectory(p.resolve(RELATIVE))) {
+                return p.resolve(RELATIVE);
+            }
+        }
+        throw new HushException("cannot find the real benchmark images (" + RELATIVE + " in the Hush repository);"
+                + " run from the repository, pass --bench-dir DIR, or use --set deadleaves");
+    }
+
+    /** The crops in {@code folder/sub} ({@code grey} or {@code rgb}), sorted by name; one channel or three. */
+    static List<BenchImage> load(Path folder, String sub, int channels) throws HushException {
+        Path dir = folder.resolve(sub);
+        if (!Files.isDirectory(dir)) {
+            throw new HushException("benchmark folder " + dir + " does not exist (expected " + RELATIVE + "/" + sub
+                    + "/*.png)");
+        }
+        List<Path> files;
+        try (Stream<Path> s = Files.list(dir)) {
+            files = s.filter(p -> p.getFileName().toString().endsWith(".png")).sorted().toList();
+        } catch (IOException e) {
+            throw new HushException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+        if (files.isEmpty()) {
+            throw new HushException("no PNG files in " + dir);
+        }
+        List<BenchImage> out = new ArrayList<>();
+        for (Path f : files) {
+            FloatImage img = ImageFiles.read(f).planes().get(0);
+            if (img.channels() != channels) {
+                throw new HushException(f + " has " + img.channels() + " channel(s); the " + sub + " set takes " + channels);
+            }
+            String name = f.getFileName().toString().replaceFirst("\\.png$", "");
+            int cut = name.indexOf("__");
+            out.add(new BenchImage(name, cut > 0 ? name.substring(0, cut) : "images", img));
+        }
+        return out;
+    }
+}
