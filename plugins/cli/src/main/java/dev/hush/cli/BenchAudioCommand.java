@@ -267,7 +267,7 @@ final class BenchAudioCommand implements Callable<Integer> {
         for (int s = 0; s < SNRS.length; s++) {
             for (int i = 0; i < mixtures; i++) {
                 SplittableRandom rnd = new SplittableRandom(SEED + 1000L * s + i);
-                String kind = NoiseSignals.KINDS.get((s * mixtures + i) % NoiseSignals.KINDS.size());
+                String kind = NoiseSignals.GENERATED.get((s * mixtures + i) % NoiseSignals.GENERATED.size());
                 float[] clean = new float[total];
                 // Utterances one after another with short pauses, from a little after the lead-in to the end.
                 int at = lead + rnd.nextInt(RATE / 10 + 1);
@@ -450,7 +450,7 @@ final class BenchAudioCommand implements Callable<Integer> {
                         + " the metrics leave it out. SI-SDR and segmental SNR in dB (in brackets: SI-SDR improvement"
                         + " over the noisy input), STOI 0–1.",
                 mixtures, n, seconds, String.join("/", SpeechCorpus.HELD_OUT_VARIANTS), SEED, RATE,
-                String.join(", ", NoiseSignals.KINDS), PEAK_DBFS, LEAD_SECONDS, LEAD_SECONDS));
+                String.join(", ", NoiseSignals.GENERATED), PEAK_DBFS, LEAD_SECONDS, LEAD_SECONDS));
         if (sox != null) {
             sb.append(String.format(Locale.ROOT, " SoX `noisered` amount: the best of %s by mean SI-SDR over these"
                     + " mixtures (tuned on the test set, which favours it).", Arrays.toString(SOX_AMOUNTS)));

@@ -35,7 +35,7 @@ public final class AudioTrainingConfig {
         values.put("speech", "espeak");
         values.put("utterances", "400");
         values.put("cache", Path.of(System.getProperty("user.home"), ".cache", "hush").toString());
-        values.put("noise", String.join("|", NoiseSignals.KINDS));
+        values.put("noise", String.join("|", NoiseSignals.GENERATED));
         values.put("snr", "-5:20");
         values.put("reverb", "0");
         values.put("augment", "0");

@@ -13,8 +13,10 @@ import org.jtransforms.fft.FloatFFT_1D;
  * the mixer sets the level.
  */
 public final class NoiseSignals {
-    public static final List<String> KINDS = List.of("white", "pink", "brown", "hum", "clicks", "babble",
-            "recorded");
+    /** The kinds made here, from nothing but a seed (and voices for babble). */
+    public static final List<String> GENERATED = List.of("white", "pink", "brown", "hum", "clicks", "babble");
+    /** Every kind: the generated ones and {@code recorded}. */
+    public static final List<String> KINDS = List.of("white", "pink", "brown", "hum", "clicks", "babble", "recorded");
 
     private NoiseSignals() {
     }
