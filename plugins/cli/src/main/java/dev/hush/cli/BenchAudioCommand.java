@@ -38,12 +38,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "audio", mixinStandardHelpOptions = true,
-        description = {"SI-SDR/STOI/segSNR and speed of the shipped audio models beside SoX and FFmpeg.",
-                "In one run:",
+        description = {"SI-SDR/STOI/segSNR and speed of audio models beside SoX and FFmpeg, in one run:",
                 "noisy input, SoX noisered (noise profile from a noise-only lead-in) and FFmpeg afftdn (settings",
-                "the best of a small grid), on a regenerable validation set never used in training (held-out",
-                "espeak-ng voices mixed with six noise kinds at 0, 5 and 10 dB SNR). Needs espeak-ng; SoX and FFmpeg",
-                "rows appear when they are installed. Writes a markdown table and a PNG figure to the output folder."})
+                "the best of a small grid). By default on real voices in real noise: the clips in models/bench/audio",
+                "(speakers, languages and noises from packages never used in training) at 0, 5 and 10 dB SNR; then,",
+                "where espeak-ng is installed, held-out espeak-ng voices in six generated noise kinds. SoX and FFmpeg",
+                "rows appear when they are installed. Writes markdown tables and PNG figures to the output folder."})
 final class BenchAudioCommand implements Callable<Integer> {
     /** Seed of the bench's speech and noise: no training seed is near it. */
     static final long SEED = 20261201L;
@@ -62,8 +62,17 @@ final class BenchAudioCommand implements Callable<Integer> {
                     + LEAD_SECONDS + " afftdn sn stop,afftdn=nr=24:nf=-40"});
     static final String INSTALL = "Debian/Ubuntu: apt-get install sox ffmpeg";
 
-    @Option(names = "--mixtures", defaultValue = "6", description = "Mixtures per SNR (default ${DEFAULT-VALUE}; six"
-            + " noise kinds, so a multiple of 6 gives each SNR every kind).")
+    @Option(names = "--set", split = ",", defaultValue = "real,espeak", description = "Sets to run: real (the"
+            + " recordings in models/bench/audio) and espeak (synthetic speech, generated noise; skipped with a note"
+            + " when espeak-ng is missing). Default ${DEFAULT-VALUE}.")
+    List<String> sets;
+
+    @Option(names = "--bench-dir", paramLabel = "DIR", description = "Folder with speech/ and noise/ WAV clips (default:"
+            + " models/bench/audio of this repository).")
+    Path benchDir;
+
+    @Option(names = "--mixtures", defaultValue = "0", description = "Mixtures per SNR (default: one per noise"
+            + " recording for the real set, 6 for espeak: each of the six generated kinds once).")
     int mixtures;
 
     @Option(names = "--seconds", defaultValue = "4", description = "Seconds of speech per mixture (default ${DEFAULT-VALUE}).")
@@ -111,12 +120,18 @@ final class BenchAudioCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (mixtures < 1 || !(seconds >= 1)) {
+        for (String set : sets) {
+            if (!set.equals("real") && !set.equals("espeak")) {
+                throw new HushException("unknown --set '" + set + "': use real or espeak (comma-separated)");
+            }
+        }
+        if (mixtures < 0 || !(seconds >= 1)) {
             throw new IllegalArgumentException("--mixtures must be at least 1 and --seconds at least 1");
         }
-        if (!SpeechCorpus.espeakAvailable()) {
-            System.err.println("hush: hush bench audio makes its speech with espeak-ng, which is not installed;"
-                    + " install it (Debian/Ubuntu: apt-get install espeak-ng) and run again");
+        boolean espeak = SpeechCorpus.espeakAvailable();
+        if (sets.equals(List.of("espeak")) && !espeak) {
+            System.err.println("hush: the espeak set makes its speech with espeak-ng, which is not installed;"
+                    + " install it (Debian/Ubuntu: apt-get install espeak-ng) and run again, or use --set real");
             return 1;
         }
         String soxVersion = version("sox", "--version");
@@ -143,30 +158,69 @@ final class BenchAudioCommand implements Callable<Integer> {
                 System.err.println("hush: no audio model is shipped in this build; pass --model FILE.onnx to include one");
             }
         }
-
-        List<Mix> mixes = mixtures(cache != null ? cache : Path.of(System.getProperty("user.home"), ".cache", "hush"));
-        int figureIndex = mixtures; // the first 5 dB mixture
-        double audioSeconds = mixes.stream().mapToDouble(m -> (double) m.noisy().length / RATE).sum();
-
         List<DenoiserModel> opened = new ArrayList<>();
-        Path tmp = Files.createTempDirectory("hush-bench-audio");
+        StringBuilder md = new StringBuilder("# hush bench audio\n\n");
         try {
-            for (int i = 0; i < mixes.size(); i++) {
-                writeWav(tmp.resolve("noisy-" + i + ".wav"), mixes.get(i).noisy(), RATE);
-            }
             List<AudioDenoiser> denoisers = new ArrayList<>();
             for (String n : names) {
                 DenoiserModel m = DenoiserModel.openNamed(n, SessionConfig.defaults().withThreads(1));
                 opened.add(m);
                 denoisers.add(new AudioDenoiser(m));
             }
+            for (String set : sets) {
+                if (set.equals("espeak") && !espeak) {
+                    String skip = "The synthetic (espeak-ng) table is left out: espeak-ng is not installed (Debian/Ubuntu:"
+                            + " apt-get install espeak-ng).\n\n";
+                    System.err.println("hush: " + skip.strip());
+                    md.append(skip);
+                    continue;
+                }
+                int perSnr = mixtures;
+                List<Mix> mixes;
+                String title;
+                if (set.equals("real")) {
+                    Path dir = benchDir != null ? benchDir : BenchSets.defaultFolder("models/bench/audio");
+                    List<Clip> speech = clips(dir.resolve("speech"));
+                    List<Clip> noise = clips(dir.resolve("noise"));
+                    perSnr = perSnr > 0 ? perSnr : noise.size();
+                    mixes = realMixtures(speech, noise, perSnr);
+                    title = "## Real voices in real noise\n\n" + realNote(dir, speech, noise, perSnr, mixes.size());
+                } else {
+                    perSnr = perSnr > 0 ? perSnr : 6;
+                    mixes = mixtures(cache != null ? cache : Path.of(System.getProperty("user.home"), ".cache", "hush"),
+                            perSnr);
+                    title = "## Synthetic: espeak-ng voices in generated noise\n\n" + espeakNote(perSnr, mixes.size());
+                }
+                String section = title + section(set, mixes, perSnr, denoisers, soxVersion, ffmpegVersion, missing);
+                md.append(section);
+                System.out.print(section);
+            }
+            AtomicFile.write(out.resolve("bench-audio.md"), md.toString().getBytes(StandardCharsets.UTF_8));
+            System.err.println("wrote " + out.resolve("bench-audio.md"));
+        } finally {
+            for (DenoiserModel m : opened) {
+                m.close();
+            }
+        }
+        return 0;
+    }
+
+    /** Scores every method on one set's mixtures; writes its figure; returns its notes and table. */
+    private String section(String set, List<Mix> mixes, int perSnr, List<AudioDenoiser> denoisers, String soxVersion,
+                           String ffmpegVersion, List<String> missing) throws Exception {
+        int figureIndex = perSnr; // the first 5 dB mixture
+        double audioSeconds = mixes.stream().mapToDouble(m -> (double) m.noisy().length / RATE).sum();
+        Path tmp = Files.createTempDirectory("hush-bench-audio");
+        try {
+            for (int i = 0; i < mixes.size(); i++) {
+                writeWav(tmp.resolve("noisy-" + i + ".wav"), mixes.get(i).noisy(), RATE);
+            }
             long runs = (long) mixes.size() * ((soxVersion != null ? SOX_AMOUNTS.length : 0)
                     + (ffmpegVersion != null ? AFFTDN.size() : 0) + denoisers.size());
-            ProgressBar bar = new ProgressBar(System.err, "bench", "runs");
+            ProgressBar bar = new ProgressBar(System.err, "bench " + set, "runs");
             long[] done = {0};
             Runnable step = () -> bar.update(++done[0], runs);
             bar.update(0, runs);
-
             List<Scores> rows = new ArrayList<>();
             Scores noisy = new Scores("noisy input", "", mixes.size());
             for (int i = 0; i < mixes.size(); i++) {
@@ -221,11 +275,8 @@ final class BenchAudioCommand implements Callable<Integer> {
                 rows.add(s);
             }
 
-            String header = note(mixes.size(), sox, ff, soxVersion, ffmpegVersion, missing);
+            String header = note(sox, ff, soxVersion, ffmpegVersion, missing);
             String table = table(rows, mixes, audioSeconds);
-            System.out.print(header + table);
-            AtomicFile.write(out.resolve("bench-audio.md"), ("# hush bench audio\n\n" + header + table)
-                    .getBytes(StandardCharsets.UTF_8));
             Mix fm = mixes.get(figureIndex);
             List<float[]> panels = new ArrayList<>();
             List<String> labels = new ArrayList<>();
@@ -236,12 +287,11 @@ final class BenchAudioCommand implements Callable<Integer> {
             }
             panels.add(fm.clean());
             labels.add("clean");
-            figure(out.resolve("bench-audio.png"), panels, labels);
-            System.err.println("wrote " + out.resolve("bench-audio.md") + " and bench-audio.png");
+            Path fig = out.resolve("bench-audio-" + set + ".png");
+            figure(fig, panels, labels);
+            System.err.println("wrote " + fig);
+            return header + table + "\n";
         } finally {
-            for (DenoiserModel m : opened) {
-                m.close();
-            }
             try (Stream<Path> files = Files.list(tmp)) {
                 for (Path f : files.toList()) {
                     Files.deleteIfExists(f);
@@ -249,11 +299,92 @@ final class BenchAudioCommand implements Callable<Integer> {
             }
             Files.deleteIfExists(tmp);
         }
-        return 0;
+    }
+
+    /** A bench recording: its file name (without .wav), the speaker or source (name up to the last "__"), samples. */
+    record Clip(String name, String source, float[] samples) {
+    }
+
+    /** Every WAV in {@code dir}, sorted by name, resampled to the bench rate. */
+    static List<Clip> clips(Path dir) throws HushException, IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new HushException("bench audio folder " + dir + " does not exist (expected models/bench/audio/speech"
+                    + " and models/bench/audio/noise with WAV clips); pass --bench-dir DIR or use --set espeak");
+        }
+        List<Path> files;
+        try (Stream<Path> st = Files.list(dir)) {
+            files = st.filter(p -> p.getFileName().toString().endsWith(".wav")).sorted().toList();
+        }
+        if (files.isEmpty()) {
+            throw new HushException("no WAV files in " + dir);
+        }
+        List<Clip> out = new ArrayList<>();
+        for (Path f : files) {
+            String name = f.getFileName().toString().replaceFirst("\\.wav$", "");
+            int cut = name.lastIndexOf("__");
+            out.add(new Clip(name, cut > 0 ? name.substring(0, cut) : name, SpeechCorpus.read(f, RATE)));
+        }
+        return out;
+    }
+
+    /**
+     * The real set: for mixture i at each SNR, one speaker's clips one after another (short pauses) after the
+     * noise-only lead-in, over noise recording i (cycled; a random excerpt, looped if short), all from fixed seeds.
+     */
+    private List<Mix> realMixtures(List<Clip> speech, List<Clip> noise, int perSnr) {
+        int total = (int) Math.round((LEAD_SECONDS + seconds) * RATE);
+        lead = (int) Math.round(LEAD_SECONDS * RATE);
+        List<String> speakers = speech.stream().map(Clip::source).distinct().toList();
+        List<Mix> out = new ArrayList<>();
+        for (int s = 0; s < SNRS.length; s++) {
+            for (int i = 0; i < perSnr; i++) {
+                SplittableRandom rnd = new SplittableRandom(SEED + 1000L * s + i);
+                String speaker = speakers.get((s * perSnr + i) % speakers.size());
+                List<float[]> own = speech.stream().filter(c -> c.source().equals(speaker)).map(Clip::samples).toList();
+                Clip n = noise.get(i % noise.size());
+                float[] clean = new float[total];
+                int at = lead + rnd.nextInt(RATE / 10 + 1);
+                int k = rnd.nextInt(own.size());
+                while (at < total) {
+                    float[] u = own.get(k++ % own.size());
+                    for (int j = 0; j < u.length && at + j < total; j++) {
+                        clean[at + j] = u[j];
+                    }
+                    at += u.length + RATE / 10 + rnd.nextInt(RATE / 5);
+                }
+                float[] nz = NoiseSignals.make("recorded", total, RATE, List.of(), List.of(n.samples()), rnd);
+                out.add(mix(SNRS[s], n.source().replaceFirst("^.*?__", "") + " / " + speaker, clean, nz));
+            }
+        }
+        return out;
+    }
+
+    /** Speech plus noise scaled to the SNR over the speech (after the lead-in); the pair scaled to the bench peak. */
+    private Mix mix(int snr, String kind, float[] clean, float[] noise) {
+        int total = clean.length;
+        double es = 0;
+        double en = 0;
+        for (int k = lead; k < total; k++) {
+            es += (double) clean[k] * clean[k];
+            en += (double) noise[k] * noise[k];
+        }
+        float gn = en > 0 ? (float) Math.sqrt(es / en / Math.pow(10, snr / 10.0)) : 0f;
+        float[] noisy = new float[total];
+        float peak = 0;
+        for (int k = 0; k < total; k++) {
+            noisy[k] = clean[k] + gn * noise[k];
+            peak = Math.max(peak, Math.abs(noisy[k]));
+        }
+        float scale = peak > 0 ? (float) (Math.pow(10, PEAK_DBFS / 20) / peak) : 1f;
+        for (int k = 0; k < total; k++) {
+            noisy[k] *= scale;
+            clean[k] *= scale;
+        }
+        return new Mix(snr, kind, noisy, clean);
     }
 
     /** Held-out speech (its own seed) in front of noise; written as WAV files for SoX and FFmpeg on the way. */
-    private List<Mix> mixtures(Path cacheDir) throws IOException {
+    private List<Mix> mixtures(Path cacheDir, int mixtures) throws IOException {
         int total = (int) Math.round((LEAD_SECONDS + seconds) * RATE);
         lead = (int) Math.round(LEAD_SECONDS * RATE);
         int targets = Math.max(6, (int) Math.ceil(SNRS.length * mixtures * seconds / 2.0));
@@ -280,25 +411,7 @@ final class BenchAudioCommand implements Callable<Integer> {
                     at += u.length + RATE / 10 + rnd.nextInt(RATE / 5);
                 }
                 float[] noise = NoiseSignals.make(kind, total, RATE, voices, rnd);
-                double es = 0;
-                double en = 0;
-                for (int k = lead; k < total; k++) {
-                    es += (double) clean[k] * clean[k];
-                    en += (double) noise[k] * noise[k];
-                }
-                float gn = en > 0 ? (float) Math.sqrt(es / en / Math.pow(10, SNRS[s] / 10.0)) : 0f;
-                float[] noisy = new float[total];
-                float peak = 0;
-                for (int k = 0; k < total; k++) {
-                    noisy[k] = clean[k] + gn * noise[k];
-                    peak = Math.max(peak, Math.abs(noisy[k]));
-                }
-                float scale = peak > 0 ? (float) (Math.pow(10, PEAK_DBFS / 20) / peak) : 1f;
-                for (int k = 0; k < total; k++) {
-                    noisy[k] *= scale;
-                    clean[k] *= scale;
-                }
-                out.add(new Mix(SNRS[s], kind, noisy, clean));
+                out.add(mix(SNRS[s], kind, clean, noise));
             }
         }
         return out;
@@ -440,17 +553,32 @@ final class BenchAudioCommand implements Callable<Integer> {
         return dev.hush.audio.AudioFiles.readMono(file);
     }
 
-    private String note(int n, Scores sox, Scores ff, String soxVersion, String ffmpegVersion, List<String> missing) {
-        StringBuilder sb = new StringBuilder();
-        sb.append(String.format(Locale.ROOT, "Mean over %d mixtures per SNR (%d in all) of %.1f s of held-out espeak-ng"
+    private String espeakNote(int perSnr, int n) {
+        return String.format(Locale.ROOT, "Mean over %d mixtures per SNR (%d in all) of %.1f s of held-out espeak-ng"
                         + " speech (voices %s, never used in training; bench seed %d) at %d Hz, mixed with generated noise"
                         + " (%s, cycled so that each SNR has each kind when the mixtures per SNR are a multiple of 6) at"
-                        + " the given SNR over the speech, peak %.0f dBFS. Each mixture starts with %.1f s of the noise"
+                        + " the given SNR over the speech, peak %.0f dBFS. ", perSnr, n, seconds,
+                String.join("/", SpeechCorpus.HELD_OUT_VARIANTS), SEED, RATE, String.join(", ", NoiseSignals.GENERATED),
+                PEAK_DBFS);
+    }
+
+    private String realNote(Path dir, List<Clip> speech, List<Clip> noise, int perSnr, int n) {
+        List<String> speakers = speech.stream().map(Clip::source).distinct().toList();
+        return String.format(Locale.ROOT, "Mean over %d mixtures per SNR (%d in all) of %.1f s of real speech (%d clips"
+                        + " of %d speakers: %s) in real noise (%d recordings: %s), from %s; packages never used in training"
+                        + " (sources and licences in its SOURCES.md). Each mixture: one speaker's clips in a row over one"
+                        + " noise recording (cycled over the recordings), at the given SNR over the speech, peak %.0f dBFS,"
+                        + " %d Hz; bench seed %d. ", perSnr, n, seconds, speech.size(), speakers.size(),
+                String.join(", ", speakers), noise.size(), String.join(", ", noise.stream().map(c -> c.name()
+                        .replaceFirst("^.*?__", "")).toList()), dir, PEAK_DBFS, RATE, SEED);
+    }
+
+    private String note(Scores sox, Scores ff, String soxVersion, String ffmpegVersion, List<String> missing) {
+        StringBuilder sb = new StringBuilder();
+        sb.append(String.format(Locale.ROOT, "Each mixture starts with %.1f s of the noise"
                         + " alone; SoX takes its noise profile from it (`sox noisy.wav -n trim 0 %.1f noiseprof`), and"
                         + " the metrics leave it out. SI-SDR and segmental SNR in dB (in brackets: SI-SDR improvement"
-                        + " over the noisy input), STOI 0–1.",
-                mixtures, n, seconds, String.join("/", SpeechCorpus.HELD_OUT_VARIANTS), SEED, RATE,
-                String.join(", ", NoiseSignals.GENERATED), PEAK_DBFS, LEAD_SECONDS, LEAD_SECONDS));
+                        + " over the noisy input), STOI 0–1.", LEAD_SECONDS, LEAD_SECONDS));
         if (sox != null) {
             sb.append(String.format(Locale.ROOT, " SoX `noisered` amount: the best of %s by mean SI-SDR over these"
                     + " mixtures (tuned on the test set, which favours it).", Arrays.toString(SOX_AMOUNTS)));

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The real-image benchmark set: 8-bit PNG crops under {@code models/bench/images} ({@code grey/} and
+ * The real benchmark sets (images here; the audio clips are found the same way). Images: 8-bit PNG crops under {@code models/bench/images} ({@code grey/} and
  * {@code rgb/}), taken by {@code scripts/data/images.sh --bench} from packages never used in training. A
  * file's group is its name up to the first {@code __} ({@code photo__…}, {@code microscopy__…}).
  */
@@ -27,17 +27,22 @@ final class BenchSets {
      * {@code models/bench/images} found from the working folder upwards.
      */
     static Path defaultFolder() throws HushException {
+        return defaultFolder(RELATIVE);
+    }
+
+    /** As {@link #defaultFolder()} for another folder of the repository (e.g. models/bench/audio). */
+    static Path defaultFolder(String relative) throws HushException {
         String home = System.getProperty("hush.home");
-        if (home != null && Files.isDirectory(Path.of(home, RELATIVE))) {
-            return Path.of(home, RELATIVE);
+        if (home != null && Files.isDirectory(Path.of(home, relative))) {
+            return Path.of(home, relative);
         }
         for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-            if (Files.isDirectory(p.resolve(RELATIVE))) {
-                return p.resolve(RELATIVE);
+            if (Files.isDirectory(p.resolve(relative))) {
+                return p.resolve(relative);
             }
         }
-        throw new HushException("cannot find the real benchmark images (" + RELATIVE + " in the Hush repository);"
-                + " run from the repository, pass --bench-dir DIR, or use --set deadleaves");
+        throw new HushException("cannot find the real benchmark data (" + relative + " in the Hush repository); run"
+                + " from the repository, pass --bench-dir DIR, or use the synthetic set (--set)");
     }
 
     /** The crops in {@code folder/sub} ({@code grey} or {@code rgb}), sorted by name; one channel or three. */
