@@ -91,8 +91,10 @@ public final class FileDenoiser {
                 format = input.format();
             }
             if (input.sampleRate() != denoiser.sampleRate()) {
-                notes.add(String.format(Locale.ROOT, "resampled %d → %d → %d Hz", input.sampleRate(), denoiser.sampleRate(),
-                        input.sampleRate()));
+                notes.add(String.format(Locale.ROOT, "resampled %d → %d → %d Hz%s", input.sampleRate(),
+                        denoiser.sampleRate(), input.sampleRate(), input.sampleRate() > denoiser.sampleRate()
+                                ? String.format(Locale.ROOT, "; the band above %.1f kHz kept, scaled by the model's gain",
+                                0.46 * denoiser.sampleRate() / 1000.0) : ""));
             }
             FrameSource first = new NonEmpty(input);
             SpectrogramImage.Pair spec = png == null ? null : SpectrogramImage.Pair.of(input.sampleRate());

@@ -27,6 +27,14 @@ public final class TestAudioModels {
 
     /** A mask model with context and look-ahead of {@code k} frames, written to {@code dir/name}. */
     public static Path mask(Path dir, String name, int k) throws IOException {
+        return mask(dir, name, k, 3f);
+    }
+
+    /**
+     * As {@link #mask(Path, String, int)} with the mask sigmoid(mean log-magnitude + {@code bias}): a large negative
+     * bias gives a model that removes nearly everything.
+     */
+    public static Path mask(Path dir, String name, int k, float bias) throws IOException {
         OnnxGraph g = new OnnxGraph(name);
         int width = 2 * k + 1;
         float[] w = new float[width];
@@ -34,12 +42,12 @@ public final class TestAudioModels {
             w[i] = 1f / width;
         }
         String weight = g.initializer("w", w, 1, 1, 1, width);
-        String bias = g.initializer("b", new float[] {3f}, 1);
+        String biasName = g.initializer("b", new float[] {bias}, 1);
         g.input("input", "N", 1L, (long) BINS, "T");
         Map<String, Object> attrs = new LinkedHashMap<>();
         attrs.put("kernel_shape", new long[] {1, width});
         attrs.put("pads", new long[] {0, k, 0, k});
-        String conv = g.node("Conv", new String[] {"input", weight, bias}, attrs);
+        String conv = g.node("Conv", new String[] {"input", weight, biasName}, attrs);
         g.node("Sigmoid", new String[] {conv}, new String[] {"output"}, Map.of());
         g.output("output", "N", 1L, (long) BINS, "T");
         Map<String, String> meta = new LinkedHashMap<>();
