@@ -44,6 +44,12 @@ public final class ModelContract {
     public static final String DATA = "hush.data";
     public static final String METRICS = "hush.metrics";
     public static final String TRAINER = "hush.trainer";
+    /**
+     * An anomaly model's calibration: the 99th percentile of its smoothed reconstruction error on held-apart normal
+     * images (normalised units); {@link dev.hush.runtime.image.AnomalyMap} divides by it, so 1.0 means "as unusual as
+     * the top 1 % of normal pixels".
+     */
+    public static final String ANOMALY_SCALE = "hush.anomaly.scale";
     public static final String AUDIO_SAMPLE_RATE = "hush.audio.sample_rate";
     public static final String AUDIO_N_FFT = "hush.audio.n_fft";
     public static final String AUDIO_HOP = "hush.audio.hop";

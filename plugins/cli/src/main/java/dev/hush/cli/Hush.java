@@ -6,7 +6,8 @@ import picocli.CommandLine.Command;
 /** The {@code hush} command. Exit codes: 0 done, 1 failed (message on stderr), 2 bad usage, 130 cancelled. */
 @Command(name = "hush", mixinStandardHelpOptions = true, version = "hush 0.1.0",
         description = "Denoising autoencoders for images and audio.",
-        subcommands = {DemoCommand.class, ImageCommand.class, AudioCommand.class, LiveCommand.class, ModelsCommand.class,
+        subcommands = {DemoCommand.class, ImageCommand.class, AudioCommand.class, LiveCommand.class, AnomalyCommand.class,
+                ModelsCommand.class,
                 TrainCommand.class, BenchCommand.class,
                 ExportCommand.class, CommandLine.HelpCommand.class})
 public final class Hush extends CommandGroup {

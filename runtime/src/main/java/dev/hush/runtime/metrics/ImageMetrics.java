@@ -60,7 +60,8 @@ public final class ImageMetrics {
         return sum / n;
     }
 
-    private static double[] gaussian(double sigma, int radius) {
+    /** A Gaussian kernel of {@code 2·radius + 1} taps (unnormalised; {@link #blur} normalises). */
+    public static double[] gaussian(double sigma, int radius) {
         double[] k = new double[2 * radius + 1];
         for (int i = -radius; i <= radius; i++) {
             k[i + radius] = Math.exp(-i * i / (2 * sigma * sigma));
@@ -69,7 +70,7 @@ public final class ImageMetrics {
     }
 
     /** Separable weighted mean, renormalised where the window leaves the image. */
-    private static double[] blur(float[] v, int w, int h, double[] k) {
+    public static double[] blur(float[] v, int w, int h, double[] k) {
         int r = k.length / 2;
         double[] tmp = new double[v.length];
         for (int y = 0; y < h; y++) {

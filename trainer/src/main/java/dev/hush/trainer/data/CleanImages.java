@@ -26,7 +26,7 @@ public interface CleanImages {
 
     /**
      * The clean images a recipe's {@code data=} names: a built-in generator ({@code deadleaves}, {@code fluorescence},
-     * {@code mixed}), a folder of clean images ({@link FolderImages}), or several of these joined by {@code +}, each
+     * {@code mixed}, {@code textures}), a folder of clean images ({@link FolderImages}), or several of these joined by {@code +}, each
      * with an optional weight after {@code @} (e.g. {@code photos/@0.8+deadleaves@0.2}; default weight 1).
      */
     static CleanImages named(String spec) {
@@ -62,11 +62,12 @@ public interface CleanImages {
             case "deadleaves" -> DeadLeaves.standard();
             case "fluorescence" -> new Fluorescence();
             case "mixed" -> new Mixed(DeadLeaves.standard(), new Fluorescence());
+            case "textures" -> new Textures();
             default -> {
                 java.nio.file.Path dir = java.nio.file.Path.of(name);
                 if (!java.nio.file.Files.isDirectory(dir)) {
                     throw new IllegalArgumentException("unknown image source '" + name
-                            + "': neither a built-in generator (deadleaves, fluorescence, mixed) nor a folder of clean images");
+                            + "': neither a built-in generator (deadleaves, fluorescence, mixed, textures) nor a folder of clean images");
                 }
                 try {
                     yield FolderImages.read(dir);
@@ -79,7 +80,7 @@ public interface CleanImages {
 
     /** True for the names of the built-in generators alone (no folders): the trainer then reads no external images. */
     static boolean isBuiltIn(String name) {
-        return name.equals("deadleaves") || name.equals("fluorescence") || name.equals("mixed");
+        return name.equals("deadleaves") || name.equals("fluorescence") || name.equals("mixed") || name.equals("textures");
     }
 
     /** Each image from one of several sources, chosen with probability proportional to its weight. */

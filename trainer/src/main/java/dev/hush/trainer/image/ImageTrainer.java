@@ -142,7 +142,7 @@ public final class ImageTrainer {
                 TrainingPlanes data = planes.normalised(normLow, normHigh);
                 source = data.patches(config.getDouble("mask"));
                 val = data.paired() ? ValidationSet.fromPairs(data.pairs()) : null;
-            } else if (mode.equals("synthetic")) {
+            } else if (mode.equals("synthetic") || mode.equals("anomaly")) {
                 // A folder is read once: validation images come from the same source unless val_data names another.
                 CleanImages clean = CleanImages.named(config.get("data"));
                 source = new SyntheticPairs(clean, noise, normLow, normHigh, Math.max(patch * 2, 96), channels);
@@ -338,6 +338,10 @@ public final class ImageTrainer {
                             + " (more than " + ExportCheck.TOLERANCE + "); this is a bug in the exporter, please report it");
                 }
                 progress.message(String.format("export check: max |DJL - ONNX Runtime| = %.2e", diff));
+                if (mode.equals("anomaly")) {
+                    onnx = AnomalyEvaluation.calibrated(onnx, CleanImages.named(config.get("val_data").isBlank()
+                            ? config.get("data") : config.get("val_data")), config, progress);
+                }
                 ModelProto encoder = null;
                 ModelProto decoder = null;
                 if (net.separableCode()) {

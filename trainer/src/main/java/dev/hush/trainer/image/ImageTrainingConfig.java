@@ -61,10 +61,13 @@ public final class ImageTrainingConfig {
     }
 
     /** Training modes: where inputs and targets come from. */
-    public static final java.util.List<String> MODES = java.util.List.of("synthetic", "pairs", "n2n", "n2v");
+    public static final java.util.List<String> MODES = java.util.List.of("synthetic", "pairs", "n2n", "n2v", "anomaly");
 
     /** The noise spec: {@code noise} if given, else Gaussian from the older {@code sigma} and {@code clip} keys. */
     public String noiseSpec() {
+        if ("anomaly".equals(values.get("mode"))) {
+            return "none";
+        }
         String n = values.get("noise");
         if (n != null && !n.isBlank()) {
             return n;
@@ -171,6 +174,16 @@ public final class ImageTrainingConfig {
         require(dataInMemory || !(mode.equals("pairs") || mode.equals("n2n")) || (!synthetic && !values.get("target").isBlank()),
                 "mode " + mode + " needs data=<folder of noisy inputs> and target=<folder of "
                         + (mode.equals("pairs") ? "clean targets" : "second noisy shots") + ">");
+        require(!mode.equals("anomaly") || !dataInMemory && !values.get("data").isBlank(), "mode anomaly learns to"
+                + " reconstruct normal images: use data=<folder of normal images> or data=textures");
+        require(!mode.equals("anomaly") || values.get("noise").isBlank() || values.get("noise").equals("none"),
+                "mode anomaly trains on clean normal images; leave noise unset");
+        String arch = values.get("architecture");
+        require(!mode.equals("anomaly") || (arch.equals("conv") && values.get("global_residual").equals("false"))
+                || arch.equals("vanilla") || arch.equals("multilayer"), "mode anomaly needs an autoencoder that must"
+                + " squeeze the image through a bottleneck: architecture=conv with global_residual=false, or vanilla or"
+                + " multilayer (residual, unet and multiscale can copy their input, so they would reconstruct anomalies"
+                + " too)");
         require(getDouble("mask") > 0 && getDouble("mask") < 0.5, "mask (the Noise2Void blind-spot fraction) must lie in"
                 + " (0, 0.5)");
         validateRegularisation();

@@ -18,6 +18,7 @@ import java.util.SplittableRandom;
  *   <li>{@code poisson-gaussian:PMIN:PMAX:SMIN:SMAX} – shot noise plus Gaussian read noise (microscopy)</li>
  *   <li>{@code salt-pepper:MIN:MAX} – a fraction in [MIN, MAX] of pixels set to 0 or 1</li>
  *   <li>{@code speckle:MIN:MAX} – multiplicative Gaussian, relative sigma in [MIN, MAX]</li>
+ *   <li>{@code none} – no noise: the input is the clean image (anomaly autoencoders learn to reconstruct)</li>
  *   <li>{@code A|B|…} – one of the alternatives, chosen uniformly for each image</li>
  * </ul>
  * Each alternative may end with {@code ,clip=P}: with probability P the noisy image is clipped to [0, 1], and with
@@ -76,6 +77,20 @@ public interface NoiseModel {
             v[i - 1] = number(p[i], spec);
         }
         return switch (kind) {
+            case "none" -> {
+                if (v.length != 0) {
+                    throw new IllegalArgumentException("noise '" + spec + "': none takes no values");
+                }
+                yield new NoiseModel() {
+                    public float[] apply(float[] clean, SplittableRandom rnd) {
+                        return clean.clone();
+                    }
+
+                    public String describe() {
+                        return "none";
+                    }
+                };
+            }
             case "gaussian" -> new GaussianNoise(range(v, 0, spec), range(v, 1, spec), 0);
             case "poisson" -> new PoissonGaussianNoise(range(v, 0, spec), range(v, 1, spec), 0, 0);
             case "poisson-gaussian" -> {
@@ -87,7 +102,7 @@ public interface NoiseModel {
             case "salt-pepper" -> new SaltPepperNoise(range(v, 0, spec), range(v, 1, spec));
             case "speckle" -> new SpeckleNoise(range(v, 0, spec), range(v, 1, spec));
             default -> throw new IllegalArgumentException("unknown noise '" + kind + "' in '" + spec + "'; use gaussian,"
-                    + " poisson, poisson-gaussian, salt-pepper or speckle, e.g. gaussian:0:50");
+                    + " poisson, poisson-gaussian, salt-pepper, speckle or none, e.g. gaussian:0:50");
         };
     }
 

@@ -1,0 +1,97 @@
+package dev.hush.trainer;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hush.runtime.DenoiserModel;
+import dev.hush.runtime.ModelContract;
+import dev.hush.runtime.ProgressListener;
+import dev.hush.runtime.SessionConfig;
+import dev.hush.runtime.image.AnomalyMap;
+import dev.hush.runtime.image.FloatImage;
+import dev.hush.trainer.data.Textures;
+import dev.hush.trainer.image.AnomalyEvaluation;
+import dev.hush.trainer.image.ImageTrainer;
+import dev.hush.trainer.image.ImageTrainingConfig;
+import dev.hush.trainer.image.TrainingProgress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** An anomaly autoencoder trained on defect-free textures finds injected defects, through the runtime's maps. */
+class AnomalyTest {
+    @Test
+    void aucIsTheProbabilityThatAPositiveScoresHigher() {
+        assertEquals(1.0, AnomalyEvaluation.auc(new double[] {0.1, 0.2, 0.8, 0.9}, new boolean[] {false, false, true, true}));
+        assertEquals(0.0, AnomalyEvaluation.auc(new double[] {0.1, 0.2, 0.8, 0.9}, new boolean[] {true, true, false, false}));
+        // One tie between a positive and a negative counts half: pairs (p, n) = 4, wins 3.5.
+        assertEquals(0.875, AnomalyEvaluation.auc(new double[] {0.1, 0.5, 0.5, 0.9}, new boolean[] {false, false, true, true}),
+                1e-12);
+    }
+
+    @Test
+    void defectsAreMarkedInTheMapAndEachKindIsItsOwn() {
+        SplittableRandom rnd = new SplittableRandom(3);
+        float[] clean = new Textures().generate(64, 64, rnd);
+        for (String kind : Textures.DEFECTS) {
+            Textures.Defective d = Textures.withDefect(clean, 64, 64, kind, rnd);
+            int inside = 0;
+            int changed = 0;
+            for (int i = 0; i < clean.length; i++) {
+                inside += d.mask()[i] > 0 ? 1 : 0;
+                changed += d.image()[i] != clean[i] ? 1 : 0;
+                assertTrue(d.mask()[i] > 0 || d.image()[i] == clean[i], kind + ": nothing changes outside the mask");
+            }
+            assertTrue(inside >= 20 && inside < 64 * 64 / 4, kind + ": defect of " + inside + " px");
+            assertTrue(changed > inside / 2, kind + ": the defect changes the pixels it covers");
+        }
+    }
+
+    @Test
+    void aTrainedAutoencoderIsCalibratedAndFindsDefects() throws Exception {
+        ImageTrainingConfig c = new ImageTrainingConfig().set("mode", "anomaly").set("data", "textures")
+                .set("architecture", "conv").set("global_residual", "false").set("depth", "3").set("width", "8")
+                .set("patch", "32").set("batch", "8").set("epochs", "2").set("steps", "60").set("val_images", "4")
+                .set("val_size", "64").set("seed", "3").set("threads", "1").set("lr", "0.003");
+        List<String> messages = new ArrayList<>();
+        ImageTrainer.Result r = new ImageTrainer(c).train(new TrainingProgress() {
+            @Override
+            public void message(String line) {
+                messages.add(line);
+            }
+        });
+        String scale = r.model().getMetadataPropsList().stream().filter(e -> e.getKey().equals(ModelContract.ANOMALY_SCALE))
+                .findFirst().orElseThrow().getValue();
+        assertTrue(Double.parseDouble(scale) > 0, "calibration " + scale);
+        assertTrue(messages.stream().anyMatch(m -> m.startsWith("anomaly AUC on synthetic defects")), messages.toString());
+        try (DenoiserModel m = DenoiserModel.fromBytes(r.model().toByteArray(), "anomaly-test",
+                SessionConfig.defaults().withThreads(1))) {
+            AnomalyEvaluation.Auc auc = AnomalyEvaluation.onTextures(m, 24, 64);
+            // 120 steps of a tiny network: above chance (0.5; its spread with 24 + 24 images is about 0.08), far from
+            // a useful detector. The per-pixel AUC of such a model is below 0.5 (it reconstructs flat defects better
+            // than texture), so it is reported, not asserted; docs/anomaly.md has the figures and what is missing.
+            assertTrue(auc.image() >= 0.65, "per-image AUC " + auc.image());
+            // Calibrated: on normal textures the map's 99th percentile is near 1.
+            AnomalyMap am = new AnomalyMap(m);
+            float[] normal = new Textures().generate(64, 64, new SplittableRandom(99));
+            float[] map = am.compute(FloatImage.gray(64, 64, normal), ProgressListener.NONE).map().data();
+            double p99 = AnomalyMap.percentile(map, 99);
+            assertTrue(p99 > 0.3 && p99 < 3, "99th percentile on a normal texture: " + p99);
+        }
+    }
+
+    @Test
+    void modelsThatCanCopyTheirInputAreRefused() {
+        for (String arch : List.of("residual", "unet", "multiscale")) {
+            ImageTrainingConfig c = new ImageTrainingConfig().set("mode", "anomaly").set("data", "textures")
+                    .set("architecture", arch);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c::validate);
+            assertTrue(e.getMessage().contains("bottleneck"), e.getMessage());
+        }
+        ImageTrainingConfig noisy = new ImageTrainingConfig().set("mode", "anomaly").set("data", "textures")
+                .set("architecture", "conv").set("global_residual", "false").set("noise", "gaussian:10");
+        assertThrows(IllegalArgumentException.class, noisy::validate);
+    }
+}
