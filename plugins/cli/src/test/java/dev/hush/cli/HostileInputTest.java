@@ -3,13 +3,23 @@ package dev.hush.cli;
 import static dev.hush.cli.HushCliTest.hush;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hush.cli.HushCliTest.Run;
 import dev.hush.runtime.ShippedModels;
 import dev.hush.runtime.UserModels;
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.io.FileSaver;
+import ij.io.Opener;
+import ij.process.ByteProcessor;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.zip.CRC32;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,5 +75,104 @@ class HostileInputTest {
         Run orphan = hush("models", "--card", "orphan");
         assertEquals(1, orphan.code());
         assertFalse(orphan.out().contains("SECRET"), orphan.out());
+    }
+
+    /**
+     * A 1 KB little-endian TIFF of one 8-bit plane whose header claims {@code w}×{@code h} pixels, with the given
+     * compression; its image directory at byte 8 points to {@code next} (0: the last one).
+     */
+    static byte[] tiff(long w, long h, int compression, int next) {
+        ByteBuffer b = ByteBuffer.allocate(1024).order(ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8);
+        int[][] entries = {{256, 4, (int) w}, {257, 4, (int) h}, {258, 3, 8}, {259, 3, compression}, {262, 3, 1},
+                {273, 4, 200}, {277, 3, 1}, {278, 4, (int) h}, {279, 4, 800}};
+        b.putShort((short) entries.length);
+        for (int[] e : entries) {
+            b.putShort((short) e[0]).putShort((short) e[1]).putInt(1);
+            if (e[1] == 3) {
+                b.putShort((short) e[2]).putShort((short) 0);
+            } else {
+                b.putInt(e[2]);
+            }
+        }
+        b.putInt(next);
+        return b.array();
+    }
+
+    /** A small PNG (8-bit grey) whose IHDR claims {@code w}×{@code h} pixels, with one tiny IDAT chunk. */
+    static byte[] png(int w, int h) {
+        ByteBuffer b = ByteBuffer.allocate(8 + 25 + 12 + 11 + 12).order(ByteOrder.BIG_ENDIAN);
+        b.put(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'});
+        chunk(b, "IHDR", ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) 0).put(new byte[3]).array());
+        chunk(b, "IDAT", new byte[] {0x78, (byte) 0x9c, 0x63, 0x60, 0, 0, 0, 2, 0, 1, 0}, 11);
+        chunk(b, "IEND", new byte[0]);
+        return b.array();
+    }
+
+    private static void chunk(ByteBuffer b, String type, byte[] data) {
+        chunk(b, type, data, data.length);
+    }
+
+    private static void chunk(ByteBuffer b, String type, byte[] data, int n) {
+        b.putInt(n);
+        byte[] t = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        b.put(t).put(data, 0, n);
+        CRC32 crc = new CRC32();
+        crc.update(t);
+        crc.update(data, 0, n);
+        b.putInt((int) crc.getValue());
+    }
+
+    private Run refusedQuickly(String name, byte[] bytes, String expected) throws Exception {
+        Path in = dir.resolve(name);
+        Files.write(in, bytes);
+        Path out = dir.resolve("out-" + name);
+        long t0 = System.nanoTime();
+        Run r = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> hush("image", in.toString(), "-o", out.toString()));
+        double secs = (System.nanoTime() - t0) / 1e9;
+        assertEquals(1, r.code(), name + ": " + r.err());
+        assertTrue(r.err().contains(expected), name + ": " + r.err());
+        assertTrue(secs < 10, name + " took " + secs + " s");
+        assertFalse(Files.exists(out), "no output for " + name);
+        return r;
+    }
+
+    @Test
+    void tinyImagesClaimingHugeSizesOrLoopingAreRefusedBeforeDecoding() throws Exception {
+        Runtime rt = Runtime.getRuntime();
+        refusedQuickly("claims-40000.tif", tiff(40000, 40000, 1, 0), "more than a 1024-byte file can hold");
+        refusedQuickly("claims-46000-deflate.tif", tiff(46000, 46000, 8, 0), "more than a 1024-byte file can hold");
+        refusedQuickly("claims-100000-lzw.tif", tiff(100000, 100000, 5, 0), "limit of 2 GiB");
+        refusedQuickly("loops.tif", tiff(16, 16, 1, 8), "loops back");
+        refusedQuickly("outside.tif", tiff(16, 16, 1, 1 << 20), "outside the 1024-byte file");
+        refusedQuickly("claims-40000.png", png(40000, 40000), "more than a " + png(1, 1).length + "-byte file can hold");
+        refusedQuickly("claims-100000.png", png(100000, 100000), "limit of 2 GiB");
+        // Nothing near the claimed sizes was allocated.
+        assertTrue(rt.totalMemory() - rt.freeMemory() < (1L << 30), "heap in use " + (rt.totalMemory() - rt.freeMemory()));
+    }
+
+    @Test
+    void realImagesStillPassTheHeaderCheck() throws Exception {
+        ImageStack stack = new ImageStack(40, 30);
+        for (int z = 0; z < 3; z++) {
+            byte[] px = new byte[40 * 30];
+            for (int i = 0; i < px.length; i++) {
+                px[i] = (byte) (i * (z + 1));
+            }
+            stack.addSlice(new ByteProcessor(40, 30, px));
+        }
+        Path tif = dir.resolve("stack.tif");
+        assertTrue(new FileSaver(new ImagePlus("stack", stack)).saveAsTiffStack(tif.toString()));
+        Path png = dir.resolve("plane.png");
+        assertTrue(new FileSaver(new ImagePlus("plane", stack.getProcessor(2))).saveAsPng(png.toString()));
+        Run t = hush("image", tif.toString(), "-o", dir.resolve("stack-out.tif").toString());
+        assertEquals(0, t.code(), t.err());
+        assertEquals(3, new Opener().openImage(dir.resolve("stack-out.tif").toString()).getStackSize());
+        // The 16×16 plane of the crafted TIFF itself is read once its chain ends.
+        Files.write(dir.resolve("small.tif"), tiff(16, 16, 1, 0));
+        Run s = hush("image", dir.resolve("small.tif").toString(), "-o", dir.resolve("small-out.tif").toString());
+        assertEquals(0, s.code(), s.err());
+        Run p = hush("image", png.toString(), "-o", dir.resolve("plane-out.png").toString());
+        assertEquals(0, p.code(), p.err());
     }
 }
