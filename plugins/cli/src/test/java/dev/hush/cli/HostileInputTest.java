@@ -175,4 +175,42 @@ class HostileInputTest {
         Run p = hush("image", png.toString(), "-o", dir.resolve("plane-out.png").toString());
         assertEquals(0, p.code(), p.err());
     }
+
+    /** A 16-bit PCM WAV with the given header, holding {@code dataBytes} zero bytes of samples. */
+    static byte[] wav(int channels, int rate, int dataBytes) {
+        ByteBuffer b = ByteBuffer.allocate(44 + dataBytes).order(ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(36 + dataBytes)
+                .put("WAVEfmt ".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(16)
+                .putShort((short) 1).putShort((short) channels).putInt(rate).putInt(rate * 2 * channels)
+                .putShort((short) (2 * channels)).putShort((short) 16)
+                .put("data".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).putInt(dataBytes);
+        return b.array();
+    }
+
+    private void audioRefusedQuickly(String name, byte[] bytes, String... expected) throws Exception {
+        Path in = dir.resolve(name);
+        Files.write(in, bytes);
+        Path out = dir.resolve("out-" + name);
+        long t0 = System.nanoTime();
+        Run r = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> hush("audio", in.toString(), "-o", out.toString()));
+        double secs = (System.nanoTime() - t0) / 1e9;
+        assertEquals(1, r.code(), name + ": " + r.err());
+        for (String e : expected) {
+            assertTrue(r.err().contains(e), name + ": " + r.err());
+        }
+        assertTrue(secs < 20, name + " took " + secs + " s");
+        assertFalse(Files.exists(out), "no output for " + name);
+    }
+
+    @Test
+    void audioWithThousandsOfChannelsOrAFewHertzIsRefused() throws Exception {
+        audioRefusedQuickly("4096-channels.wav", wav(4096, 16000, 32 * 1024), "has 4096 channels", "at most 64");
+        audioRefusedQuickly("one-hertz.wav", wav(1, 1, 40_000), "is at 1 Hz", "1000–768000 Hz");
+        audioRefusedQuickly("too-fast.wav", wav(1, 2_000_000, 40_000), "is at 2000000 Hz");
+        // The limits themselves are allowed: 64 channels, 1 kHz.
+        Path edge = dir.resolve("edge.wav");
+        Files.write(edge, wav(2, 1000, 4000));
+        Run ok = hush("audio", edge.toString(), "-o", dir.resolve("edge-out.wav").toString());
+        assertEquals(0, ok.code(), ok.err());
+    }
 }
