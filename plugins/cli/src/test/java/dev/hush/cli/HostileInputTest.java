@@ -8,7 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hush.cli.HushCliTest.Run;
 import dev.hush.runtime.ShippedModels;
+import dev.hush.runtime.ModelContract;
 import dev.hush.runtime.UserModels;
+import dev.hush.trainer.onnx.OnnxProto.GraphProto;
+import dev.hush.trainer.onnx.OnnxProto.ModelProto;
+import dev.hush.trainer.onnx.OnnxProto.NodeProto;
+import dev.hush.trainer.onnx.OnnxProto.StringStringEntryProto;
+import dev.hush.trainer.onnx.OnnxProto.TensorProto;
 import ij.ImagePlus;
 import ij.ImageStack;
 import ij.io.FileSaver;
@@ -212,5 +218,116 @@ class HostileInputTest {
         Files.write(edge, wav(2, 1000, 4000));
         Run ok = hush("audio", edge.toString(), "-o", dir.resolve("edge-out.wav").toString());
         assertEquals(0, ok.code(), ok.err());
+    }
+
+    /** A shipped model with one metadata key set to {@code value}, written to {@code name} in the test folder. */
+    private Path shippedWith(String shipped, String name, String key, String value) throws Exception {
+        ModelProto.Builder m = ModelProto.parseFrom(ShippedModels.bytes(shipped)).toBuilder();
+        boolean found = false;
+        for (int i = 0; i < m.getMetadataPropsCount(); i++) {
+            if (m.getMetadataProps(i).getKey().equals(key)) {
+                m.setMetadataProps(i, StringStringEntryProto.newBuilder().setKey(key).setValue(value));
+                found = true;
+            }
+        }
+        if (!found) {
+            m.addMetadataProps(StringStringEntryProto.newBuilder().setKey(key).setValue(value));
+        }
+        Path f = dir.resolve(name);
+        Files.write(f, m.build().toByteArray());
+        return f;
+    }
+
+    /**
+     * A shipped model whose output is multiplied by {@code factor} (NaN: every output NaN; +Inf: every non-zero
+     * output infinite): a damaged model that loads and runs.
+     */
+    private Path shippedTimes(String shipped, String name, float factor) throws Exception {
+        ModelProto.Builder m = ModelProto.parseFrom(ShippedModels.bytes(shipped)).toBuilder();
+        GraphProto.Builder g = m.getGraphBuilder();
+        String out = g.getOutput(0).getName();
+        g.addInitializer(TensorProto.newBuilder().setName("hostile_factor").setDataType(TensorProto.DataType.FLOAT_VALUE)
+                .setRawData(com.google.protobuf.ByteString.copyFrom(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN)
+                        .putFloat(factor).array())));
+        g.addNode(NodeProto.newBuilder().setOpType("Mul").addInput(out).addInput("hostile_factor").addOutput("hostile_out"));
+        g.setOutput(0, g.getOutput(0).toBuilder().setName("hostile_out"));
+        Path f = dir.resolve(name);
+        Files.write(f, m.build().toByteArray());
+        return shippedWith(f, name, ModelContract.OUTPUT_NAME, "hostile_out");
+    }
+
+    private Path shippedWith(Path model, String name, String key, String value) throws Exception {
+        ModelProto.Builder m = ModelProto.parseFrom(Files.readAllBytes(model)).toBuilder();
+        for (int i = 0; i < m.getMetadataPropsCount(); i++) {
+            if (m.getMetadataProps(i).getKey().equals(key)) {
+                m.setMetadataProps(i, StringStringEntryProto.newBuilder().setKey(key).setValue(value));
+            }
+        }
+        Files.write(model, m.build().toByteArray());
+        return model;
+    }
+
+    private Path grey(String name, int w, int h) {
+        Path f = dir.resolve(name);
+        assertTrue(new FileSaver(new ImagePlus(name, new ByteProcessor(w, h, HushCliTest.toBytes(
+                HushCliTest.scene(w, h, 10, w, 1))))).saveAsPng(f.toString()));
+        return f;
+    }
+
+    @Test
+    void hugeOrNegativeSizesInAModelsMetadataAreRefusedWhenItOpens() throws Exception {
+        Path in = grey("in.png", 48, 40);
+        Path wav = dir.resolve("in.wav");
+        Files.write(wav, wav(1, 16000, 16000));
+        String[][] image = {{ModelContract.HALO, "50000"}, {ModelContract.HALO, "1000000"}, {ModelContract.HALO, "-3"}};
+        for (String[] c : image) {
+            Path model = shippedWith("image-gray-fast", "halo" + c[1] + ".onnx", c[0], c[1]);
+            Run r = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> hush("image", in.toString(), "-o",
+                    dir.resolve("out.png").toString(), "--model", model.toString()));
+            assertEquals(1, r.code(), r.err());
+            assertTrue(r.err().contains("'hush.halo' = '" + c[1] + "'") && r.err().contains("0–1024 pixels"), r.err());
+        }
+        String[][] audio = {{ModelContract.AUDIO_CONTEXT, "2147483647"}, {ModelContract.AUDIO_CONTEXT, "-1"},
+                {ModelContract.AUDIO_LOOKAHEAD, "100000000"}, {ModelContract.AUDIO_LOOKAHEAD, "-8"}};
+        for (String[] c : audio) {
+            Path model = shippedWith("audio-speech-small", "frames" + c[1] + ".onnx", c[0], c[1]);
+            Run r = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> hush("audio", wav.toString(), "-o",
+                    dir.resolve("out.wav").toString(), "--model", model.toString()));
+            assertEquals(1, r.code(), r.err());
+            assertTrue(r.err().contains(c[0]) && r.err().contains("0–4096 frames"), r.err());
+            assertFalse(r.err().contains("Exception"), r.err());
+        }
+        assertFalse(Files.exists(dir.resolve("out.png")) || Files.exists(dir.resolve("out.wav")));
+    }
+
+    @Test
+    void aModelThatOutputsNanOrInfinityWritesNothing() throws Exception {
+        Path a = grey("a.png", 48, 40);
+        Path b = grey("b.png", 40, 48);
+        for (float factor : new float[] {Float.NaN, Float.POSITIVE_INFINITY}) {
+            Path model = shippedTimes("image-gray-fast", "times" + factor + ".onnx", factor);
+            Path out = dir.resolve("out-" + factor + ".png");
+            Run one = hush("image", a.toString(), "-o", out.toString(), "--model", model.toString());
+            assertEquals(1, one.code(), one.err());
+            assertTrue(one.err().contains("NaN or infinite value(s)") && one.err().contains("nothing is written"),
+                    one.err());
+            assertFalse(Files.exists(out));
+            Path folder = dir.resolve("batch-" + factor);
+            Run batch = hush("image", a.toString(), b.toString(), "-o", folder.toString(), "--model", model.toString());
+            assertEquals(1, batch.code(), batch.err());
+            assertTrue(batch.err().contains("2 failed"), batch.err());
+            assertFalse(Files.exists(folder.resolve("a.png")) || Files.exists(folder.resolve("b.png")));
+        }
+        // The speech model's gains: a NaN mask would give a silent WAV.
+        Path wav = dir.resolve("speech.wav");
+        Files.write(wav, wav(1, 16000, 32000));
+        Path model = shippedTimes("audio-speech-small", "mask-nan.onnx", Float.NaN);
+        Run r = hush("audio", wav.toString(), "-o", dir.resolve("speech-out.wav").toString(), "--model", model.toString());
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains("NaN or infinite value(s)"), r.err());
+        assertFalse(Files.exists(dir.resolve("speech-out.wav")));
+        try (java.util.stream.Stream<Path> s = Files.list(dir)) {
+            assertFalse(s.anyMatch(p -> p.getFileName().toString().contains(".part")), "no temp files left");
+        }
     }
 }
