@@ -330,4 +330,84 @@ class HostileInputTest {
             assertFalse(s.anyMatch(p -> p.getFileName().toString().contains(".part")), "no temp files left");
         }
     }
+
+    @Test
+    void threadsOutsideTheirRangeAreAUsageError() throws Exception {
+        Path in = grey("t.png", 32, 32);
+        Path wav = dir.resolve("t.wav");
+        Files.write(wav, wav(1, 16000, 3200));
+        String max = Integer.toString(dev.hush.runtime.SessionConfig.maxThreads());
+        for (String n : new String[] {"100000", "2000", "-1"}) {
+            Run image = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> hush("image", in.toString(), "-o",
+                    dir.resolve("t-out.png").toString(), "--threads", n));
+            assertEquals(2, image.code(), image.err());
+            assertTrue(image.err().contains("--threads must be 0 (automatic) or 1–" + max) && image.err().contains(n),
+                    image.err());
+            Run audio = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> hush("audio", wav.toString(), "-o",
+                    dir.resolve("t-out.wav").toString(), "--threads", n));
+            assertEquals(2, audio.code(), audio.err());
+            assertTrue(audio.err().contains("1–" + max), audio.err());
+        }
+        assertFalse(Files.exists(dir.resolve("t-out.png")) || Files.exists(dir.resolve("t-out.wav")));
+        Run ok = hush("image", in.toString(), "-o", dir.resolve("t-out.png").toString(), "--threads", max);
+        assertEquals(0, ok.code(), ok.err());
+    }
+
+    @Test
+    void twoInputsNeverWriteOneOutputAndOutputsAreNotReadBack() throws Exception {
+        Path a = Files.createDirectories(dir.resolve("a"));
+        Path b = Files.createDirectories(dir.resolve("b"));
+        Files.move(grey("x1.png", 40, 30), a.resolve("x.png"));
+        Files.move(grey("x2.png", 30, 40), b.resolve("x.png"));
+        Path out = dir.resolve("out");
+        Run clash = hush("image", a.resolve("x.png").toString(), b.resolve("x.png").toString(), "-o", out.toString());
+        assertEquals(1, clash.code(), clash.err());
+        assertTrue(clash.err().contains("would write " + out.resolve("x.png")) && clash.err().contains("writes too"),
+                clash.err());
+        assertEquals(40, new Opener().openImage(out.resolve("x.png").toString()).getWidth(), "the first input's result");
+        // A folder with x.png in two subfolders keeps them apart.
+        Path tree = dir.resolve("tree");
+        Files.createDirectories(tree);
+        Files.move(a, tree.resolve("a"));
+        Files.move(b, tree.resolve("b"));
+        Path cleaned = tree.resolve("cleaned");
+        for (int run = 0; run < 2; run++) {
+            Run r = hush("image", tree.toString(), "-o", cleaned.toString());
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.err().contains("2 of 2 image(s)"), "run " + run + ": " + r.err());
+        }
+        assertEquals(30, new Opener().openImage(cleaned.resolve("a/x.png").toString()).getHeight());
+        assertEquals(40, new Opener().openImage(cleaned.resolve("b/x.png").toString()).getHeight());
+        try (java.util.stream.Stream<Path> s = Files.walk(cleaned)) {
+            assertEquals(2, s.filter(Files::isRegularFile).count(), "the second run did not denoise the first's outputs");
+        }
+    }
+
+    /** Starts {@code hush} in a JVM of its own with {@code heap}, its stderr going to {@code log}. */
+    static Process spawn(String heap, Path log, String... args) throws Exception {
+        java.util.List<String> cmd = new java.util.ArrayList<>(java.util.List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx" + heap,
+                "-cp", System.getProperty("java.class.path"), Hush.class.getName()));
+        cmd.addAll(java.util.List.of(args));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    @Test
+    void anOutOfMemoryErrorOnOneFileDoesNotEndTheBatch() throws Exception {
+        Path in = Files.createDirectories(dir.resolve("batch"));
+        Files.move(grey("a.png", 40, 30), in.resolve("a.png"));
+        Path big = in.resolve("b-big.tif");
+        assertTrue(new FileSaver(new ImagePlus("big", new ByteProcessor(5000, 5000))).saveAsTiff(big.toString()));
+        Files.move(grey("c.png", 30, 40), in.resolve("c.png"));
+        Path out = dir.resolve("out");
+        Path log = dir.resolve("hush.log");
+        Process p = spawn("96m", log, "image", in.toString(), "-o", out.toString(), "--model", "image-gray-fast");
+        assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "finished");
+        String err = Files.readString(log);
+        assertEquals(1, p.exitValue(), err);
+        assertTrue(err.contains("b-big.tif: ran out of Java memory") && err.contains("HUSH_JAVA_OPTS"), err);
+        assertTrue(err.contains("2 of 3 image(s)") && err.contains("1 failed"), err);
+        assertTrue(Files.exists(out.resolve("a.png")) && Files.exists(out.resolve("c.png")), "the files after it are written");
+        assertFalse(Files.exists(out.resolve("b-big.tif")));
+    }
 }
