@@ -410,4 +410,31 @@ class HostileInputTest {
         assertTrue(Files.exists(out.resolve("a.png")) && Files.exists(out.resolve("c.png")), "the files after it are written");
         assertFalse(Files.exists(out.resolve("b-big.tif")));
     }
+
+    @Test
+    void sigtermWhileDenoisingSaysCancelledAndLeavesNoPartialFile() throws Exception {
+        int w = 3000;
+        Path in = dir.resolve("large.png");
+        assertTrue(new FileSaver(new ImagePlus("large", new ByteProcessor(w, w, HushCliTest.toBytes(
+                HushCliTest.scene(w, w, 20, 9, 1))))).saveAsPng(in.toString()));
+        byte[] before = Files.readAllBytes(in);
+        Path outDir = Files.createDirectories(dir.resolve("out"));
+        Path log = dir.resolve("cancel.log");
+        Process p = spawn("1g", log, "image", in.toString(), "-o", outDir.resolve("large.png").toString(), "--model",
+                "image-gray-fast", "--tile", "128", "--threads", "1");
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!Files.readString(log).contains("denoise ") && p.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertTrue(p.isAlive(), "still denoising when stopped: " + Files.readString(log));
+        p.destroy(); // SIGTERM
+        assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "stopped");
+        String err = Files.readString(log);
+        assertTrue(err.contains("hush: cancelled"), err);
+        assertTrue(p.exitValue() != 0, err);
+        try (java.util.stream.Stream<Path> s = Files.list(outDir)) {
+            assertEquals(java.util.List.of(), s.toList(), "neither output nor temp file");
+        }
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(in)), "the input is intact");
+    }
 }
