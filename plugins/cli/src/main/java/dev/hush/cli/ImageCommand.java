@@ -20,7 +20,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "image", mixinStandardHelpOptions = true,
         description = {"Denoise PNG or TIFF images: 8, 16 or 32-bit grey, or RGB (TIFF stacks plane by plane).",
-                "IN may be files, folders or globs ('raw/*.tif'); with more than one image, -o names a folder.",
+                "IN may be files, folders or globs ('raw/*.tif'); with more than one image, -o names a folder (relative"
+                        + " paths are kept; two inputs for one output are refused).",
                 "The output keeps the input's bit depth unless --float is given; inputs are never overwritten, outputs"
                         + " appear only when complete, and a bad file is reported at the end (exit 1) without stopping"
                         + " the others."})
