@@ -350,6 +350,7 @@ public final class DenoiserModel implements AutoCloseable {
                 FloatBuffer fb = out.getFloatBuffer();
                 float[] values = new float[fb.remaining()];
                 fb.get(values);
+                requireFinite(values);
                 return values;
             }
         } catch (OrtException e) {
@@ -366,6 +367,24 @@ public final class DenoiserModel implements AutoCloseable {
             if (runOptions != null) {
                 runOptions.close();
             }
+        }
+    }
+
+    /**
+     * Refuses an output with NaN or infinite values: nothing downstream can repair them, and written out they would
+     * make a blank image or a silent (or deafening) sound. One check here covers images and audio alike.
+     */
+    private void requireFinite(float[] values) throws HushException {
+        int bad = 0;
+        for (float v : values) {
+            if (!Float.isFinite(v)) {
+                bad++;
+            }
+        }
+        if (bad > 0) {
+            throw new HushException("the model '" + contract.name() + "' (" + source + ") gave " + bad + " NaN or infinite"
+                    + " value(s) among its " + values.length + " outputs; nothing is written from such a result. The model"
+                    + " is damaged or was exported wrongly: retrain or re-export it, or choose another ('hush models')");
         }
     }
 

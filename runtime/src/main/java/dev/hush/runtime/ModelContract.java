@@ -57,6 +57,15 @@ public final class ModelContract {
     public static final String AUDIO_CONTEXT = "hush.audio.context_frames";
     public static final String AUDIO_LOOKAHEAD = "hush.audio.lookahead_frames";
 
+    /**
+     * The ranges a contract's sizes must lie in, checked when it is parsed and before anything is allocated by them:
+     * a tile's window is its core plus twice the halo, so {@code hush.halo} = 50000 would ask for gigabytes.
+     */
+    public static final int MAX_HALO = 1024;
+    public static final int MAX_SIZE_MULTIPLE = 1024;
+    public static final int MAX_FIXED_SIZE = 8192;
+    public static final int MAX_CHANNELS = 64;
+
     private static final List<String> REQUIRED = List.of(FORMAT, DOMAIN, OUTPUT, INPUT_NAME, OUTPUT_NAME,
             CHANNELS, NORM, HALO, SIZE_MULTIPLE);
     private static final List<String> REQUIRED_AUDIO = List.of(AUDIO_SAMPLE_RATE, AUDIO_N_FFT, AUDIO_HOP,
@@ -112,24 +121,12 @@ public final class ModelContract {
         this.output = enumValue(OUTPUT, Output.class);
         this.inputName = raw.get(INPUT_NAME);
         this.outputName = raw.get(OUTPUT_NAME);
-        this.channels = intValue(CHANNELS);
+        this.channels = intValue(CHANNELS, 1, MAX_CHANNELS, "channels");
         this.norm = enumValue(NORM, Norm.class);
-        this.halo = intValue(HALO);
-        this.sizeMultiple = intValue(SIZE_MULTIPLE);
-        if (channels < 1) {
-            throw bad(CHANNELS, "must be at least 1");
-        }
-        if (halo < 0) {
-            throw bad(HALO, "must not be negative");
-        }
-        if (sizeMultiple < 1) {
-            throw bad(SIZE_MULTIPLE, "must be at least 1");
-        }
-        this.fixedSize = raw.containsKey(FIXED_SIZE) ? intValue(FIXED_SIZE) : 0;
+        this.halo = intValue(HALO, 0, MAX_HALO, domain == Domain.AUDIO ? "frames" : "pixels");
+        this.sizeMultiple = intValue(SIZE_MULTIPLE, 1, MAX_SIZE_MULTIPLE, "pixels");
+        this.fixedSize = raw.containsKey(FIXED_SIZE) ? intValue(FIXED_SIZE, 1, MAX_FIXED_SIZE, "pixels") : 0;
         if (raw.containsKey(FIXED_SIZE)) {
-            if (fixedSize < 1) {
-                throw bad(FIXED_SIZE, "must be a positive number of pixels");
-            }
             // Tiles are windows of exactly fixed_size with cores of fixed_size − 2·halo.
             if (2 * halo >= fixedSize) {
                 throw bad(FIXED_SIZE, "leaves no pixels for a tile's core: it must exceed twice " + HALO + " ("
@@ -164,6 +161,7 @@ public final class ModelContract {
                     throw new ModelFormatException("the audio model has no '" + key + "' in its metadata; see docs/model-format.md");
                 }
             }
+            dev.hush.runtime.audio.AudioSpec.of(this); // the STFT keys and frame counts, with their own ranges
         }
     }
 
@@ -207,6 +205,17 @@ public final class ModelContract {
         } catch (NumberFormatException | NullPointerException e) {
             throw bad(key, "is not a whole number");
         }
+    }
+
+    /** A whole number in [{@code min}, {@code max}]; outside it the message names the key and the range. */
+    private int intValue(String key, int min, int max, String unit) throws ModelFormatException {
+        int v = intValue(key);
+        if (v < min || v > max) {
+            throw bad(key, "is outside the range this runtime accepts, " + min + "–" + max + " " + unit + "; a real model"
+                    + " stays well inside it, so the file is damaged or crafted (re-export it, or fix the key as described"
+                    + " in docs/model-format.md)");
+        }
+        return v;
     }
 
     private double doubleValue(String key) throws ModelFormatException {

@@ -8,6 +8,14 @@ package dev.hush.runtime;
  */
 public record SessionConfig(Device device, int intraOpThreads) {
 
+    /**
+     * The most threads worth asking for: four per core. More only thrash (ONNX Runtime starts them all, and
+     * 100000 of them never finish starting); the command line refuses them as a usage error.
+     */
+    public static int maxThreads() {
+        return 4 * Runtime.getRuntime().availableProcessors();
+    }
+
     public static SessionConfig defaults() {
         return new SessionConfig(Device.CPU, 0);
     }

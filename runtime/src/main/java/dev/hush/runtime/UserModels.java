@@ -48,18 +48,39 @@ public final class UserModels {
 
     /** The file of a user model, if there is one by that name. */
     public static Optional<Path> find(String name) {
-        if (name == null || name.isBlank() || name.contains("/") || name.contains("\\")) {
+        if (!isName(name)) {
             return Optional.empty();
         }
         Path f = folder().resolve(name + ".onnx");
         return Files.isRegularFile(f) ? Optional.of(f) : Optional.empty();
     }
 
-    /** The card beside a user model ({@code NAME.md}), if any. */
+    /** Whether {@code name} can name a model in the folder: not blank, no folder separators, not {@code .} or {@code ..}. */
+    private static boolean isName(String name) {
+        return name != null && !name.isBlank() && !name.contains("/") && !name.contains("\\") && !name.equals(".")
+                && !name.equals("..");
+    }
+
+    /** The card of a user model ({@code NAME.md} beside {@code NAME.onnx}), if there are both. */
     public static Optional<String> card(String name) {
-        Path md = folder().resolve(name + ".md");
+        Optional<Path> model = find(name);
+        return model.isPresent() ? cardBeside(model.get()) : Optional.empty();
+    }
+
+    /**
+     * The card of a model file: {@code NAME.md} in the same folder as {@code NAME.onnx}, if the model is a regular
+     * {@code .onnx} file and the card a regular file there (not a link, which could point anywhere). Nothing else is
+     * ever read, so a name or path given for a card cannot make Hush print some other file.
+     */
+    public static Optional<String> cardBeside(Path onnx) {
+        String n = onnx.getFileName() == null ? "" : onnx.getFileName().toString();
+        if (!n.endsWith(".onnx") || n.length() == ".onnx".length() || !Files.isRegularFile(onnx)) {
+            return Optional.empty();
+        }
+        Path md = onnx.resolveSibling(n.substring(0, n.length() - ".onnx".length()) + ".md");
         try {
-            return Files.isRegularFile(md) ? Optional.of(Files.readString(md)) : Optional.empty();
+            return Files.isRegularFile(md, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? Optional.of(Files.readString(md))
+                    : Optional.empty();
         } catch (IOException e) {
             return Optional.empty();
         }

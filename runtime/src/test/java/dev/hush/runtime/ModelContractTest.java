@@ -86,4 +86,47 @@ class ModelContractTest {
         HushException e = assertThrows(HushException.class, () -> c.requireDomain(Domain.IMAGE));
         assertTrue(e.getMessage().contains("audio model"), e.getMessage());
     }
+
+    @Test
+    void sizesOutsideTheirRangeAreRefusedNamingKeyAndRange() {
+        String[][] cases = {{ModelContract.HALO, "50000", "0–1024 pixels"}, {ModelContract.HALO, "1000000", "0–1024"},
+                {ModelContract.HALO, "-1", "0–1024"}, {ModelContract.SIZE_MULTIPLE, "0", "1–1024"},
+                {ModelContract.SIZE_MULTIPLE, "65536", "1–1024"}, {ModelContract.CHANNELS, "100000", "1–64"},
+                {ModelContract.FIXED_SIZE, "1000000", "1–8192"}};
+        for (String[] c : cases) {
+            Map<String, String> m = valid();
+            m.put(c[0], c[1]);
+            ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelContract.parse(m), c[0] + "=" + c[1]);
+            assertTrue(e.getMessage().contains("'" + c[0] + "' = '" + c[1] + "'") && e.getMessage().contains(c[2]),
+                    e.getMessage());
+        }
+    }
+
+    @Test
+    void audioFramesOutsideTheirRangeAreRefusedWhenTheContractIsParsed() throws Exception {
+        String[][] cases = {{ModelContract.AUDIO_CONTEXT, "2147483647"}, {ModelContract.AUDIO_CONTEXT, "-5"},
+                {ModelContract.AUDIO_LOOKAHEAD, "100000000"}, {ModelContract.AUDIO_LOOKAHEAD, "-1"}};
+        for (String[] c : cases) {
+            Map<String, String> m = audio();
+            m.put(c[0], c[1]);
+            ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelContract.parse(m), c[0] + "=" + c[1]);
+            assertTrue(e.getMessage().contains(c[0]) && e.getMessage().contains("0–4096 frames"), e.getMessage());
+        }
+        Map<String, String> ok = audio();
+        ok.put(ModelContract.AUDIO_CONTEXT, "4096");
+        assertEquals(4096, dev.hush.runtime.audio.AudioSpec.of(ModelContract.parse(ok)).context());
+    }
+
+    private static Map<String, String> audio() {
+        Map<String, String> m = valid();
+        m.put(ModelContract.DOMAIN, "audio");
+        m.put(ModelContract.OUTPUT, "mask");
+        m.put(ModelContract.AUDIO_SAMPLE_RATE, "16000");
+        m.put(ModelContract.AUDIO_N_FFT, "512");
+        m.put(ModelContract.AUDIO_HOP, "128");
+        m.put(ModelContract.AUDIO_WINDOW, "hann");
+        m.put(ModelContract.AUDIO_CONTEXT, "43");
+        m.put(ModelContract.AUDIO_LOOKAHEAD, "1");
+        return m;
+    }
 }

@@ -26,6 +26,11 @@ import javax.sound.sampled.UnsupportedAudioFileException;
 public final class AudioFiles {
     /** Frames per read when streaming a file. */
     static final int CHUNK = 8192;
+    /** The most channels a file may have: each gets its own denoising pipeline and buffers. */
+    public static final int MAX_CHANNELS = 64;
+    /** The lowest and highest sample rates read: every other rate is resampled to the model's and back. */
+    public static final int MIN_RATE = 1000;
+    public static final int MAX_RATE = 768_000;
 
     private AudioFiles() {
     }
@@ -85,12 +90,35 @@ public final class AudioFiles {
         } catch (UnsupportedAudioFileException | IOException e) {
             return openWithFfmpeg(file, e.getMessage());
         }
+        AudioFormat header = aff.getFormat();
+        if (header.getChannels() >= 1 && header.getSampleRate() > 0) {
+            checkLayout(file, header.getChannels(), header.getSampleRate());
+        }
         try {
             return openJavaSound(file, aff);
         } catch (UnsupportedAudioFileException e) {
             return openWithFfmpeg(file, e.getMessage());
         } catch (IOException e) {
             throw new HushException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Refuses a file whose header gives more than {@value #MAX_CHANNELS} channels or a rate outside
+     * {@value #MIN_RATE}–{@value #MAX_RATE} Hz before any buffer is sized by them: such headers are damaged or made to
+     * exhaust memory (4096 channels) or time (1 Hz, resampled to the model's rate).
+     */
+    static void checkLayout(Path file, int channels, float rate) throws HushException {
+        if (channels > MAX_CHANNELS) {
+            throw new HushException(String.format(Locale.ROOT, "%s has %d channels; hush audio denoises at most %d (each"
+                    + " gets its own pipeline). If the header is right, split the channels first (e.g. ffmpeg -i IN"
+                    + " -filter_complex channelsplit ...) and denoise them in groups", file, channels, MAX_CHANNELS));
+        }
+        if (!(rate >= MIN_RATE && rate <= MAX_RATE)) {
+            throw new HushException(String.format(Locale.ROOT, "%s is at %s Hz; hush audio reads %d–%d Hz, since every"
+                    + " other rate is resampled to the model's and back. The header is probably damaged; if the rate is"
+                    + " real, resample the file first (e.g. sox IN -r 16000 OUT)", file, new java.math.BigDecimal(rate)
+                    .stripTrailingZeros().toPlainString(), MIN_RATE, MAX_RATE));
         }
     }
 
@@ -148,6 +176,12 @@ public final class AudioFiles {
                 d.destroy();
                 throw new HushException("cannot read " + file + ": it is not a WAV, AIFF or AU file that Java can read" + why
                         + ", and ffmpeg could not decode it either: " + d.said());
+            }
+            try {
+                checkLayout(file, f.getChannels(), f.getSampleRate());
+            } catch (HushException e) {
+                d.destroy();
+                throw e;
             }
             return new AudioInput(file, in, f, f, null, -1, -1, d, "decoded by ffmpeg");
         } catch (IOException e) {

@@ -12,10 +12,8 @@ import dev.hush.runtime.audio.AudioDenoiser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -109,9 +107,7 @@ final class AudioCommand implements Callable<Integer> {
         String first = inputs.get(0);
         boolean batch = found.size() > 1 || inputs.size() > 1 || Files.isDirectory(Path.of(first)) || InputFiles.isGlob(first);
         if (batch && output != null) {
-            // An output folder inside an input folder: do not take earlier outputs for inputs.
-            Path outDir = output.toAbsolutePath().normalize();
-            found = found.stream().filter(f -> !f.file().toAbsolutePath().normalize().startsWith(outDir)).toList();
+            found = InputFiles.outside(found, output);
         }
         if (found.isEmpty()) {
             throw new HushException("no audio files found in " + String.join(" ", inputs));
@@ -123,18 +119,16 @@ final class AudioCommand implements Callable<Integer> {
             throw usage("--suffix names outputs after their inputs; with -o naming the output file, leave --suffix out");
         }
         List<Job> jobs = new ArrayList<>();
-        Map<Path, Path> claimed = new HashMap<>();
+        InputFiles.Claims claims = new InputFiles.Claims();
         for (InputFiles.Found f : found) {
             Path out = target(f, batch);
             Job job = new Job(f.file(), out, Files.isRegularFile(f.file()) ? AudioFiles.probeSeconds(f.file()) : Double.NaN);
-            Path key = out.toAbsolutePath().normalize();
-            Path other = claimed.putIfAbsent(key, f.file());
+            String clash = claims.claim(f.file(), out);
             String refused = refusal(f.file(), out);
             if (refused != null) {
                 job.failure = refused;
-            } else if (other != null) {
-                job.failure = "would write " + out + ", which " + other + " writes too; use -o with a folder to keep the"
-                        + " inputs' relative paths apart, or rename one";
+            } else if (clash != null) {
+                job.failure = clash;
             } else if (skipExisting && Files.exists(out)) {
                 job.skipped = true;
             }
@@ -299,9 +293,7 @@ final class AudioCommand implements Callable<Integer> {
         if (!(mix >= 0 && mix <= 1)) {
             throw usage("--mix is a share in [0, 1] (1 = fully denoised), got " + mix);
         }
-        if (threads < 0) {
-            throw usage("--threads must be 0 (automatic) or more, got " + threads);
-        }
+        ModelOptions.checkThreads(threads, spec);
     }
 
     private ParameterException usage(String message) {

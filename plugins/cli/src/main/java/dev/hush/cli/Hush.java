@@ -16,17 +16,35 @@ public final class Hush extends CommandGroup {
     public static final int EXIT_CANCELLED = 130;
 
 
+    /** Whether the run was reported as cancelled already (by the handler below or the shutdown hook). */
+    private static final java.util.concurrent.atomic.AtomicBoolean CANCEL_REPORTED =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", System.getProperty("java.awt.headless", "true"));
-        System.exit(execute(args));
+        // Ctrl-C or SIGTERM: the commands' own hooks stop the model and AtomicFile's removes unfinished outputs;
+        // this one says so, since the JVM may stop before the command gets to.
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (!done.get() && CANCEL_REPORTED.compareAndSet(false, true)) {
+                System.err.println();
+                System.err.println("hush: cancelled; unfinished outputs were removed (finished ones are kept)");
+            }
+        }, "hush-cancelled"));
+        int code = execute(args);
+        done.set(true);
+        System.exit(code);
     }
 
     /** Runs the command line and returns the exit code (tests call this). */
     public static int execute(String... args) {
+        CANCEL_REPORTED.set(false);
         CommandLine cl = new CommandLine(new Hush());
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             if (ex instanceof dev.hush.runtime.CancelledException) {
-                line.getErr().println("hush: cancelled; nothing was written");
+                if (CANCEL_REPORTED.compareAndSet(false, true)) {
+                    line.getErr().println("hush: cancelled; unfinished outputs were removed (finished ones are kept)");
+                }
                 return EXIT_CANCELLED;
             }
             String msg = ex.getMessage() == null ? ex.toString() : ex.getMessage();

@@ -20,7 +20,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "image", mixinStandardHelpOptions = true,
         description = {"Denoise PNG or TIFF images: 8, 16 or 32-bit grey, or RGB (TIFF stacks plane by plane).",
-                "IN may be files, folders or globs ('raw/*.tif'); with more than one image, -o names a folder.",
+                "IN may be files, folders or globs ('raw/*.tif'); with more than one image, -o names a folder (relative"
+                        + " paths are kept; two inputs for one output are refused).",
                 "The output keeps the input's bit depth unless --float is given; inputs are never overwritten, outputs"
                         + " appear only when complete, and a bad file is reported at the end (exit 1) without stopping"
                         + " the others."})
@@ -56,13 +57,16 @@ final class ImageCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Path> files = InputFiles.expand(inputs, ImageCommand::isImageName);
-        boolean batch = files.size() > 1 || inputs.size() > 1 || Files.isDirectory(Path.of(inputs.get(0)))
+        List<InputFiles.Found> found = InputFiles.expandRelative(inputs, ImageCommand::isImageName);
+        boolean batch = found.size() > 1 || inputs.size() > 1 || Files.isDirectory(Path.of(inputs.get(0)))
                 || InputFiles.isGlob(inputs.get(0));
         if (batch && Files.exists(output) && !Files.isDirectory(output)) {
             throw new HushException("with several inputs -o must name a folder, but " + output + " is a file");
         }
-        if (files.isEmpty()) {
+        if (batch) {
+            found = InputFiles.outside(found, output);
+        }
+        if (found.isEmpty()) {
             throw new HushException("no PNG or TIFF images found in " + String.join(" ", inputs));
         }
         if (residual != null && batch) {
@@ -84,14 +88,29 @@ final class ImageCommand implements Callable<Integer> {
             Thread hook = new Thread(denoiser::cancel);
             Runtime.getRuntime().addShutdownHook(hook);
             List<String> failures = new ArrayList<>();
+            // Where each input goes, decided before any work: a batch keeps the inputs' paths relative to the folder
+            // or glob they came from, and no two inputs may write one output.
+            List<Path> files = new ArrayList<>();
+            List<Path> outs = new ArrayList<>();
+            InputFiles.Claims claims = new InputFiles.Claims();
+            for (InputFiles.Found f : found) {
+                Path out = batch ? output.resolve(f.relative().toString()) : output;
+                String clash = claims.claim(f.file(), out);
+                if (clash != null) {
+                    failures.add(f.file() + ": " + clash);
+                } else {
+                    files.add(f.file());
+                    outs.add(out);
+                }
+            }
             long start = System.nanoTime();
             long pixels = 0;
             ProgressBar overall = batch ? new ProgressBar(System.err, "images", "files") : null;
             int done = 0;
-            for (Path in : files) {
-                Path out = batch ? output.resolve(in.getFileName().toString()) : output;
+            for (int i = 0; i < files.size(); i++) {
+                Path in = files.get(i);
                 try {
-                    pixels += denoiseFile(denoiser, model, in, out, !batch);
+                    pixels += denoiseFile(denoiser, model, in, outs.get(i), !batch);
                     if (!batch && model.contract().noiseLevelInput()) {
                         System.err.printf(Locale.ROOT, "noise level: sigma %.3g (%s)%n", denoiser.lastNoiseSigma(),
                                 sigma == null ? "estimated; set it with --sigma" : "given");
@@ -101,6 +120,19 @@ final class ImageCommand implements Callable<Integer> {
                         throw e;
                     }
                     failures.add(in + ": " + e.getMessage());
+                } catch (OutOfMemoryError e) {
+                    // One image too large for the heap must not end the batch: its arrays are garbage now.
+                    String why = "ran out of Java memory (" + e.getMessage() + "); give Java more (HUSH_JAVA_OPTS=-Xmx16g"
+                            + " ./hush …) or split the image into smaller ones";
+                    if (!batch) {
+                        throw new HushException(in + " " + why, e);
+                    }
+                    failures.add(in + ": " + why);
+                } catch (RuntimeException e) {
+                    if (!batch || e instanceof dev.hush.runtime.CancelledException) {
+                        throw e;
+                    }
+                    failures.add(in + ": " + e);
                 }
                 if (overall != null) {
                     overall.update(++done, files.size());
@@ -109,7 +141,7 @@ final class ImageCommand implements Callable<Integer> {
             Runtime.getRuntime().removeShutdownHook(hook);
             double secs = (System.nanoTime() - start) / 1e9;
             System.err.printf(Locale.ROOT, "%d of %d image(s) denoised with %s on %s in %.2f s (%.2f MPix/s)%n",
-                    files.size() - failures.size(), files.size(), model.contract().name(), model.device(), secs,
+                    found.size() - failures.size(), found.size(), model.contract().name(), model.device(), secs,
                     pixels / 1e6 / Math.max(secs, 1e-9));
             if (!failures.isEmpty()) {
                 System.err.println(failures.size() + " failed:");

@@ -47,6 +47,7 @@ final class ImageFiles {
             throw new HushException("cannot read " + file + ": not a PNG or TIFF image (hush image reads 8/16/32-bit"
                     + " grayscale PNG and TIFF)");
         }
+        ImageHeader.check(file, kind);
         ImagePlus imp;
         try {
             imp = new Opener().openImage(file.toAbsolutePath().toString());

@@ -58,6 +58,39 @@ final class InputFiles {
         return new ArrayList<>(out.values());
     }
 
+    /**
+     * Drops the files found under {@code outputFolder} when it lies inside the folder (or glob base) they were found
+     * in: a re-run must not take earlier outputs for inputs. Files named one by one, and those of an input folder that
+     * is the output folder itself, stay (writing over them is refused for each).
+     */
+    static List<Found> outside(List<Found> found, Path outputFolder) {
+        Path outDir = outputFolder.toAbsolutePath().normalize();
+        return found.stream().filter(f -> {
+            Path file = f.file().toAbsolutePath().normalize();
+            Path base = file;
+            for (int i = 0; i < f.relative().getNameCount() && base != null; i++) {
+                base = base.getParent();
+            }
+            boolean outputInsideInput = base != null && outDir.startsWith(base) && !outDir.equals(base);
+            return !(outputInsideInput && file.startsWith(outDir));
+        }).toList();
+    }
+
+    /** Which input writes each output, so that no two inputs ever write the same file. */
+    static final class Claims {
+        private final java.util.Map<Path, Path> claimed = new java.util.HashMap<>();
+
+        /**
+         * Takes {@code out} for {@code in} and returns null, or returns why {@code in} may not write it: an earlier
+         * input writes it already.
+         */
+        String claim(Path in, Path out) {
+            Path other = claimed.putIfAbsent(out.toAbsolutePath().normalize(), in);
+            return other == null ? null : "would write " + out + ", which " + other + " writes too; use -o with a folder"
+                    + " to keep the inputs' relative paths apart, or rename one";
+        }
+    }
+
     /** The folder a glob searches (the part before the first segment with a wildcard) and that segment's index. */
     private record GlobBase(Path root, int firstWild) {
         static GlobBase of(Path full) {

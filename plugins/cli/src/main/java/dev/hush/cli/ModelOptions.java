@@ -6,10 +6,16 @@ import dev.hush.runtime.Domain;
 import dev.hush.runtime.HushException;
 import dev.hush.runtime.SessionConfig;
 import dev.hush.runtime.ShippedModels;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** The options every command that runs a model shares: which model, where, with how many threads. */
 final class ModelOptions {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec mixee;
+
     @Option(names = {"-m", "--model"}, paramLabel = "NAME|PATH",
             description = "Shipped model name ('hush models' lists them) or a .onnx file. Default: the first shipped model"
                     + " of the right kind.")
@@ -25,7 +31,20 @@ final class ModelOptions {
     int threads;
 
     DenoiserModel open(Domain domain) throws HushException {
+        checkThreads(threads, mixee);
         return open(model, new SessionConfig(Device.parse(device), threads), domain);
+    }
+
+    /**
+     * Refuses --threads outside 0 (automatic) … {@link SessionConfig#maxThreads()} as a usage error (exit 2): far
+     * more threads than cores only thrash, and ONNX Runtime hangs starting 100000 of them.
+     */
+    static void checkThreads(int threads, CommandSpec spec) {
+        if (threads < 0 || threads > SessionConfig.maxThreads()) {
+            throw new ParameterException(spec.commandLine(), "--threads must be 0 (automatic) or 1–"
+                    + SessionConfig.maxThreads() + " (up to four per core on this machine's "
+                    + Runtime.getRuntime().availableProcessors() + "), got " + threads);
+        }
     }
 
     /**

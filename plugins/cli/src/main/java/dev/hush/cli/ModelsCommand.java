@@ -5,7 +5,10 @@ import dev.hush.runtime.HushException;
 import dev.hush.runtime.SessionConfig;
 import dev.hush.runtime.ShippedModels;
 import dev.hush.runtime.UserModels;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,19 +17,14 @@ import picocli.CommandLine.Option;
         description = {"List the shipped models and your own, one line each with their contract.",
                 "Your models: every NAME.onnx in $HUSH_MODELS, else ~/.hush/models."})
 final class ModelsCommand implements Callable<Integer> {
-    @Option(names = "--card", paramLabel = "NAME", description = "Print the model card of one shipped or user model.")
+    @Option(names = "--card", paramLabel = "NAME|FILE.onnx", description = "Print the model card of one shipped or user"
+            + " model, or of a .onnx file (its NAME.md beside it).")
     String card;
 
     @Override
     public Integer call() throws HushException {
         if (card != null) {
-            if (ShippedModels.names().contains(card)) {
-                System.out.println(ShippedModels.card(card));
-            } else {
-                System.out.println(UserModels.card(card).orElseThrow(() -> new HushException("no model card for '" + card
-                        + "': not a shipped model (" + String.join(", ", ShippedModels.names()) + ") and no " + card
-                        + ".md in " + UserModels.folder())));
-            }
+            System.out.println(card(card));
             return 0;
         }
         if (ShippedModels.names().isEmpty()) {
@@ -49,5 +47,28 @@ final class ModelsCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * The card of a shipped model, of a user model (NAME.md beside NAME.onnx in the folder) or of a .onnx file (its
+     * sibling NAME.md). Nothing else is read: a name such as {@code ../../notes} or a path to some other file is
+     * refused, so --card cannot print files from outside the model folders.
+     */
+    static String card(String nameOrFile) throws HushException {
+        if (ShippedModels.names().contains(nameOrFile)) {
+            return ShippedModels.card(nameOrFile);
+        }
+        Optional<String> text = UserModels.card(nameOrFile);
+        if (text.isEmpty() && nameOrFile.endsWith(".onnx")) {
+            try {
+                text = UserModels.cardBeside(Path.of(nameOrFile));
+            } catch (InvalidPathException e) {
+                text = Optional.empty();
+            }
+        }
+        return text.orElseThrow(() -> new HushException("no model card for '" + nameOrFile + "': --card takes a shipped"
+                + " model's name (" + String.join(", ", ShippedModels.names()) + "), the name of one of your models with"
+                + " NAME.onnx and NAME.md in " + UserModels.folder() + ", or a model file NAME.onnx whose card NAME.md lies"
+                + " beside it; no other file is printed"));
     }
 }

@@ -67,6 +67,15 @@ class HushCliTest {
         return px;
     }
 
+    /** Grey levels rounded and clamped to 8 bits. */
+    static byte[] toBytes(float[] px) {
+        byte[] b = new byte[px.length];
+        for (int i = 0; i < px.length; i++) {
+            b[i] = (byte) Math.max(0, Math.min(255, Math.round(px[i])));
+        }
+        return b;
+    }
+
     private Path png8(String name, float[] px, int w, int h) {
         Path f = dir.resolve(name);
         ImagePlus imp = new ImagePlus(name, ImageFiles.toProcessor(FloatImage.gray(w, h, px), 8));

@@ -23,6 +23,8 @@ import java.util.Map;
 public record AudioSpec(int sampleRate, int nFft, int hop, int bins, int context, int lookahead, float logEps) {
     public static final String BINS = "hush.audio.bins";
     public static final String LOG_EPS = "hush.audio.log_eps";
+    /** The most context or look-ahead frames a model may declare (each call holds them all; real models use tens). */
+    public static final int MAX_FRAMES = 4096;
 
     public AudioSpec {
         if (sampleRate < 1000 || sampleRate > 192_000) {
@@ -33,8 +35,13 @@ public record AudioSpec(int sampleRate, int nFft, int hop, int bins, int context
             throw new IllegalArgumentException("bins must be n_fft/2 or n_fft/2 + 1 (" + (nFft / 2) + " or "
                     + (nFft / 2 + 1) + "), got " + bins);
         }
-        if (context < 0 || lookahead < 0) {
-            throw new IllegalArgumentException("context and look-ahead frames must not be negative");
+        if (context < 0 || context > MAX_FRAMES) {
+            throw new IllegalArgumentException("'" + ModelContract.AUDIO_CONTEXT + "' = " + context + " is outside 0–"
+                    + MAX_FRAMES + " frames");
+        }
+        if (lookahead < 0 || lookahead > MAX_FRAMES) {
+            throw new IllegalArgumentException("'" + ModelContract.AUDIO_LOOKAHEAD + "' = " + lookahead + " is outside 0–"
+                    + MAX_FRAMES + " frames");
         }
         if (!(logEps > 0)) {
             throw new IllegalArgumentException("log eps must be positive, got " + logEps);

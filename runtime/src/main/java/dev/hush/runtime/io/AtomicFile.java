@@ -9,7 +9,9 @@ import java.nio.file.StandardCopyOption;
 /**
  * Writes a file so that readers see either the old file or the complete new one, never a part:
  * the content goes to a hidden temporary file in the same folder, which is then renamed over the
- * target. If writing fails, the temporary file is removed and the target is untouched.
+ * target. If writing fails, the temporary file is removed and the target is untouched; if the JVM is stopped
+ * while writing (Ctrl-C, SIGTERM), a shutdown hook removes the temporary files still being written. Only a hard
+ * kill (SIGKILL, power loss) can leave one behind: a hidden {@code .NAME-<random>.part.EXT} beside the target.
  */
 public final class AtomicFile {
     /** Writes the content of one file at the given (temporary) path. */
@@ -18,7 +20,29 @@ public final class AtomicFile {
         void writeTo(Path tmp) throws IOException;
     }
 
+    /** Temporary files being written now: what the shutdown hook removes. */
+    private static final java.util.Set<Path> PENDING = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        try {
+            Runtime.getRuntime().addShutdownHook(new Thread(AtomicFile::removePending, "hush-remove-partial-outputs"));
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // Loaded during shutdown: nothing is being written that a hook could still remove.
+        }
+    }
+
     private AtomicFile() {
+    }
+
+    /** Removes the temporary files of writes still under way (the JVM is stopping); their targets stay untouched. */
+    private static void removePending() {
+        for (Path tmp : PENDING) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // Best effort while the JVM stops: nothing else can be done about it now.
+            }
+        }
     }
 
     /**
@@ -54,6 +78,7 @@ public final class AtomicFile {
         // Keep the extension last: some writers pick the format from it.
         String suffix = dot > 0 ? name.substring(dot) : ".tmp";
         Path tmp = Files.createTempFile(dir, "." + (dot > 0 ? name.substring(0, dot) : name) + "-", ".part" + suffix);
+        PENDING.add(tmp);
         try {
             writer.writeTo(tmp);
             // createTempFile makes the file private (0600); give it the permissions a plainly created
@@ -65,7 +90,11 @@ public final class AtomicFile {
                 Files.move(tmp, abs, StandardCopyOption.REPLACE_EXISTING);
             }
         } finally {
-            Files.deleteIfExists(tmp);
+            try {
+                Files.deleteIfExists(tmp);
+            } finally {
+                PENDING.remove(tmp);
+            }
         }
     }
 

@@ -41,4 +41,38 @@ class AtomicFileTest {
         assertEquals("rw-rw----", PosixFilePermissions.toString(Files.getPosixFilePermissions(f)), "replacing keeps them");
         assertTrue(Files.readAllBytes(f)[0] == 5);
     }
+
+    /** Run in a JVM of its own: starts an atomic write of args[0] that never ends, and says where its temp file is. */
+    public static void main(String[] args) throws Exception {
+        AtomicFile.write(Path.of(args[0]), tmp -> {
+            Files.write(tmp, new byte[1 << 20]);
+            System.out.println("writing " + tmp);
+            System.out.flush();
+            try {
+                Thread.sleep(600_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    @Test
+    void stoppingTheJvmWhileWritingRemovesTheTemporaryFile() throws Exception {
+        for (String signal : new String[] {"TERM", "INT"}) {
+            Path target = dir.resolve("big-" + signal + ".tif");
+            Files.write(target, new byte[] {1, 2, 3}); // an older output, which must stay as it was
+            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                    System.getProperty("java.class.path"), AtomicFileTest.class.getName(), target.toString())
+                    .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            String line = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine();
+            assertTrue(line != null && line.startsWith("writing "), String.valueOf(line));
+            Path tmp = Path.of(line.substring("writing ".length()));
+            assertTrue(Files.exists(tmp) && tmp.getFileName().toString().startsWith(".big-" + signal + "-")
+                    && tmp.getFileName().toString().endsWith(".part.tif"), tmp.toString());
+            assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor());
+            assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "stopped");
+            assertTrue(Files.notExists(tmp), "SIG" + signal + " left " + tmp);
+            assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(target), "the old output is untouched");
+        }
+    }
 }

@@ -1,0 +1,181 @@
+package dev.hush.cli;
+
+import dev.hush.runtime.HushException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Checks what a PNG or TIFF header claims before ImageJ decodes anything, so that a small file cannot make Hush
+ * allocate gigabytes or loop: the pixels a header announces must fit in what the file can hold (uncompressed data
+ * inside the file, compressed data at most its codec's best ratio times the file), the decoded image must stay under
+ * {@link #MAX_DECODED_BYTES}, and a TIFF's chain of image directories must stay inside the file and end.
+ */
+final class ImageHeader {
+    /** The most bytes an image may decode to (all planes, at least one byte per sample): 2 GiB. */
+    static final long MAX_DECODED_BYTES = 1L << 31;
+
+    private ImageHeader() {
+    }
+
+    /** Refuses {@code file} (a PNG or TIFF by its first bytes, {@code kind}) when its header claims what it cannot hold. */
+    static void check(Path file, String kind) throws HushException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            if (kind.equals("PNG")) {
+                png(file, ch);
+            } else {
+                tiff(file, ch);
+            }
+        } catch (IOException e) {
+            throw new HushException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void png(Path file, FileChannel ch) throws IOException, HushException {
+        ByteBuffer b = read(ch, 8, 25, ByteOrder.BIG_ENDIAN);
+        if (b == null || b.getInt(0) != 13 || b.getInt(4) != 0x49484452) { // "IHDR"
+            throw damaged(file, "PNG", "it does not start with an IHDR header");
+        }
+        long w = Integer.toUnsignedLong(b.getInt(8));
+        long h = Integer.toUnsignedLong(b.getInt(12));
+        int bits = b.get(16) & 0xff;
+        int samples = switch (b.get(17) & 0xff) {
+            case 2 -> 3; // RGB
+            case 4 -> 2; // grey + alpha
+            case 6 -> 4; // RGBA
+            default -> 1; // grey, palette
+        };
+        if (w < 1 || h < 1 || w > Integer.MAX_VALUE || h > Integer.MAX_VALUE || bits < 1 || bits > 16) {
+            throw damaged(file, "PNG", "its header gives " + w + "×" + h + " pixels of " + bits + " bits");
+        }
+        // PNG data is deflate-compressed: at best 1032 bytes out per byte in.
+        double values = (double) w * h * samples;
+        claim(file, "PNG", ch.size(), w + "×" + h + " pixels", values * Math.max(1, (bits + 7) / 8),
+                values * bits / 8 / 1032);
+    }
+
+    private static void tiff(Path file, FileChannel ch) throws IOException, HushException {
+        long size = ch.size();
+        ByteBuffer head = read(ch, 0, 8, ByteOrder.LITTLE_ENDIAN);
+        if (head == null) {
+            throw damaged(file, "TIFF", "it is shorter than a TIFF header");
+        }
+        ByteOrder order = head.get(0) == 'M' ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+        long next = Integer.toUnsignedLong(head.order(order).getInt(4));
+        Set<Long> seen = new HashSet<>();
+        double decoded = 0;
+        double stored = 0;
+        long planes = 0;
+        long firstW = 0;
+        long firstH = 0;
+        while (next != 0) {
+            if (!seen.add(next)) {
+                throw damaged(file, "TIFF", "its chain of image directories loops back to the one at byte " + next
+                        + " (a reader would go round forever)");
+            }
+            ByteBuffer count = next < 8 || next + 2 > size ? null : read(ch, next, 2, order);
+            if (count == null) {
+                throw damaged(file, "TIFF", "image directory " + (planes + 1) + " is said to start at byte " + next
+                        + ", outside the " + size + "-byte file");
+            }
+            int n = count.getShort(0) & 0xffff;
+            ByteBuffer ifd = read(ch, next + 2, 12L * n + 4, order);
+            if (ifd == null) {
+                throw damaged(file, "TIFF", "image directory " + (planes + 1) + " runs past the end of the file");
+            }
+            long w = 0;
+            long h = 0;
+            long samples = 1;
+            int bits = 1;
+            int compression = 1;
+            for (int i = 0; i < n; i++) {
+                int at = 12 * i;
+                int tag = ifd.getShort(at) & 0xffff;
+                int type = ifd.getShort(at + 2) & 0xffff;
+                long cnt = Integer.toUnsignedLong(ifd.getInt(at + 4));
+                long value = type == 3 ? ifd.getShort(at + 8) & 0xffff : Integer.toUnsignedLong(ifd.getInt(at + 8));
+                switch (tag) {
+                    case 256 -> w = value;
+                    case 257 -> h = value;
+                    case 258 -> bits = (int) Math.min(64, type == 3 && cnt > 2 ? firstShort(ch, value, order) : value);
+                    case 259 -> compression = (int) value;
+                    case 277 -> samples = value;
+                    default -> { }
+                }
+            }
+            next = Integer.toUnsignedLong(ifd.getInt(12 * n));
+            planes++;
+            if (w < 1 || h < 1) {
+                continue; // not an image (or ImageJ will say it is damaged)
+            }
+            if (planes == 1) {
+                firstW = w;
+                firstH = h;
+            }
+            double values = (double) w * h * Math.max(1, samples);
+            decoded += values * Math.max(1, (bits + 7) / 8);
+            // Uncompressed strips lie inside the file; compressed ones hold at most the codec's best ratio.
+            stored += values * bits / 8 / ratio(compression);
+        }
+        claim(file, "TIFF", size, firstW + "×" + firstH + " pixels" + (planes > 1 ? " in " + planes + " images" : ""),
+                decoded, stored);
+    }
+
+    /**
+     * Refuses a header whose pixels decode to more than {@link #MAX_DECODED_BYTES} or need more than the file's
+     * {@code size} bytes even at the best compression ({@code stored}).
+     */
+    private static void claim(Path file, String kind, long size, String what, double decoded, double stored)
+            throws HushException {
+        if (decoded > MAX_DECODED_BYTES) {
+            throw new HushException(String.format(Locale.ROOT, "cannot read %s: its %s header claims %s (%.1f GiB"
+                    + " decoded), above hush image's limit of %d GiB per file; split it into smaller images or planes"
+                    + " (e.g. in ImageJ: Image › Stacks › Tools › Make Substack, or crop it into tiles)", file, kind, what,
+                    decoded / (1L << 30), MAX_DECODED_BYTES >> 30));
+        }
+        if (stored > size) {
+            throw new HushException(String.format(Locale.ROOT, "cannot read %s: its %s header claims %s, more than a"
+                    + " %d-byte file can hold even compressed; the file is damaged or made to exhaust memory. Re-save it"
+                    + " from the program that made it", file, kind, what, size));
+        }
+    }
+
+    /** The most bytes out per byte in of a TIFF compression (1: none). */
+    private static double ratio(int compression) {
+        return switch (compression) {
+            case 1 -> 1;
+            case 32773 -> 128; // PackBits
+            case 8, 32946 -> 1032; // deflate
+            default -> 4096; // LZW (about 2730 at best), JPEG and the rest: generous
+        };
+    }
+
+    private static long firstShort(FileChannel ch, long offset, ByteOrder order) throws IOException {
+        ByteBuffer b = read(ch, offset, 2, order);
+        return b == null ? 64 : b.getShort(0) & 0xffff;
+    }
+
+    /** {@code n} bytes at {@code offset}, or null when the file ends before them. */
+    private static ByteBuffer read(FileChannel ch, long offset, long n, ByteOrder order) throws IOException {
+        if (offset < 0 || n > Integer.MAX_VALUE || offset + n > ch.size()) {
+            return null;
+        }
+        ByteBuffer b = ByteBuffer.allocate((int) n).order(order);
+        while (b.hasRemaining()) {
+            if (ch.read(b, offset + b.position()) < 0) {
+                return null;
+            }
+        }
+        return b.flip();
+    }
+
+    private static HushException damaged(Path file, String kind, String why) {
+        return new HushException("cannot read " + file + ": the " + kind + " file is damaged: " + why);
+    }
+}
