@@ -41,8 +41,12 @@ final class AnomalyCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime threads (default 0: all cores).")
     int threads;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        ModelOptions.checkThreads(threads, spec);
         if (Files.exists(out) && !Files.isDirectory(out)) {
             throw new HushException("--out " + out + " is a file; give a folder for the maps");
         }
