@@ -50,9 +50,11 @@ final class ProgressBar {
                 out.println();
             }
         } else {
+            // Logs (no terminal): a line per tenth of the work, and at least one a minute on long runs.
             int decile = (int) Math.floor(frac * 10);
-            if (decile != lastDecile || done >= total && lastDecile != 10) {
+            if (decile != lastDecile || done >= total && lastDecile != 10 || now - lastDraw > 60_000_000_000L) {
                 lastDecile = decile;
+                lastDraw = now;
                 out.printf(Locale.ROOT, "%s %3.0f%% %d/%d %s, %.1f %s/s%s %s%n", label, frac * 100, done, total, unit, rate,
                         unit, eta, suffix);
             }
