@@ -11,16 +11,12 @@ public final class Djl {
     }
 
     /**
-     * oneDNN's AVX2/AVX-512 convolution backward in PyTorch 2.5–2.7 produced NaN gradients within a few
-     * steps on the project's AMD EPYC machines; limiting oneDNN to SSE4.1 fixed it. The variable must
-     * be set before the native library loads, so the launcher and the build set it; this says so when
-     * it is missing.
+     * The environment variable that limits oneDNN's instruction set. Early trainings here gave NaN gradients with
+     * AVX-512 (the cause was most likely gradient buffers starting with NaN bit patterns, now zeroed); the messages
+     * of a diverged training name it as the thing to try (docs/training.md). It must be set before the native
+     * library loads, so only the environment can set it.
      */
     public static final String ONEDNN_ISA = "ONEDNN_MAX_CPU_ISA";
-
-    public static boolean safeIsa() {
-        return "SSE41".equalsIgnoreCase(System.getenv(ONEDNN_ISA));
-    }
 
     /** Sets the offline switches (before the engine loads) and returns the PyTorch engine. */
     public static synchronized Engine pytorch(int threads) {

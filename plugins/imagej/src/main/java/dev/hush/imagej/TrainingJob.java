@@ -3,7 +3,6 @@ package dev.hush.imagej;
 import ai.djl.engine.EngineException;
 import dev.hush.runtime.CancelledException;
 import dev.hush.runtime.HushException;
-import dev.hush.trainer.Djl;
 import dev.hush.trainer.image.ImageTrainer;
 import dev.hush.trainer.image.ImageTrainingConfig;
 import dev.hush.trainer.image.TrainingPlanes;
@@ -46,11 +45,6 @@ final class TrainingJob {
             trainer = new ImageTrainer(config, planes);
         } catch (IllegalArgumentException e) {
             throw new HushException(e.getMessage());
-        }
-        if (!Djl.safeIsa()) {
-            IJ.log(TITLE + ": note: " + Djl.ONEDNN_ISA + " is not set to SSE41. On some CPUs PyTorch's training then"
-                    + " turns to NaN within a few steps; if that happens, start Fiji with " + Djl.ONEDNN_ISA
-                    + "=SSE41 in its environment (docs/imagej.md)");
         }
         TrainingPlot plot = new TrainingPlot("Training loss: " + options.name(), options.steps());
         Thread thread = Thread.currentThread();
