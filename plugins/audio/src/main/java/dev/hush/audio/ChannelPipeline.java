@@ -56,7 +56,7 @@ final class ChannelPipeline {
         this.up = fileRate == rate ? null : new Resampler(rate, fileRate).stream();
         this.loUp = fileRate > rate ? new Resampler(rate, fileRate).stream() : null;
         this.stream = denoiser.stream();
-        this.skip = denoiser.latencySamples();
+        this.skip = stream.latencySamples();
         this.decay = Math.exp(-1 / (GAIN_SECONDS * rate));
     }
 

@@ -56,7 +56,7 @@ public final class DenoiseProcessor implements AudioProcessor {
         }
         this.rate = denoiser.sampleRate();
         this.stream = denoiser.stream();
-        this.latency = denoiser.latencySamples();
+        this.latency = stream.latencySamples();
     }
 
     /**

@@ -94,6 +94,27 @@ class ChannelPipelineTest {
     }
 
     @Test
+    void aStreamKeepsItsSettingsWhenTheSharedDenoiserIsReconfigured() throws Exception {
+        try (DenoiserModel m = DenoiserModel.open(TestAudioModels.mask(dir, "shared", 1, 3f),
+                SessionConfig.defaults().withThreads(1))) {
+            AudioDenoiser d = new AudioDenoiser(m).blockFrames(8);
+            float[] x = TestAudioModels.noisySpeech(12000, 16000, 0.03, 7);
+            float[] want = d.denoise(x, dev.hush.runtime.ProgressListener.NONE);
+            AudioDenoiser.Stream s = d.stream();
+            int latency = s.latencySamples();
+            float[] out = new float[x.length];
+            s.process(x, 0, 5000, out, 0);
+            d.blockFrames(1); // another user of the shared denoiser wants low latency now
+            s.process(x, 5000, x.length - 5000, out, 5000);
+            float[] tail = s.finish();
+            assertEquals(latency, tail.length, "the tail is the stream's own latency, not the new setting's");
+            float[] all = ChannelPipeline.concat(out, tail);
+            assertArrayEquals(want, java.util.Arrays.copyOfRange(all, latency, latency + x.length), 1e-6f);
+            assertTrue(d.stream().latencySamples() < latency, "new streams take the new block");
+        }
+    }
+
+    @Test
     void atOrBelowTheModelsRateThereIsNoHighBand() throws Exception {
         try (DenoiserModel m = DenoiserModel.open(TestAudioModels.mask(dir, "m", 1, 3f),
                 SessionConfig.defaults().withThreads(1))) {

@@ -111,7 +111,10 @@ public final class AudioDenoiser {
         return (block + spec.lookahead()) * spec.hop() - 1;
     }
 
-    /** A new stream (for one channel), with the current block, limit and mix. */
+    /**
+     * A new stream (for one channel), with the current block, limit and mix: it keeps them (and so its latency)
+     * whatever this denoiser is set to later.
+     */
     public Stream stream() {
         return new Stream();
     }
@@ -119,7 +122,7 @@ public final class AudioDenoiser {
     /** Denoises a whole signal at the model's rate; the result is aligned with it and as long. */
     public float[] denoise(float[] samples, ProgressListener progress) throws HushException {
         Stream s = stream();
-        int d = latencySamples();
+        int d = s.latencySamples();
         float[] out = new float[samples.length];
         float[] piece = new float[Math.max(1, block * spec.hop())];
         int pos = 0;
@@ -158,6 +161,7 @@ public final class AudioDenoiser {
         private final float floor = floorGain;
         private final float wetShare = wet;
         private final int window = context + blk + lookahead;
+        private final int latency = AudioDenoiser.this.latencySamples();
         private final float silence = (float) Math.log(spec.logEps());
         private final StreamingStft stft = new StreamingStft(spec.nFft(), spec.hop());
         private final OverlapAdd ola = new OverlapAdd(spec.nFft(), spec.hop());
@@ -204,6 +208,11 @@ public final class AudioDenoiser {
             emitted += len;
         }
 
+        /** This stream's delay in samples, fixed when it was made (see {@link AudioDenoiser#latencySamples()}). */
+        public int latencySamples() {
+            return latency;
+        }
+
         /** Ends the stream and returns its last {@link #latencySamples()} output samples. */
         public float[] finish() throws HushException {
             if (finished) {
@@ -215,7 +224,7 @@ public final class AudioDenoiser {
             while (first < received) {
                 runBlock((int) Math.min(blk, received - first));
             }
-            int rest = (int) (pushed + latencySamples() - emitted);
+            int rest = (int) (pushed + latency - emitted);
             float[] tail = new float[rest];
             int have = Math.min(rest, queue.size());
             queue.take(tail, 0, have);
