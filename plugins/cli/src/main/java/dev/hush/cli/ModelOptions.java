@@ -5,7 +5,6 @@ import dev.hush.runtime.Device;
 import dev.hush.runtime.Domain;
 import dev.hush.runtime.HushException;
 import dev.hush.runtime.SessionConfig;
-import dev.hush.runtime.ShippedModels;
 import picocli.CommandLine.Option;
 
 /** The options every command that runs a model shares: which model, where, with how many threads. */
@@ -34,14 +33,7 @@ final class ModelOptions {
      * here.
      */
     static DenoiserModel open(String nameOrPath, SessionConfig config, Domain domain) throws HushException {
-        String name = nameOrPath != null ? nameOrPath : ShippedModels.defaultFor(domain);
-        DenoiserModel m = DenoiserModel.openNamed(name, config);
-        Domain actual = m.contract().domain();
-        if (actual != domain) {
-            m.close();
-            throw new HushException("the model '" + m.contract().name() + "' (" + m.source() + ") is an " + actual.key()
-                    + " model, but this needs an " + domain.key() + " model ('hush models' lists them)");
-        }
+        DenoiserModel m = DenoiserModel.openNamed(nameOrPath, config, domain);
         if (m.deviceNote() != null) {
             System.err.println(m.deviceNote());
         }
