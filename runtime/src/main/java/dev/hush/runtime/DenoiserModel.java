@@ -116,6 +116,25 @@ public final class DenoiserModel implements AutoCloseable {
         return open(file, config);
     }
 
+    /**
+     * As {@link #openNamed(String, SessionConfig)} ({@code nameOrPath} null: the first shipped model of {@code domain}),
+     * refusing a model of another domain by name.
+     */
+    public static DenoiserModel openNamed(String nameOrPath, SessionConfig config, Domain domain) throws HushException {
+        return requireDomain(openNamed(nameOrPath != null ? nameOrPath : ShippedModels.defaultFor(domain), config), domain);
+    }
+
+    /** Returns {@code m} when it is a {@code domain} model; else closes it and says what it is. */
+    public static DenoiserModel requireDomain(DenoiserModel m, Domain domain) throws HushException {
+        Domain actual = m.contract().domain();
+        if (actual != domain) {
+            m.close();
+            throw new HushException("the model '" + m.contract().name() + "' (" + m.source() + ") is an " + actual.key()
+                    + " model, but this needs an " + domain.key() + " model ('hush models' lists them)");
+        }
+        return m;
+    }
+
     /** Opens a model from its serialised ONNX bytes; {@code source} names it in messages. */
     public static DenoiserModel fromBytes(byte[] onnx, String source, SessionConfig config) throws HushException {
         if (onnx.length == 0) {

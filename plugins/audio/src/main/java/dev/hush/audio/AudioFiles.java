@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -40,14 +41,28 @@ public final class AudioFiles {
         return typeForName(p) != null;
     }
 
+    /** The extensions of audio files (what a folder is searched for): javax.sound's, then ffmpeg's. */
+    public static final List<String> EXTENSIONS = List.of("wav", "wave", "aif", "aiff", "aifc", "au", "snd",
+            "flac", "mp3", "ogg", "oga", "opus", "m4a", "aac", "wma", "mka", "webm", "caf", "w64", "ac3", "amr",
+            "mp2", "ape", "wv", "tta");
+
     /** Whether a file looks like audio by its extension (what a folder is searched for). */
     public static boolean isAudioName(Path p) {
-        String e = extension(p);
-        return isJavaSoundName(p) || switch (e) {
-            case "flac", "mp3", "ogg", "oga", "opus", "m4a", "aac", "wma", "mka", "webm", "caf", "w64", "ac3", "amr",
-                    "mp2", "ape", "wv", "tta" -> true;
-            default -> false;
-        };
+        return EXTENSIONS.contains(extension(p));
+    }
+
+    /**
+     * The output's file name for an input named {@code name}: {@code suffix} (may be null) before the extension, and
+     * .wav for formats only ffmpeg reads (those are written as 32-bit float WAV).
+     */
+    public static String outputName(String name, String suffix) {
+        int dot = name.lastIndexOf('.');
+        String base = dot > 0 ? name.substring(0, dot) : name;
+        String ext = dot > 0 ? name.substring(dot) : "";
+        if (!isJavaSoundName(Path.of(name))) {
+            ext = ".wav";
+        }
+        return base + (suffix == null ? "" : suffix) + ext;
     }
 
     /** The javax.sound file type a name asks for, or null when javax.sound does not write that extension. */

@@ -2,6 +2,7 @@ package dev.hush.cli;
 
 import dev.hush.runtime.DenoiserModel;
 import dev.hush.runtime.Domain;
+import dev.hush.imagej.ImageFiles;
 import dev.hush.runtime.HushException;
 import dev.hush.runtime.ModelContract;
 import dev.hush.runtime.ProgressListener;

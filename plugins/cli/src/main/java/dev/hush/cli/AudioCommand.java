@@ -302,7 +302,7 @@ final class AudioCommand implements Callable<Integer> {
 
     /** Where one input's output goes. */
     private Path target(InputFiles.Found f, boolean batch) {
-        String name = outputName(f.file().getFileName().toString(), f.file());
+        String name = AudioFiles.outputName(f.file().getFileName().toString(), suffix);
         if (!batch && output != null && !Files.isDirectory(output)) {
             return output;
         }
@@ -312,16 +312,5 @@ final class AudioCommand implements Callable<Integer> {
         Path rel = batch ? f.relative() : f.file().getFileName();
         Path parent = rel.getParent();
         return parent == null ? output.resolve(name) : output.resolve(parent).resolve(name);
-    }
-
-    /** The output's file name: the suffix before the extension, and .wav for formats only ffmpeg reads. */
-    private String outputName(String name, Path in) {
-        int dot = name.lastIndexOf('.');
-        String base = dot > 0 ? name.substring(0, dot) : name;
-        String ext = dot > 0 ? name.substring(dot) : "";
-        if (!AudioFiles.isJavaSoundName(in)) {
-            ext = ".wav";
-        }
-        return base + (suffix == null ? "" : suffix) + ext;
     }
 }

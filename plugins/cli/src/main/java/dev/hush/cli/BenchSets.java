@@ -1,5 +1,6 @@
 package dev.hush.cli;
 
+import dev.hush.imagej.ImageFiles;
 import dev.hush.runtime.HushException;
 import dev.hush.runtime.image.FloatImage;
 import dev.hush.trainer.image.ImageEvaluation.BenchImage;

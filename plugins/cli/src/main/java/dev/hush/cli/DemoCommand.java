@@ -1,5 +1,6 @@
 package dev.hush.cli;
 
+import dev.hush.imagej.ImageFiles;
 import dev.hush.runtime.DenoiserModel;
 import dev.hush.runtime.Domain;
 import dev.hush.runtime.HushException;

@@ -1,9 +1,10 @@
 package dev.hush.cli;
 
+import dev.hush.imagej.ImageFileDenoiser;
+import dev.hush.imagej.ImageFiles;
 import dev.hush.runtime.DenoiserModel;
 import dev.hush.runtime.Domain;
 import dev.hush.runtime.HushException;
-import dev.hush.runtime.io.AtomicFile;
 import dev.hush.runtime.image.FloatImage;
 import dev.hush.runtime.image.ImageDenoiser;
 import java.io.IOException;
@@ -153,33 +154,7 @@ final class ImageCommand implements Callable<Integer> {
     }
 
     static boolean isImageName(Path p) {
-        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
-        return n.endsWith(".png") || n.endsWith(".tif") || n.endsWith(".tiff");
-    }
-
-    /**
-     * One plane: as it is when its channels are the model's; an RGB plane with a 1-channel model colour by colour
-     * (as Denoise Image... does); anything else is refused with what would fit.
-     */
-    private static FloatImage denoisePlane(ImageDenoiser denoiser, DenoiserModel model, FloatImage plane, Path in,
-                                           dev.hush.runtime.ProgressListener progress) throws HushException {
-        int want = model.contract().channels();
-        if (plane.channels() == want) {
-            return denoiser.denoise(plane, progress);
-        }
-        if (want == 1) {
-            int area = plane.width() * plane.height();
-            float[] out = new float[plane.data().length];
-            for (int c = 0; c < plane.channels(); c++) {
-                FloatImage one = FloatImage.gray(plane.width(), plane.height(),
-                        java.util.Arrays.copyOfRange(plane.data(), c * area, (c + 1) * area));
-                System.arraycopy(denoiser.denoise(one, progress).data(), 0, out, c * area, area);
-            }
-            return new FloatImage(plane.channels(), plane.width(), plane.height(), out);
-        }
-        throw new HushException(in + " has " + plane.channels() + " channel(s) per plane, but the model '"
-                + model.contract().name() + "' denoises " + want + "-channel images; give it an RGB image or choose a"
-                + " 1-channel model");
+        return ImageFiles.isImageName(p);
     }
 
     /** Denoises one file into {@code out}; returns the pixels processed. */
@@ -192,43 +167,32 @@ final class ImageCommand implements Callable<Integer> {
                 throw new HushException("--residual must name a different file than the output");
             }
         }
-        ImageFiles.Loaded loaded = ImageFiles.read(in);
-        int depth = asFloat ? 32 : loaded.bitDepth();
-        List<FloatImage> result = new ArrayList<>();
-        long pixels = 0;
-        int index = 0;
-        for (FloatImage plane : loaded.planes()) {
-            index++;
-            String label = loaded.planes().size() > 1 ? String.format(Locale.ROOT, "plane %d/%d", index,
-                    loaded.planes().size()) : "denoise";
-            ProgressBar bar = tileProgress ? new ProgressBar(System.err, label, "tiles") : null;
-            result.add(denoisePlane(denoiser, model, plane, in,
-                    bar == null ? dev.hush.runtime.ProgressListener.NONE : bar::update));
-            pixels += (long) plane.width() * plane.height();
-        }
-        ImageFiles.write(out, result, depth, loaded.source());
+        ImageFileDenoiser.Result r = new ImageFileDenoiser(denoiser, model).asFloat(asFloat).denoise(in, out,
+                tileProgress ? (index, count) -> new ProgressBar(System.err, count > 1 ? String.format(Locale.ROOT,
+                        "plane %d/%d", index, count) : "denoise", "tiles")::update : ImageFileDenoiser.PlaneProgress.NONE);
+        List<FloatImage> result = r.planes();
         if (residual != null) {
             List<FloatImage> noise = new ArrayList<>();
             for (int i = 0; i < result.size(); i++) {
-                float[] a = loaded.planes().get(i).data();
+                float[] a = r.input().planes().get(i).data();
                 float[] b = result.get(i).data();
-                float[] r = new float[a.length];
+                float[] d = new float[a.length];
                 for (int k = 0; k < a.length; k++) {
-                    r[k] = a[k] - b[k];
+                    d[k] = a[k] - b[k];
                 }
-                noise.add(new FloatImage(result.get(i).channels(), result.get(i).width(), result.get(i).height(), r));
+                noise.add(new FloatImage(result.get(i).channels(), result.get(i).width(), result.get(i).height(), d));
             }
-            ImageFiles.write(residual, noise, 32, loaded.source());
+            ImageFiles.write(residual, noise, 32, r.input().source());
         }
         if (tileProgress) {
-            System.err.printf(Locale.ROOT, "wrote %s (%d-bit, %d plane%s)%n", out, depth, result.size(),
+            System.err.printf(Locale.ROOT, "wrote %s (%d-bit, %d plane%s)%n", out, r.bitDepth(), result.size(),
                     result.size() == 1 ? "" : "s");
         }
-        return pixels;
+        return r.pixels();
     }
 
     /** Refuses an output that is the input itself (by path or by link). */
     static void refuseOverwrite(Path in, Path out) throws HushException {
-        AtomicFile.refuseInput(in, out, "-denoised");
+        ImageFileDenoiser.refuseOverwrite(in, out);
     }
 }

@@ -53,14 +53,7 @@ final class ModelOptions {
      * here.
      */
     static DenoiserModel open(String nameOrPath, SessionConfig config, Domain domain) throws HushException {
-        String name = nameOrPath != null ? nameOrPath : ShippedModels.defaultFor(domain);
-        DenoiserModel m = DenoiserModel.openNamed(name, config);
-        Domain actual = m.contract().domain();
-        if (actual != domain) {
-            m.close();
-            throw new HushException("the model '" + m.contract().name() + "' (" + m.source() + ") is an " + actual.key()
-                    + " model, but this needs an " + domain.key() + " model ('hush models' lists them)");
-        }
+        DenoiserModel m = DenoiserModel.openNamed(nameOrPath, config, domain);
         if (m.deviceNote() != null) {
             System.err.println(m.deviceNote());
         }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hush.imagej.ImageFiles;
 import dev.hush.runtime.ModelContract;
 import dev.hush.runtime.image.FloatImage;
 import dev.hush.runtime.metrics.ImageMetrics;

@@ -1,4 +1,4 @@
-package dev.hush.cli;
+package dev.hush.imagej;
 
 import dev.hush.runtime.HushException;
 import dev.hush.runtime.image.FloatImage;
@@ -23,16 +23,27 @@ import java.util.Locale;
 /**
  * Reads and writes PNG and TIFF files (8, 16 and 32-bit grey, RGB; TIFF stacks plane by plane) through ImageJ's
  * own readers and writers, so files behave as they do in ImageJ/Fiji. An RGB plane is one 3-channel image (R, G, B).
+ * {@code hush image}, {@code hush spark image} and the benchmarks read and write image files here.
  */
-final class ImageFiles {
+public final class ImageFiles {
     private ImageFiles() {
     }
 
     /** A read image: its planes as float, the bit depth, and the ImagePlus (for calibration and metadata). */
-    record Loaded(List<FloatImage> planes, int bitDepth, ImagePlus source) {
+    public record Loaded(List<FloatImage> planes, int bitDepth, ImagePlus source) {
     }
 
-    static Loaded read(Path file) throws HushException {
+    /** The extensions {@link #read} takes (in any case). */
+    public static final List<String> EXTENSIONS = List.of("png", "tif", "tiff");
+
+    /** Whether a file name is one {@link #read} takes (.png, .tif, .tiff, any case). */
+    public static boolean isImageName(Path p) {
+        String n = p.getFileName().toString().toLowerCase(Locale.ROOT);
+        int dot = n.lastIndexOf('.');
+        return dot >= 0 && EXTENSIONS.contains(n.substring(dot + 1));
+    }
+
+    public static Loaded read(Path file) throws HushException {
         if (!Files.exists(file)) {
             throw new HushException("input not found: " + file);
         }
@@ -110,7 +121,7 @@ final class ImageFiles {
      * (.png, .tif, .tiff). Values are rounded and clamped to the integer range. Calibration and info
      * are copied from {@code like} when given.
      */
-    static void write(Path file, List<FloatImage> planes, int bitDepth, ImagePlus like) throws HushException {
+    public static void write(Path file, List<FloatImage> planes, int bitDepth, ImagePlus like) throws HushException {
         if (bitDepth != 24 && planes.get(0).channels() > 1) {
             // Grey output of colour planes (--float, the residual): each channel becomes a plane of its own.
             List<FloatImage> split = new ArrayList<>();
@@ -170,7 +181,7 @@ final class ImageFiles {
         }
     }
 
-    static ImageProcessor toProcessor(FloatImage p, int bitDepth) {
+    public static ImageProcessor toProcessor(FloatImage p, int bitDepth) {
         float[] d = p.data();
         int w = p.width();
         int h = p.height();

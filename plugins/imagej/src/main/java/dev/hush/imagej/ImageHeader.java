@@ -1,4 +1,4 @@
-package dev.hush.cli;
+package dev.hush.imagej;
 
 import dev.hush.runtime.HushException;
 import java.io.IOException;

@@ -1,0 +1,96 @@
+package dev.hush.imagej;
+
+import dev.hush.runtime.DenoiserModel;
+import dev.hush.runtime.HushException;
+import dev.hush.runtime.ProgressListener;
+import dev.hush.runtime.image.FloatImage;
+import dev.hush.runtime.image.ImageDenoiser;
+import dev.hush.runtime.io.AtomicFile;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Denoises one PNG or TIFF file into another: read through {@link ImageFiles}, each plane through the model, written
+ * at the input's bit depth (or 32-bit float) with its calibration. {@code hush image} and {@code hush spark image}
+ * both denoise files here, so their outputs are the same bytes. Not thread-safe when the {@link ImageDenoiser} is
+ * shared; give each thread its own (the model may be shared).
+ */
+public final class ImageFileDenoiser {
+    private final ImageDenoiser denoiser;
+    private final DenoiserModel model;
+    private boolean asFloat;
+
+    public ImageFileDenoiser(ImageDenoiser denoiser, DenoiserModel model) {
+        this.denoiser = denoiser;
+        this.model = model;
+    }
+
+    /** Write 32-bit float (TIFF) instead of the input's bit depth. */
+    public ImageFileDenoiser asFloat(boolean on) {
+        this.asFloat = on;
+        return this;
+    }
+
+    /** What one file gave: the image read, the denoised planes, the bit depth written and the pixels processed. */
+    public record Result(ImageFiles.Loaded input, List<FloatImage> planes, int bitDepth, long pixels) {
+    }
+
+    /** Told about each plane before it is denoised; returns the listener for that plane's tiles. */
+    @FunctionalInterface
+    public interface PlaneProgress {
+        PlaneProgress NONE = (index, count) -> ProgressListener.NONE;
+
+        /** Plane {@code index} (1-based) of {@code count}. */
+        ProgressListener plane(int index, int count);
+    }
+
+    /** Denoises {@code in} into {@code out}, which must not be the input; {@code progress} may be null. */
+    public Result denoise(Path in, Path out, PlaneProgress progress) throws HushException {
+        refuseOverwrite(in, out);
+        ImageFiles.Loaded loaded = ImageFiles.read(in);
+        int depth = asFloat ? 32 : loaded.bitDepth();
+        List<FloatImage> result = new ArrayList<>();
+        long pixels = 0;
+        int index = 0;
+        for (FloatImage plane : loaded.planes()) {
+            index++;
+            ProgressListener tiles = progress == null ? ProgressListener.NONE
+                    : progress.plane(index, loaded.planes().size());
+            result.add(denoisePlane(plane, in, tiles));
+            pixels += (long) plane.width() * plane.height();
+        }
+        ImageFiles.write(out, result, depth, loaded.source());
+        return new Result(loaded, result, depth, pixels);
+    }
+
+    /**
+     * One plane: as it is when its channels are the model's; an RGB plane with a 1-channel model colour by colour
+     * (as Denoise Image... does); anything else is refused with what would fit.
+     */
+    public FloatImage denoisePlane(FloatImage plane, Path in, ProgressListener progress) throws HushException {
+        int want = model.contract().channels();
+        if (plane.channels() == want) {
+            return denoiser.denoise(plane, progress);
+        }
+        if (want == 1) {
+            int area = plane.width() * plane.height();
+            float[] out = new float[plane.data().length];
+            for (int c = 0; c < plane.channels(); c++) {
+                FloatImage one = FloatImage.gray(plane.width(), plane.height(),
+                        Arrays.copyOfRange(plane.data(), c * area, (c + 1) * area));
+                System.arraycopy(denoiser.denoise(one, progress).data(), 0, out, c * area, area);
+            }
+            return new FloatImage(plane.channels(), plane.width(), plane.height(), out);
+        }
+        throw new HushException(in + " has " + plane.channels() + " channel(s) per plane, but the model '"
+                + model.contract().name() + "' denoises " + want + "-channel images; give it an RGB image or choose a"
+                + " 1-channel model");
+    }
+
+    /** Refuses an output that is the input itself (by path or by link). */
+    public static void refuseOverwrite(Path in, Path out) throws HushException {
+        AtomicFile.refuseInput(in, out, "-denoised");
+    }
+}

@@ -1,0 +1,214 @@
+package dev.hush.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hush.audio.FileDenoiser;
+import dev.hush.imagej.ImageFileDenoiser;
+import dev.hush.runtime.DenoiserModel;
+import dev.hush.runtime.Domain;
+import dev.hush.runtime.SessionConfig;
+import dev.hush.runtime.audio.AudioDenoiser;
+import dev.hush.runtime.image.ImageDenoiser;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerTaskEnd;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real Spark in this JVM ({@code local[2,2]}: two cores, a task may fail once), real images and recordings from
+ * models/bench, the shipped models: what comes out through Spark is the single-machine result, byte for byte.
+ */
+class HushSparkTest {
+    private static final Path BENCH = Path.of("../../models/bench");
+    private static final String IMAGE_MODEL = "image-gray-fast";
+    private static final String AUDIO_MODEL = "audio-speech-small";
+
+    private static SparkSession spark;
+
+    @TempDir
+    static Path tmp;
+
+    @BeforeAll
+    static void start() {
+        spark = SparkSession.builder().master("local[2,2]").appName("hush-spark-test")
+                .config("spark.ui.enabled", "false")
+                .config("spark.driver.bindAddress", "127.0.0.1")
+                .config("spark.driver.host", "127.0.0.1")
+                .getOrCreate();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (spark != null) {
+            spark.stop();
+        }
+    }
+
+    private static List<Path> bench(String folder, int n) throws IOException {
+        try (Stream<Path> s = Files.list(BENCH.resolve(folder))) {
+            return s.sorted().limit(n).toList();
+        }
+    }
+
+    /** What hush image writes for {@code in}: the same ImageFileDenoiser, a model opened on its own. */
+    private static byte[] singleMachineImage(Path in) throws Exception {
+        Path out = Files.createTempDirectory(tmp, "single").resolve(in.getFileName().toString());
+        try (DenoiserModel m = DenoiserModel.openNamed(IMAGE_MODEL, SessionConfig.defaults(), Domain.IMAGE)) {
+            new ImageFileDenoiser(new ImageDenoiser(m), m).denoise(in, out, null);
+        }
+        return Files.readAllBytes(out);
+    }
+
+    /** What hush audio writes for {@code in}: the same FileDenoiser, a model opened on its own. */
+    private static byte[] singleMachineAudio(Path in) throws Exception {
+        Path out = Files.createTempDirectory(tmp, "single").resolve(in.getFileName().toString());
+        try (DenoiserModel m = DenoiserModel.openNamed(AUDIO_MODEL, SessionConfig.defaults(), Domain.AUDIO)) {
+            new FileDenoiser(new AudioDenoiser(m)).denoise(in, out, null);
+        }
+        return Files.readAllBytes(out);
+    }
+
+    /** The files under {@code dir}, relative, leaving out the job's status folder. */
+    private static Set<String> tree(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString())
+                    .filter(p -> !p.startsWith(HushSparkJob.STATUS_DIR + "/"))
+                    .collect(Collectors.toCollection(TreeSet::new));
+        }
+    }
+
+    @Test
+    void imagesThroughTheApiAreTheSingleMachineBytesAndACorruptFileIsReported() throws Exception {
+        Path in = Files.createDirectories(tmp.resolve("api-images"));
+        List<Path> images = bench("images/grey", 12);
+        for (Path p : images) {
+            Files.copy(p, in.resolve(p.getFileName()));
+        }
+        // A PNG signature and then nothing an image reader can use.
+        Files.write(in.resolve("broken.png"), new byte[]{(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10, 1, 2, 3, 4, 5});
+        int openedBefore = ExecutorModels.opened();
+
+        List<Row> rows = HushSpark.denoiseImages(spark.read().format("binaryFile").load(in.toString()),
+                new HushSpark.Options().model(IMAGE_MODEL)).collectAsList();
+
+        assertEquals(13, rows.size());
+        Map<String, Row> byName = new HashMap<>();
+        rows.forEach(r -> byName.put(Path.of(r.getString(0).replaceFirst("^file:", "")).getFileName().toString(), r));
+        for (Path p : images) {
+            Row r = byName.get(p.getFileName().toString());
+            assertEquals(HushSpark.OK, r.getAs("status"), () -> String.valueOf(r.<String>getAs("error")));
+            assertNull(r.getAs("error"));
+            assertArrayEquals(singleMachineImage(p), r.getAs("content"), p.getFileName() + " differs from hush image's");
+            assertTrue(r.<Long>getAs("pixels") > 0);
+        }
+        Row broken = byName.get("broken.png");
+        assertEquals(HushSpark.FAILED, broken.getAs("status"));
+        assertNull(broken.getAs("content"));
+        String error = broken.getAs("error");
+        assertTrue(error.contains("broken.png") && !error.contains("hush-spark-"), error);
+        // One session for all 13 files and both task threads (none if an earlier test opened it already).
+        assertTrue(ExecutorModels.opened() - openedBefore <= 1);
+    }
+
+    @Test
+    void audioJobWritesTheSingleMachineBytesUnderTheRelativePathsAndReportsACorruptFile() throws Exception {
+        Path in = Files.createDirectories(tmp.resolve("job-audio/in"));
+        Path out = tmp.resolve("job-audio/out");
+        List<Path> clips = bench("audio/speech", 6);
+        Map<String, Path> expected = new HashMap<>();
+        for (int i = 0; i < clips.size(); i++) {
+            String rel = (i % 2 == 0 ? "" : "day2/") + clips.get(i).getFileName();
+            Files.createDirectories(in.resolve(rel).getParent());
+            Files.copy(clips.get(i), in.resolve(rel));
+            expected.put(rel, clips.get(i));
+        }
+        Files.write(in.resolve("day2/corrupt.wav"), "RIFF\0\0\0\0WAVEnot a chunk".getBytes(StandardCharsets.US_ASCII));
+
+        HushSparkJob.Summary s = HushSparkJob.run(spark, Domain.AUDIO, in.toString(), out.toString(),
+                new HushSpark.Options().model(AUDIO_MODEL));
+
+        assertEquals(7, s.files());
+        assertEquals(1, s.failed());
+        assertTrue(s.failures().get(0).contains("corrupt.wav"), s.failures().toString());
+        assertTrue(s.audioSeconds() > 6, s.line());
+        assertEquals(new TreeSet<>(expected.keySet()), tree(out));
+        for (Map.Entry<String, Path> e : expected.entrySet()) {
+            assertArrayEquals(singleMachineAudio(e.getValue()), Files.readAllBytes(out.resolve(e.getKey())),
+                    e.getKey() + " differs from hush audio's");
+        }
+        assertFalse(Files.exists(out.resolve(HushSparkJob.TEMPORARY)));
+        assertTrue(Files.exists(out.resolve(HushSparkJob.STATUS_DIR)));
+    }
+
+    @Test
+    void aTaskThatFailsOnItsFirstAttemptLeavesNoPartialOrDuplicateOutput() throws Exception {
+        Path image = bench("images/grey", 1).get(0);
+        Path in = Files.createDirectories(tmp.resolve("job-retry/in"));
+        Path out = tmp.resolve("job-retry/out");
+        Set<String> rels = new TreeSet<>(List.of("a.png", "b.png", "sub/c.png", "sub/d.png"));
+        for (String rel : rels) {
+            Files.createDirectories(in.resolve(rel).getParent());
+            Files.copy(image, in.resolve(rel));
+        }
+        // Two files per task, so that the first attempt commits one output, leaves half of the next, and fails.
+        long size = Files.size(image);
+        spark.conf().set("spark.sql.files.maxPartitionBytes", Long.toString(2 * size + 2));
+        spark.conf().set("spark.sql.files.openCostInBytes", "1");
+        AtomicInteger failedAttempts = new AtomicInteger();
+        SparkListener count = new SparkListener() {
+            @Override
+            public void onTaskEnd(SparkListenerTaskEnd end) {
+                if (!end.taskInfo().successful()) {
+                    failedAttempts.incrementAndGet();
+                }
+            }
+        };
+        spark.sparkContext().addSparkListener(count);
+        HushSparkJob.Summary s;
+        try {
+            s = HushSparkJob.run(spark, Domain.IMAGE, in.toString(), out.toString(),
+                    new HushSpark.Options().model(IMAGE_MODEL).failFirstAttemptAfter(1));
+        } finally {
+            spark.sparkContext().removeSparkListener(count);
+            spark.conf().unset("spark.sql.files.maxPartitionBytes");
+            spark.conf().unset("spark.sql.files.openCostInBytes");
+        }
+
+        assertEquals(4, s.files(), s.line());
+        assertEquals(0, s.failed(), s.failures().toString());
+        assertTrue(s.pixels() >= 4L * 256 * 256, s.line());
+        // The listener bus is asynchronous: give it a moment to deliver the task ends.
+        for (int i = 0; i < 50 && failedAttempts.get() < 2; i++) {
+            Thread.sleep(100);
+        }
+        assertEquals(2, failedAttempts.get(), "both tasks' first attempts should have failed");
+        assertEquals(rels, tree(out));
+        byte[] want = singleMachineImage(image);
+        for (String rel : rels) {
+            assertArrayEquals(want, Files.readAllBytes(out.resolve(rel)), rel);
+        }
+        assertFalse(Files.exists(out.resolve(HushSparkJob.TEMPORARY)));
+        assertNotNull(s.line());
+    }
+}
