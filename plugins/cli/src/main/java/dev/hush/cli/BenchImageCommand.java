@@ -235,7 +235,7 @@ final class BenchImageCommand implements Callable<Integer> {
             public double[] parameters(Condition c) {
                 double s = c.equivalentSigma();
                 return channels == 1 ? new double[] {0.6 * s, 0.8 * s, 1.0 * s, 1.2 * s, 1.4 * s}
-                        : new double[] {0.25 * s, 0.35 * s, 0.5 * s, 0.7 * s, 1.0 * s};
+                        : new double[] {0.3 * s, 0.4 * s, 0.5 * s, 0.6 * s, 0.7 * s, 0.8 * s, 1.0 * s, 1.2 * s};
             }
 
             public String parameterLabel() {
