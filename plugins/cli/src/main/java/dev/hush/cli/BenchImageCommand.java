@@ -60,6 +60,10 @@ final class BenchImageCommand implements Callable<Integer> {
     @Option(names = "--no-nlm", description = "Leave out OpenCV NLM (e.g. where its natives do not load).")
     boolean noNlm;
 
+    @Option(names = "--given-sigma", description = "Also run each noise-level model told the true noise level"
+            + " (an ablation: what estimating it costs).")
+    boolean givenSigma;
+
     @Option(names = "--speed-size", defaultValue = "2048", description = "Also time each model on one image of this"
             + " size² (0: skip; default ${DEFAULT-VALUE}).")
     int speedSize;
@@ -96,7 +100,8 @@ final class BenchImageCommand implements Callable<Integer> {
                 opened.add(m);
                 m.contract().requireDomain(Domain.IMAGE);
             }
-            String md = "# hush bench image\n\n" + tables(opened, sets, folder, images, size, !noNlm, out, System.out);
+            String md = "# hush bench image\n\n" + tables(opened, sets, folder, images, size, !noNlm, givenSigma, out,
+                    System.out);
             if (speedSize > 0 && !opened.isEmpty()) {
                 String speed = speed(opened);
                 md += speed;
@@ -119,7 +124,8 @@ final class BenchImageCommand implements Callable<Integer> {
      * per real set to {@code figures} (null: none). Returns the markdown.
      */
     static String tables(List<DenoiserModel> opened, List<String> sets, Path folder, int dlImages, int dlSize,
-                         boolean withNlm, Path figures, java.io.PrintStream echo) throws HushException, IOException {
+                         boolean withNlm, boolean givenSigma, Path figures, java.io.PrintStream echo)
+            throws HushException, IOException {
         List<Condition> conditions = List.of(Condition.gaussian(15), Condition.gaussian(25), Condition.gaussian(50),
                 Condition.poisson(30));
         List<Condition> colourConditions = List.of(Condition.gaussian(15), Condition.gaussian(25), Condition.gaussian(50));
@@ -155,6 +161,9 @@ final class BenchImageCommand implements Callable<Integer> {
                 Method method = ImageEvaluation.model("**" + m.contract().name() + "** (Hush"
                         + (mc != channels ? ", per channel)" : ")"), m);
                 methods.add(method);
+                if (givenSigma && m.contract().noiseLevelInput() && mc == channels) {
+                    methods.add(ImageEvaluation.modelGivenSigma("**" + m.contract().name() + "** (Hush, true σ given)", m));
+                }
                 // The figure shows the first model made for these channels, else the first that runs per channel.
                 if (firstModel == null || mc == channels && !exact) {
                     exact = mc == channels;

@@ -234,7 +234,7 @@ final class TrainImageCommand implements Callable<Integer> {
             }
             String tables;
             try (DenoiserModel model = DenoiserModel.open(out, SessionConfig.defaults())) {
-                tables = BenchImageCommand.tables(List.of(model), sets, folder, evalImages, evalSize, true, null,
+                tables = BenchImageCommand.tables(List.of(model), sets, folder, evalImages, evalSize, true, false, null,
                         System.out);
             }
             Map<String, String> meta = new LinkedHashMap<>();

@@ -228,6 +228,31 @@ public final class ImageEvaluation {
         };
     }
 
+    /**
+     * A noise-level model told the true noise level instead of estimating it (Gaussian sigma; for Poisson the
+     * sigma that matches at mid grey): the ablation that shows what the runtime's estimate costs.
+     */
+    public static Method modelGivenSigma(String name, DenoiserModel model) throws HushException {
+        ImageDenoiser d = new ImageDenoiser(model);
+        return new Method() {
+            public String name() {
+                return name;
+            }
+
+            public double[] parameters(Condition c) {
+                return new double[] {c.equivalentSigma()};
+            }
+
+            public String parameterLabel() {
+                return "σ given ";
+            }
+
+            public FloatImage denoise(FloatImage noisy, double sigma) throws HushException {
+                return d.noiseSigma(sigma).denoise(noisy, ProgressListener.NONE);
+            }
+        };
+    }
+
     /** PSNR and SSIM (mean over channels) of an estimate clipped to 0–255. */
     public static Score score(FloatImage estimate, FloatImage clean) {
         float[] o = estimate.data().clone();
