@@ -41,8 +41,8 @@ public final class AudioModelCard {
                         : ", real microphones' noise beyond the generated kinds.\n");
         sb.append("\n## Training\n");
         sb.append(String.format(Locale.ROOT, "- %d steps of %s segments of %s frames (%.2f s), Adam, cosine learning rate"
-                + " from %s, seed %s; loss: squared error of masked vs clean magnitude, relative to the clean energy of"
-                + " each segment.%n", r.steps(), config.get("batch"), config.get("frames"),
+                + " from %s, seed %s; loss: squared error of masked vs clean magnitude, relative to the clean energy (plus"
+                + " a tenth of the noisy energy) of each segment.%n", r.steps(), config.get("batch"), config.get("frames"),
                 (Integer.parseInt(config.get("frames")) * r.spec().hop()) / (double) rate, config.get("lr"),
                 config.get("seed")));
         sb.append(String.format(Locale.ROOT, "- Time on %s: %.0f s (%.0f frames/s, %.1f GFLOP/s achieved).%n", machine,

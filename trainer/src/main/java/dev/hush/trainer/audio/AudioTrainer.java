@@ -45,7 +45,8 @@ import java.util.SplittableRandom;
  * Trains a speech denoiser with DJL: speech (espeak-ng or a folder) mixed on the fly with generated noise
  * at random SNR, STFT in Java, the {@link SpectralMaskNet} predicts a gain per bin from the noisy
  * log-magnitudes, and the loss is the squared error between the masked noisy magnitude and the clean one,
- * relative to the clean energy of each segment (a spectral SNR, so quiet and loud segments count alike).
+ * relative to the clean energy of each segment plus a tenth of its noisy energy (a spectral SNR, so quiet and loud
+ * segments count alike, bounded where a segment holds almost no speech).
  * Frames without their full past context are left out of the loss, because at run time every frame has it.
  * Each epoch the whole model is checked on held-apart mixtures (other voices, other sentences, other noise):
  * SI-SDR, SNR and STOI improvement over the noisy input; the best epoch is kept.
@@ -230,7 +231,11 @@ public final class AudioTrainer {
                             try (GradientCollector gc = trainer.newGradientCollector()) {
                                 NDArray g = trainer.forward(new NDList(x)).head().get(new NDIndex(":, :, :, {}:", context));
                                 NDArray err = g.mul(my).sub(ms).square().sum(new int[] {1, 2, 3});
-                                NDArray ref = ms.square().sum(new int[] {1, 2, 3}).add(1e-6f);
+                                // A tenth of the noisy energy in the denominator keeps segments with (almost) no speech
+                                // from dividing by nothing: real recordings have pauses, and one such segment made the
+                                // loss 10^7 and wrecked a run.
+                                NDArray ref = ms.square().sum(new int[] {1, 2, 3})
+                                        .add(my.square().sum(new int[] {1, 2, 3}).mul(0.1f)).add(1e-6f);
                                 NDArray loss = err.div(ref).mean();
                                 gc.backward(loss);
                                 lossValue = loss.getFloat();
