@@ -58,7 +58,10 @@ class AtomicFileTest {
 
     @Test
     void stoppingTheJvmWhileWritingRemovesTheTemporaryFile() throws Exception {
-        for (String signal : new String[] {"TERM", "INT"}) {
+        // SIGTERM only: a JVM started with SIGINT ignored (any child of a background shell job, as CI may run the
+        // build) keeps ignoring it, so a SIGINT test would fail there for a reason that has nothing to do with Hush.
+        // Ctrl-C in a terminal runs the same shutdown hooks as SIGTERM.
+        for (String signal : new String[] {"TERM"}) {
             Path target = dir.resolve("big-" + signal + ".tif");
             Files.write(target, new byte[] {1, 2, 3}); // an older output, which must stay as it was
             Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
@@ -70,7 +73,11 @@ class AtomicFileTest {
             assertTrue(Files.exists(tmp) && tmp.getFileName().toString().startsWith(".big-" + signal + "-")
                     && tmp.getFileName().toString().endsWith(".part.tif"), tmp.toString());
             assertEquals(0, new ProcessBuilder("kill", "-" + signal, Long.toString(p.pid())).start().waitFor());
-            assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "stopped");
+            boolean stopped = p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            if (!stopped) {
+                p.destroyForcibly();
+            }
+            assertTrue(stopped, "stopped");
             assertTrue(Files.notExists(tmp), "SIG" + signal + " left " + tmp);
             assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(target), "the old output is untouched");
         }
