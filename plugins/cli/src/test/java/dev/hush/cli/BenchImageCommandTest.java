@@ -36,7 +36,8 @@ class BenchImageCommandTest {
         }
         Path out = dir.resolve("out");
         HushCliTest.Run r = HushCliTest.hush("bench", "image", "--set", "grey,rgb", "--bench-dir", mini.toString(),
-                "-m", "image-gray-fast", "--speed-size", "256", "--threads", "1", "-o", out.toString());
+                "-m", "image-gray-fast,image-gray-multiscale", "--given-sigma", "--speed-size", "256", "--threads", "1",
+                "-o", out.toString());
         assertEquals(0, r.code(), r.err());
         String md = Files.readString(out.resolve("bench-image.md"));
         assertTrue(md.contains("## Real grey images: 2 crops of 256×256 px (1 microscopy, 1 photo)"), md);
@@ -45,6 +46,11 @@ class BenchImageCommandTest {
         assertTrue(md.contains("OpenCV NLM (colour)"), md);
         assertTrue(md.contains("**image-gray-fast** (Hush, per channel)"), md);
         assertTrue(md.contains("## Speed: one 256×256 image"), md);
+        // The noise-level model also runs told the true sigma (the ablation row); the residual model does not.
+        assertTrue(md.contains("**image-gray-multiscale** (Hush, true σ given)"), md);
+        assertTrue(md.contains("(σ given 25)"), md);
+        assertTrue(!md.contains("**image-gray-fast** (Hush, true σ given)"), md);
+        assertTrue(psnrAtSigma25(md, "**image-gray-multiscale** (Hush, true σ given)") > psnrAtSigma25(md, "noisy input") + 5);
         double noisy = psnrAtSigma25(md, "noisy input");
         double model = psnrAtSigma25(md, "**image-gray-fast** (Hush)");
         double nlm = psnrAtSigma25(md, "OpenCV NLM");
