@@ -70,7 +70,8 @@ public final class ImageDenoiser {
 
     /**
      * The noise level (standard deviation, in the image's units) the last {@link #denoise} or {@link #denoiseWhole}
-     * fed a noise-level model: the one set or the estimate; NaN before any such call.
+     * fed a noise-level model: the one set, the estimate, or the mean of the estimated map when the noise grew
+     * with brightness ({@link NoiseLevel#map}); NaN before any such call.
      */
     public double lastNoiseSigma() {
         return lastNoiseSigma;
@@ -104,7 +105,7 @@ public final class ImageDenoiser {
     public FloatImage denoise(FloatImage image, ProgressListener progress) throws HushException {
         check(image);
         Normalization norm = Normalization.fit(contract, image);
-        float level = level(image, norm);
+        Level level = level(image, norm);
         int t = tile;
         int b = batch;
         while (true) {
@@ -147,7 +148,7 @@ public final class ImageDenoiser {
                     + " into windows of that size");
         }
         Normalization norm = Normalization.fit(contract, image);
-        float level = level(image, norm);
+        Level level = level(image, norm);
         FloatImage x = image;
         int h = contract.halo();
         int m = contract.sizeMultiple();
@@ -170,14 +171,35 @@ public final class ImageDenoiser {
         return y;
     }
 
-    /** The noise level in model units for a noise-level model (the one set, else estimated); NaN for other models. */
-    private float level(FloatImage image, Normalization norm) {
+    /**
+     * The noise-level plane a noise-level model gets, in model units: null for other models; the level set by
+     * {@link #noiseSigma}; else, when the noise grows with brightness, a map ({@link NoiseLevel#map}); else the
+     * single estimate ({@link NoiseLevel#estimate}).
+     */
+    private Level level(FloatImage image, Normalization norm) {
         if (!contract.noiseLevelInput()) {
-            return Float.NaN;
+            return null;
+        }
+        float scale = Math.abs(norm.apply(1f) - norm.apply(0f));
+        if (Double.isNaN(noiseSigma)) {
+            float[] map = NoiseLevel.map(image);
+            if (map != null) {
+                double sum = 0;
+                for (int i = 0; i < map.length; i++) {
+                    sum += map[i];
+                    map[i] *= scale;
+                }
+                lastNoiseSigma = sum / map.length;
+                return new Level(Float.NaN, map);
+            }
         }
         double sigma = Double.isNaN(noiseSigma) ? NoiseLevel.estimate(image) : noiseSigma;
         lastNoiseSigma = sigma;
-        return Math.abs(norm.apply((float) sigma) - norm.apply(0f));
+        return new Level((float) (sigma * scale), null);
+    }
+
+    /** A noise-level plane: one value everywhere, or a value per pixel (image-sized, model units). */
+    private record Level(float constant, float[] map) {
     }
 
     private void check(FloatImage image) throws HushException {
@@ -194,7 +216,7 @@ public final class ImageDenoiser {
     }
 
     /** Denoises {@code x} tile by tile; windows are normalised as they are cut, so the input is never copied whole. */
-    private FloatImage tiled(FloatImage x, Normalization norm, float level, int coreTile, int tilesPerCall,
+    private FloatImage tiled(FloatImage x, Normalization norm, Level level, int coreTile, int tilesPerCall,
                              ProgressListener progress)
             throws HushException {
         int h = contract.halo();
@@ -270,10 +292,10 @@ public final class ImageDenoiser {
 
     /**
      * Copies the window whose top-left image coordinate is (wx, wy), normalised, into {@code buf} at
-     * {@code offset}, mirroring outside the image; for a noise-level model ({@code level} not NaN) a constant plane
-     * of the level follows the image's channels.
+     * {@code offset}, mirroring outside the image; for a noise-level model ({@code level} not null) the level's
+     * plane (constant, or the map's window, mirrored alike) follows the image's channels.
      */
-    private static void fillWindow(FloatImage x, Normalization norm, float level, int wx, int wy, int ww, int wh,
+    private static void fillWindow(FloatImage x, Normalization norm, Level level, int wx, int wy, int ww, int wh,
                                    FloatBuffer buf, int offset) {
         float[] d = x.data();
         int w = x.width();
@@ -294,9 +316,19 @@ public final class ImageDenoiser {
                 pos += ww;
             }
         }
-        if (!Float.isNaN(level)) {
-            Arrays.fill(row, level);
+        if (level != null && level.map() == null) {
+            Arrays.fill(row, level.constant());
             for (int j = 0; j < wh; j++) {
+                buf.put(pos, row, 0, ww);
+                pos += ww;
+            }
+        } else if (level != null) {
+            float[] map = level.map();
+            for (int j = 0; j < wh; j++) {
+                int base = Mirror.index(wy + j, hgt) * w;
+                for (int i = 0; i < ww; i++) {
+                    row[i] = map[base + cols[i]];
+                }
                 buf.put(pos, row, 0, ww);
                 pos += ww;
             }
