@@ -114,7 +114,9 @@ final class ImageCommand implements Callable<Integer> {
                     pixels += denoiseFile(denoiser, model, in, outs.get(i), !batch);
                     if (!batch && model.contract().noiseLevelInput()) {
                         System.err.printf(Locale.ROOT, "noise level: sigma %.3g (%s)%n", denoiser.lastNoiseSigma(),
-                                sigma == null ? "estimated; set it with --sigma" : "given");
+                                sigma != null ? "given" : denoiser.lastNoiseMapped() ? "estimated as a map that grows with"
+                                        + " brightness, its mean shown; set one value with --sigma"
+                                        : "estimated; set it with --sigma");
                     }
                 } catch (HushException e) {
                     if (!batch) {

@@ -38,6 +38,7 @@ public final class ImageDenoiser {
     private volatile boolean cancelled;
     private double noiseSigma = Double.NaN;
     private volatile double lastNoiseSigma = Double.NaN;
+    private volatile boolean lastNoiseMapped;
 
     public ImageDenoiser(DenoiserModel model) throws HushException {
         this.model = model;
@@ -75,6 +76,11 @@ public final class ImageDenoiser {
      */
     public double lastNoiseSigma() {
         return lastNoiseSigma;
+    }
+
+    /** True when the last noise-level model call got a map ({@link NoiseLevel#map}) rather than one value. */
+    public boolean lastNoiseMapped() {
+        return lastNoiseMapped;
     }
 
     /** How many tiles go to ONNX Runtime in one call. */
@@ -190,11 +196,13 @@ public final class ImageDenoiser {
                     map[i] *= scale;
                 }
                 lastNoiseSigma = sum / map.length;
+                lastNoiseMapped = true;
                 return new Level(Float.NaN, map);
             }
         }
         double sigma = Double.isNaN(noiseSigma) ? NoiseLevel.estimate(image) : noiseSigma;
         lastNoiseSigma = sigma;
+        lastNoiseMapped = false;
         return new Level((float) (sigma * scale), null);
     }
 
