@@ -37,7 +37,7 @@ final class ChannelPipeline {
     // The high band (null / unused when the file's rate is not above the model's).
     private final Resampler.Stream loUp;
     private final FloatQueue raw = new FloatQueue(); // file-rate input not yet paired with its low band
-    private final FloatQueue high = new FloatQueue(); // file-rate high band, from output index highStart on
+    private final FloatQueue high = new FloatQueue(); // file-rate high band, in output order
     private final FloatQueue noisyDown = new FloatQueue(); // model-rate input awaiting its denoised sample
     private final FloatQueue gains = new FloatQueue(); // model-rate gains, from model index gainStart on
     private long gainStart;
@@ -120,7 +120,7 @@ final class ChannelPipeline {
     private void pairHigh(float[] lo) {
         for (float v : lo) {
             // The round trip may run past the input's end (zeros there); nothing is left to pair then.
-            high.add(raw.isEmpty() ? 0f - v : raw.poll() - v);
+            high.add((raw.isEmpty() ? 0f : raw.poll()) - v);
         }
     }
 
@@ -168,60 +168,5 @@ final class ChannelPipeline {
         float[] r = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, r, a.length, b.length);
         return r;
-    }
-
-    /** A growable FIFO of floats with random access from its head. */
-    static final class FloatQueue {
-        private float[] buf = new float[256];
-        private int head;
-        private int size;
-
-        void add(float v) {
-            ensure(1);
-            buf[(head + size++) % buf.length] = v;
-        }
-
-        void add(float[] v, int off, int len) {
-            ensure(len);
-            for (int i = 0; i < len; i++) {
-                buf[(head + size++) % buf.length] = v[off + i];
-            }
-        }
-
-        float poll() {
-            float v = buf[head];
-            head = (head + 1) % buf.length;
-            size--;
-            return v;
-        }
-
-        float get(int i) {
-            return buf[(head + i) % buf.length];
-        }
-
-        void drop(int n) {
-            head = (head + n) % buf.length;
-            size -= n;
-        }
-
-        int size() {
-            return size;
-        }
-
-        boolean isEmpty() {
-            return size == 0;
-        }
-
-        private void ensure(int more) {
-            if (size + more <= buf.length) {
-                return;
-            }
-            float[] b = new float[Math.max(buf.length * 2, size + more)];
-            for (int i = 0; i < size; i++) {
-                b[i] = buf[(head + i) % buf.length];
-            }
-            buf = b;
-            head = 0;
-        }
     }
 }

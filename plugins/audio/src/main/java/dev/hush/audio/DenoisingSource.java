@@ -102,39 +102,4 @@ final class DenoisingSource implements FrameSource {
     public void close() throws HushException {
         in.close();
     }
-
-    /** A growable FIFO of samples. */
-    static final class FloatQueue {
-        private float[] data = new float[4096];
-        private int head;
-        private int size;
-
-        int size() {
-            return size;
-        }
-
-        void add(float[] x) {
-            if (size + x.length > data.length - head) {
-                if (size + x.length > data.length) {
-                    float[] bigger = new float[Math.max(data.length * 2, size + x.length)];
-                    System.arraycopy(data, head, bigger, 0, size);
-                    data = bigger;
-                } else {
-                    System.arraycopy(data, head, data, 0, size);
-                }
-                head = 0;
-            }
-            System.arraycopy(x, 0, data, head + size, x.length);
-            size += x.length;
-        }
-
-        void take(float[] dst, int n) {
-            System.arraycopy(data, head, dst, 0, n);
-            head += n;
-            size -= n;
-            if (size == 0) {
-                head = 0;
-            }
-        }
-    }
 }

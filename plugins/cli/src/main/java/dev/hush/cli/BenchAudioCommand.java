@@ -14,6 +14,7 @@ import dev.hush.runtime.audio.Stft;
 import dev.hush.runtime.io.AtomicFile;
 import dev.hush.trainer.audio.NoiseSignals;
 import dev.hush.trainer.audio.SpeechCorpus;
+import dev.hush.trainer.audio.SpeechMixer;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;
@@ -362,13 +363,7 @@ final class BenchAudioCommand implements Callable<Integer> {
     /** Speech plus noise scaled to the SNR over the speech (after the lead-in); the pair scaled to the bench peak. */
     private Mix mix(int snr, String kind, float[] clean, float[] noise) {
         int total = clean.length;
-        double es = 0;
-        double en = 0;
-        for (int k = lead; k < total; k++) {
-            es += (double) clean[k] * clean[k];
-            en += (double) noise[k] * noise[k];
-        }
-        float gn = en > 0 ? (float) Math.sqrt(es / en / Math.pow(10, snr / 10.0)) : 0f;
+        float gn = SpeechMixer.noiseGain(clean, noise, lead, snr);
         float[] noisy = new float[total];
         float peak = 0;
         for (int k = 0; k < total; k++) {

@@ -8,7 +8,6 @@ import dev.hush.runtime.image.ImageDenoiser;
 import dev.hush.runtime.io.AtomicFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -71,18 +70,8 @@ public final class ImageFileDenoiser {
      */
     public FloatImage denoisePlane(FloatImage plane, Path in, ProgressListener progress) throws HushException {
         int want = model.contract().channels();
-        if (plane.channels() == want) {
-            return denoiser.denoise(plane, progress);
-        }
-        if (want == 1) {
-            int area = plane.width() * plane.height();
-            float[] out = new float[plane.data().length];
-            for (int c = 0; c < plane.channels(); c++) {
-                FloatImage one = FloatImage.gray(plane.width(), plane.height(),
-                        Arrays.copyOfRange(plane.data(), c * area, (c + 1) * area));
-                System.arraycopy(denoiser.denoise(one, progress).data(), 0, out, c * area, area);
-            }
-            return new FloatImage(plane.channels(), plane.width(), plane.height(), out);
+        if (plane.channels() == want || want == 1) {
+            return denoiser.denoiseEachChannel(plane, progress);
         }
         throw new HushException(in + " has " + plane.channels() + " channel(s) per plane, but the model '"
                 + model.contract().name() + "' denoises " + want + "-channel images; give it an RGB image or choose a"

@@ -141,6 +141,25 @@ public final class ImageDenoiser {
     }
 
     /**
+     * As {@link #denoise}, except that an image of several channels (RGB) given to a 1-channel model is denoised
+     * channel by channel, each with its own normalisation and noise level, as colour has always been denoised with
+     * grey models here.
+     */
+    public FloatImage denoiseEachChannel(FloatImage image, ProgressListener progress) throws HushException {
+        if (contract.channels() != 1 || image.channels() == 1) {
+            return denoise(image, progress);
+        }
+        int area = image.width() * image.height();
+        float[] out = new float[image.data().length];
+        for (int c = 0; c < image.channels(); c++) {
+            FloatImage one = FloatImage.gray(image.width(), image.height(),
+                    Arrays.copyOfRange(image.data(), c * area, (c + 1) * area));
+            System.arraycopy(denoise(one, progress).data(), 0, out, c * area, area);
+        }
+        return new FloatImage(image.channels(), image.width(), image.height(), out);
+    }
+
+    /**
      * Denoises the whole image in one ONNX Runtime call (mirror-padded by the halo): the reference the
      * tiled path is tested and benchmarked against. Needs memory for the whole padded image. Refuses a
      * model that takes one input size only ({@code hush.fixed_size}): it has no whole-image result.

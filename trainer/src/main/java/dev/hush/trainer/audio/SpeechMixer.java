@@ -120,10 +120,8 @@ public final class SpeechMixer {
                 noise = filter(noise, phone);
             }
         }
-        double es = energy(clean);
-        double en = energy(noise);
         boolean clip = augment > 0 && rnd.nextDouble() < augment / 4;
-        float g = en > 0 ? (float) Math.sqrt(es / en / Math.pow(10, snrDb / 10)) : 0f;
+        float g = noiseGain(clean, noise, 0, snrDb);
         float[] noisy = new float[length];
         float peak = 0;
         for (int i = 0; i < length; i++) {
@@ -268,11 +266,17 @@ public final class SpeechMixer {
         return y;
     }
 
-    static double energy(float[] x) {
-        double e = 0;
-        for (float v : x) {
-            e += (double) v * v;
+    /**
+     * The gain on {@code noise} that puts {@code speech} at {@code snrDb} over it, both energies summed from sample
+     * {@code from} on (a bench leaves out its noise-only lead-in); 0 for silent noise.
+     */
+    public static float noiseGain(float[] speech, float[] noise, int from, double snrDb) {
+        double es = 0;
+        double en = 0;
+        for (int i = from; i < speech.length; i++) {
+            es += (double) speech[i] * speech[i];
+            en += (double) noise[i] * noise[i];
         }
-        return e;
+        return en > 0 ? (float) Math.sqrt(es / en / Math.pow(10, snrDb / 10)) : 0f;
     }
 }

@@ -61,10 +61,7 @@ public final class Checkpoint {
      * checkpoint written before these were recorded, the steps implied by its epoch and no seconds (NaN).
      */
     public static double[] totals(Path dir, int stepsPerEpoch) throws IOException {
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(dir.resolve(INFO), StandardCharsets.UTF_8)) {
-            p.load(r);
-        }
+        Properties p = info(dir);
         int epoch = Integer.parseInt(p.getProperty("epoch", "0"));
         return new double[] {Double.parseDouble(p.getProperty("total_seconds", "NaN")),
                 Double.parseDouble(p.getProperty("total_steps", Long.toString((long) epoch * stepsPerEpoch)))};
@@ -72,15 +69,7 @@ public final class Checkpoint {
 
     /** Loads the weights into {@code model} (whose block is {@code net}); returns the epoch the checkpoint ended. */
     public static int load(Path dir, Model model, Network net) throws IOException {
-        Path info = dir.resolve(INFO);
-        if (!Files.exists(info)) {
-            throw new IOException("no checkpoint in " + dir + " (" + INFO + " is missing); give the folder that"
-                    + " --checkpoint wrote");
-        }
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(info, StandardCharsets.UTF_8)) {
-            p.load(r);
-        }
+        Properties p = info(dir);
         String arch = p.getProperty("architecture", "?");
         if (!arch.equals(net.describe())) {
             throw new IOException("the checkpoint in " + dir + " was made by " + arch + ", but this run builds "
@@ -92,5 +81,19 @@ public final class Checkpoint {
             throw new IOException("the checkpoint's parameters in " + dir + " are damaged: " + e.getMessage(), e);
         }
         return Integer.parseInt(p.getProperty("epoch", "0"));
+    }
+
+    /** The checkpoint's {@value #INFO}, or an error that says which folder to give. */
+    private static Properties info(Path dir) throws IOException {
+        Path info = dir.resolve(INFO);
+        if (!Files.exists(info)) {
+            throw new IOException("no checkpoint in " + dir + " (" + INFO + " is missing); give the folder that"
+                    + " --checkpoint wrote");
+        }
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(info, StandardCharsets.UTF_8)) {
+            p.load(r);
+        }
+        return p;
     }
 }

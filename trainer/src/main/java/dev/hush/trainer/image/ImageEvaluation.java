@@ -206,24 +206,13 @@ public final class ImageEvaluation {
      */
     public static Method model(String name, DenoiserModel model) throws HushException {
         ImageDenoiser d = new ImageDenoiser(model);
-        int modelChannels = model.contract().channels();
         return new Method() {
             public String name() {
                 return name;
             }
 
             public FloatImage denoise(FloatImage noisy, double p) throws HushException {
-                if (modelChannels == 1 && noisy.channels() > 1) {
-                    int area = noisy.width() * noisy.height();
-                    float[] out = new float[noisy.data().length];
-                    for (int c = 0; c < noisy.channels(); c++) {
-                        FloatImage plane = FloatImage.gray(noisy.width(), noisy.height(),
-                                Arrays.copyOfRange(noisy.data(), c * area, (c + 1) * area));
-                        System.arraycopy(d.denoise(plane, ProgressListener.NONE).data(), 0, out, c * area, area);
-                    }
-                    return new FloatImage(noisy.channels(), noisy.width(), noisy.height(), out);
-                }
-                return d.denoise(noisy, ProgressListener.NONE);
+                return d.denoiseEachChannel(noisy, ProgressListener.NONE);
             }
         };
     }
