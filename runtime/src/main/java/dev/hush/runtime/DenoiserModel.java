@@ -18,6 +18,11 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +43,10 @@ public final class DenoiserModel implements AutoCloseable {
     private final Device device;
     private final String source;
     private final String fallbackNote;
-    private volatile OrtSession.RunOptions activeRun;
+    /** Runs hold the read lock; {@link #close()} takes the write lock, so it waits for them to leave. */
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Set<ActiveRun> inFlight = ConcurrentHashMap.newKeySet();
 
     private DenoiserModel(OrtEnvironment env, OrtSession session, ModelContract contract, Device device, String source,
                           String fallbackNote) {
@@ -55,33 +63,36 @@ public final class DenoiserModel implements AutoCloseable {
 
     /** Opens a model file. */
     public static DenoiserModel open(Path file, SessionConfig config) throws HushException {
+        return fromBytes(readFile(file), file.toString(), config);
+    }
+
+    /** A model file's bytes, after checking that it is a regular file of a size an ONNX model can have. */
+    private static byte[] readFile(Path file) throws HushException {
         if (!Files.exists(file)) {
-            throw new HushException("model file not found: " + file.toAbsolutePath()
-                    + " (give a path to a .onnx file or the name of a shipped model; 'hush models' lists them)");
+            throw new HushException(HushException.Code.MODEL_NOT_FOUND, "model file not found: " + file.toAbsolutePath()
+                    + " (give a path to a .onnx file or the name of a shipped model)");
         }
         if (Files.isDirectory(file)) {
-            throw new HushException("model path is a folder, not a file: " + file.toAbsolutePath());
+            throw new HushException(HushException.Code.MODEL_NOT_FOUND, "model path is a folder, not a file: "
+                    + file.toAbsolutePath());
         }
         if (!Files.isRegularFile(file)) {
-            throw new HushException("model path is not a regular file (a device or pipe?): " + file.toAbsolutePath());
+            throw new HushException(HushException.Code.MODEL_NOT_FOUND, "model path is not a regular file (a device or"
+                    + " pipe?): " + file.toAbsolutePath());
         }
         try {
             if (Files.size(file) > MAX_MODEL_BYTES) {
-                throw new HushException("model file " + file.toAbsolutePath() + " is " + Files.size(file) / (1 << 20)
-                        + " MB; ONNX files are limited to 2 GB (protobuf), so this is not a model Hush can load");
+                throw new HushException(HushException.Code.INVALID_MODEL, "model file " + file.toAbsolutePath() + " is "
+                        + Files.size(file) / (1 << 20) + " MB; ONNX files are limited to 2 GB (protobuf), so this is not"
+                        + " a model Hush can load");
             }
-        } catch (IOException e) {
-            throw new HushException("cannot read model file " + file.toAbsolutePath() + ": " + e.getMessage(), e);
-        }
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
+            return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
-            throw new HushException("model file not found: " + file.toAbsolutePath(), e);
+            throw new HushException(HushException.Code.MODEL_NOT_FOUND, "model file not found: " + file.toAbsolutePath(), e);
         } catch (IOException e) {
-            throw new HushException("cannot read model file " + file.toAbsolutePath() + ": " + e.getMessage(), e);
+            throw new HushException(HushException.Code.IO_ERROR, "cannot read model file " + file.toAbsolutePath() + ": "
+                    + e.getMessage(), e);
         }
-        return fromBytes(bytes, file.toString(), config);
     }
 
     /** Opens a model shipped in the hush-models jar, by name. */
@@ -94,26 +105,45 @@ public final class DenoiserModel implements AutoCloseable {
      * the file {@code nameOrPath}.
      */
     public static DenoiserModel openNamed(String nameOrPath, SessionConfig config) throws HushException {
+        Located at = locate(nameOrPath);
+        return fromBytes(at.bytes(), at.source(), config);
+    }
+
+    /**
+     * The contract of the model {@link #openNamed(String, SessionConfig)} would open, read from the file's metadata
+     * without ONNX Runtime: no session is built or optimised, so listing many models or filling a model picker stays
+     * cheap. The graph's signature is checked only when the model is opened.
+     */
+    public static ModelContract readContract(String nameOrPath) throws HushException {
+        Located at = locate(nameOrPath);
+        return ModelContract.read(at.bytes(), at.source());
+    }
+
+    private record Located(byte[] bytes, String source) {
+    }
+
+    private static Located locate(String nameOrPath) throws HushException {
         if (ShippedModels.names().contains(nameOrPath)) {
-            return openShipped(nameOrPath, config);
+            return new Located(ShippedModels.bytes(nameOrPath), "shipped:" + nameOrPath);
         }
         java.util.Optional<Path> user = UserModels.find(nameOrPath);
         if (user.isPresent()) {
-            return open(user.get(), config);
+            return new Located(readFile(user.get()), user.get().toString());
         }
         Path file;
         try {
             file = Path.of(nameOrPath);
         } catch (java.nio.file.InvalidPathException e) {
-            throw new HushException("'" + nameOrPath + "' is not a model name or a file path: " + e.getReason());
+            throw new HushException(HushException.Code.MODEL_NOT_FOUND, "'" + nameOrPath + "' is not a model name or a"
+                    + " file path: " + e.getReason());
         }
         if (!java.nio.file.Files.exists(file) && !nameOrPath.endsWith(".onnx")) {
-            throw new HushException("no model named '" + nameOrPath + "': shipped models are "
-                    + String.join(", ", ShippedModels.names()) + (UserModels.names().isEmpty() ? ""
+            throw new HushException(HushException.Code.MODEL_NOT_FOUND, "no model named '" + nameOrPath + "': shipped"
+                    + " models are " + String.join(", ", ShippedModels.names()) + (UserModels.names().isEmpty() ? ""
                     : "; your models (" + UserModels.folder() + ") are " + String.join(", ", UserModels.names()))
                     + "; or give a path to a .onnx file");
         }
-        return open(file, config);
+        return new Located(readFile(file), file.toString());
     }
 
     /**
@@ -129,8 +159,8 @@ public final class DenoiserModel implements AutoCloseable {
         Domain actual = m.contract().domain();
         if (actual != domain) {
             m.close();
-            throw new HushException("the model '" + m.contract().name() + "' (" + m.source() + ") is an " + actual.key()
-                    + " model, but this needs an " + domain.key() + " model ('hush models' lists them)");
+            throw new ModelFormatException("the model '" + m.contract().name() + "' (" + m.source() + ") is an " + actual.key()
+                    + " model, but this needs an " + domain.key() + " model");
         }
         return m;
     }
@@ -147,7 +177,7 @@ public final class DenoiserModel implements AutoCloseable {
                     + " this machine. Save the model with its weights inside (in Python: onnx.save(model, path,"
                     + " save_as_external_data=False))");
         }
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = OrtNatives.environment();
         Device requested = config.device();
         List<Device> candidates = new ArrayList<>();
         if (requested.kind() == Device.Kind.AUTO) {
@@ -168,13 +198,13 @@ public final class DenoiserModel implements AutoCloseable {
             try (OrtSession.SessionOptions options = options(candidate, config.intraOpThreads())) {
                 session = env.createSession(onnx, options);
             } catch (OrtException e) {
-                if (looksLikeNotOnnx(e)) {
+                HushException why = classify(e, "ONNX Runtime could not open " + source + " on " + candidate);
+                if (why.code() == HushException.Code.INVALID_MODEL) {
                     throw new ModelFormatException(source + " is not a readable ONNX model (" + firstLine(e.getMessage())
                             + "); check that the file is a complete .onnx export", e);
                 }
                 if (candidate.kind() == Device.Kind.CPU || requested.kind() != Device.Kind.AUTO) {
-                    throw new HushException("ONNX Runtime could not open " + source + " on " + candidate + ": "
-                            + firstLine(e.getMessage()), e);
+                    throw why;
                 }
                 fallback.append(candidate).append(" failed (").append(firstLine(e.getMessage())).append("); ");
                 continue;
@@ -207,9 +237,10 @@ public final class DenoiserModel implements AutoCloseable {
         }
         EnumSet<OrtProvider> available = OrtEnvironment.getAvailableProviders();
         if (!available.contains(device.kind().provider)) {
-            throw new HushException("device '" + device + "' is not available in this ONNX Runtime build (it has: "
-                    + available.toString().toLowerCase() + "). For CUDA or TensorRT build Hush with -Pgpu (onnxruntime_gpu)"
-                    + " and install the matching CUDA/cuDNN; or choose the device auto (--device auto, device=auto) to fall back to the CPU");
+            throw new HushException(HushException.Code.DEVICE_UNAVAILABLE, "device '" + device + "' is not available in"
+                    + " this ONNX Runtime build (it has: " + available.toString().toLowerCase() + "). CUDA and TensorRT need"
+                    + " Hush built with -Pgpu (onnxruntime_gpu) and the matching CUDA/cuDNN; the device auto falls back to"
+                    + " the CPU");
         }
     }
 
@@ -285,12 +316,6 @@ public final class DenoiserModel implements AutoCloseable {
         }
     }
 
-    private static boolean looksLikeNotOnnx(OrtException e) {
-        String m = String.valueOf(e.getMessage()).toLowerCase();
-        return m.contains("protobuf") || m.contains("invalid_protobuf") || m.contains("no graph")
-                || m.contains("model_path") || m.contains("load model") || m.contains("parse");
-    }
-
     private static String firstLine(String s) {
         if (s == null) {
             return "no detail";
@@ -327,66 +352,110 @@ public final class DenoiserModel implements AutoCloseable {
 
     /**
      * Runs the network on one float32 tensor. {@code data} must hold {@code product(shape)} values
-     * from its position to its limit; the result is a new array in the output's shape.
+     * from its position to its limit; the result is a new array in the output's shape. The call cannot be
+     * cancelled; see {@link #run(FloatBuffer, long[], RunContext)}.
      */
     public float[] run(FloatBuffer data, long[] shape) throws HushException {
-        if (cancelled) {
-            throw new CancelledException();
-        }
-        long t0 = System.nanoTime();
-        try {
-            return runOnce(data, shape);
-        } finally {
-            long dt = System.nanoTime() - t0;
-            runNanos.add(dt);
-            ALL_RUN_NANOS.add(dt);
-        }
-    }
-
-    private final java.util.concurrent.atomic.LongAdder runNanos = new java.util.concurrent.atomic.LongAdder();
-    private static final java.util.concurrent.atomic.LongAdder ALL_RUN_NANOS = new java.util.concurrent.atomic.LongAdder();
-
-    /** As {@link #runNanos()}, summed over every model of this JVM: for code that opens its own models. */
-    public static long allRunNanos() {
-        return ALL_RUN_NANOS.sum();
+        return run(data, shape, new RunContext());
     }
 
     /**
-     * Nanoseconds spent inside ONNX Runtime calls ({@link #run}) so far, summed over threads: what is left of a
-     * job's time is the pre- and post-processing around the network (benchmarks report that share).
+     * As {@link #run(FloatBuffer, long[])}, under {@code context}: {@link RunContext#cancel()} terminates this run
+     * (it then throws {@link CancelledException}), and the time spent is added to the context's
+     * {@link RunContext#networkNanos()}. Safe to call from many threads at once, each with its own context.
+     */
+    public float[] run(FloatBuffer data, long[] shape, RunContext context) throws HushException {
+        context.throwIfCancelled();
+        Lock open = lifecycle.readLock();
+        if (closed.get() || !open.tryLock()) {
+            throw closedError();
+        }
+        try {
+            if (closed.get()) {
+                throw closedError();
+            }
+            return runOnce(data, shape, context);
+        } finally {
+            open.unlock();
+        }
+    }
+
+    private HushException closedError() {
+        return new HushException(HushException.Code.MODEL_CLOSED, "the model '" + contract.name() + "' (" + source
+                + ") was closed; open it again to run it");
+    }
+
+    private float[] runOnce(FloatBuffer data, long[] shape, RunContext context) throws HushException {
+        ActiveRun run;
+        try {
+            run = new ActiveRun();
+        } catch (OrtException e) {
+            throw classify(e, "ONNX Runtime could not prepare a run of " + source);
+        }
+        long t0 = System.nanoTime();
+        inFlight.add(run);
+        context.begin(run);
+        try (OnnxTensor input = OnnxTensor.createTensor(env, data, shape);
+             OrtSession.Result result = session.run(Map.of(contract.inputName(), input), run.options())) {
+            OnnxTensor out = (OnnxTensor) result.get(contract.outputName()).orElseThrow();
+            FloatBuffer fb = out.getFloatBuffer();
+            float[] values = new float[fb.remaining()];
+            fb.get(values);
+            requireFinite(values);
+            return values;
+        } catch (OrtException e) {
+            if (run.terminated() && closed.get()) {
+                throw closedError();
+            }
+            if (run.terminated() || context.isCancelled()) {
+                throw new CancelledException();
+            }
+            throw classify(e, "ONNX Runtime failed on " + source);
+        } finally {
+            long dt = System.nanoTime() - t0;
+            context.end(run, dt);
+            inFlight.remove(run);
+            run.close();
+            runNanos.add(dt);
+        }
+    }
+
+    /**
+     * Turns an ONNX Runtime error into a {@link HushException} of the right {@link HushException.Code}, by the
+     * error code ONNX Runtime gives. Running out of memory has no code of its own (it arrives as a generic failure
+     * or runtime exception), so only for that case the message is read.
+     */
+    static HushException classify(OrtException e, String what) {
+        String detail = what + ": " + firstLine(e.getMessage());
+        OrtException.OrtErrorCode code = e.getCode();
+        if (code == OrtException.OrtErrorCode.ORT_INVALID_PROTOBUF || code == OrtException.OrtErrorCode.ORT_INVALID_GRAPH
+                || code == OrtException.OrtErrorCode.ORT_NO_MODEL || code == OrtException.OrtErrorCode.ORT_NOT_IMPLEMENTED
+                || code == OrtException.OrtErrorCode.ORT_MODEL_REQUIRES_COMPILATION) {
+            return new ModelFormatException(detail, e);
+        }
+        if (code == OrtException.OrtErrorCode.ORT_EP_FAIL) {
+            return new HushException(HushException.Code.DEVICE_UNAVAILABLE, detail, e);
+        }
+        if (code == OrtException.OrtErrorCode.ORT_NO_SUCHFILE || code == OrtException.OrtErrorCode.ORT_NOT_FOUND) {
+            return new HushException(HushException.Code.IO_ERROR, detail, e);
+        }
+        if (code == OrtException.OrtErrorCode.ORT_INVALID_ARGUMENT) {
+            return new HushException(HushException.Code.INVALID_INPUT, detail, e);
+        }
+        if (isOutOfMemory(e)) {
+            return new OutOfDeviceMemoryException(detail, e);
+        }
+        return new HushException(HushException.Code.RUNTIME_FAILURE, detail, e);
+    }
+
+    private final java.util.concurrent.atomic.LongAdder runNanos = new java.util.concurrent.atomic.LongAdder();
+
+    /**
+     * Nanoseconds spent inside ONNX Runtime calls on this model so far, summed over threads and calls (one call's
+     * share: {@link RunContext#networkNanos()}).
      */
     public long runNanos() {
         return runNanos.sum();
-    }
-
-    private float[] runOnce(FloatBuffer data, long[] shape) throws HushException {
-        OrtSession.RunOptions runOptions = null;
-        try (OnnxTensor input = OnnxTensor.createTensor(env, data, shape)) {
-            runOptions = new OrtSession.RunOptions();
-            activeRun = runOptions;
-            try (OrtSession.Result result = session.run(Map.of(contract.inputName(), input), runOptions)) {
-                OnnxTensor out = (OnnxTensor) result.get(contract.outputName()).orElseThrow();
-                FloatBuffer fb = out.getFloatBuffer();
-                float[] values = new float[fb.remaining()];
-                fb.get(values);
-                requireFinite(values);
-                return values;
-            }
-        } catch (OrtException e) {
-            if (runOptions != null && cancelled) {
-                throw new CancelledException();
-            }
-            if (isOutOfMemory(e)) {
-                throw new OutOfDeviceMemoryException("ONNX Runtime ran out of memory on " + device + ": "
-                        + firstLine(e.getMessage()), e);
-            }
-            throw new HushException("ONNX Runtime failed on " + source + ": " + firstLine(e.getMessage()), e);
-        } finally {
-            activeRun = null;
-            if (runOptions != null) {
-                runOptions.close();
-            }
-        }
     }
 
     /**
@@ -401,34 +470,11 @@ public final class DenoiserModel implements AutoCloseable {
             }
         }
         if (bad > 0) {
-            throw new HushException("the model '" + contract.name() + "' (" + source + ") gave " + bad + " NaN or infinite"
-                    + " value(s) among its " + values.length + " outputs; nothing is written from such a result. The model"
-                    + " is damaged or was exported wrongly: retrain or re-export it, or choose another ('hush models')");
+            throw new HushException(HushException.Code.INVALID_MODEL, "the model '" + contract.name() + "' (" + source
+                    + ") gave " + bad + " NaN or infinite value(s) among its " + values.length + " outputs; nothing is"
+                    + " written from such a result. The model is damaged or was exported wrongly: retrain or re-export"
+                    + " it, or choose another");
         }
-    }
-
-    private volatile boolean cancelled;
-
-    /** Asks a running {@link #run} to stop as soon as ONNX Runtime can; it then throws {@link CancelledException}. */
-    public void cancel() {
-        cancelled = true;
-        OrtSession.RunOptions r = activeRun;
-        if (r != null) {
-            try {
-                r.setTerminate(true);
-            } catch (OrtException | IllegalStateException ignored) {
-                // The run finished between the read and the call: nothing left to stop.
-            }
-        }
-    }
-
-    /** Clears a previous {@link #cancel()} so the model can be used again. */
-    public void resetCancel() {
-        cancelled = false;
-    }
-
-    public boolean isCancelled() {
-        return cancelled;
     }
 
     private static boolean isOutOfMemory(OrtException e) {
@@ -441,12 +487,33 @@ public final class DenoiserModel implements AutoCloseable {
         return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
+    /**
+     * Frees the native session. Runs in progress on other threads are terminated (they throw a
+     * {@link HushException.Code#MODEL_CLOSED} error) and waited for; later runs get that error too. Closing twice
+     * does nothing.
+     */
     @Override
     public void close() throws HushException {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        for (ActiveRun r : inFlight) {
+            r.terminate();
+        }
+        Lock exclusive = lifecycle.writeLock();
+        exclusive.lock();
         try {
             session.close();
         } catch (OrtException e) {
-            throw new HushException("failed to close the ONNX Runtime session: " + e.getMessage(), e);
+            throw new HushException(HushException.Code.RUNTIME_FAILURE, "failed to close the ONNX Runtime session: "
+                    + e.getMessage(), e);
+        } finally {
+            exclusive.unlock();
         }
+    }
+
+    /** True once {@link #close()} was called. */
+    public boolean isClosed() {
+        return closed.get();
     }
 }

@@ -32,8 +32,8 @@ public record Device(Kind kind, int index) {
     public static final Device CPU = new Device(Kind.CPU, 0);
     public static final Device AUTO = new Device(Kind.AUTO, 0);
 
-    /** Parses a device name; the message lists the accepted names. */
-    public static Device parse(String text) throws HushException {
+    /** Parses a device name; an unknown one is an {@link IllegalArgumentException} whose message lists the accepted names. */
+    public static Device parse(String text) {
         if (text == null || text.isBlank()) {
             return CPU;
         }
@@ -44,7 +44,7 @@ public record Device(Kind kind, int index) {
             try {
                 index = Integer.parseInt(t.substring(colon + 1));
             } catch (NumberFormatException e) {
-                throw new HushException("device '" + text + "': the part after ':' must be a GPU number, as in cuda:1");
+                throw new IllegalArgumentException("device '" + text + "': the part after ':' must be a GPU number, as in cuda:1");
             }
             t = t.substring(0, colon);
         }
@@ -53,7 +53,7 @@ public record Device(Kind kind, int index) {
                 return new Device(k, index);
             }
         }
-        throw new HushException("unknown device '" + text + "'; use one of: cpu, cuda[:N], tensorrt[:N], directml[:N],"
+        throw new IllegalArgumentException("unknown device '" + text + "'; use one of: cpu, cuda[:N], tensorrt[:N], directml[:N],"
                 + " coreml, openvino, auto");
     }
 

@@ -97,17 +97,6 @@ final class ExternalData {
     }
 
     private static long varint(byte[] b, int[] pos, int to) {
-        long v = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            if (pos[0] >= to) {
-                throw new IllegalArgumentException("truncated varint");
-            }
-            byte x = b[pos[0]++];
-            v |= (long) (x & 0x7f) << shift;
-            if ((x & 0x80) == 0) {
-                return v;
-            }
-        }
-        throw new IllegalArgumentException("varint too long");
+        return ProtoWire.varint(b, pos, to);
     }
 }

@@ -170,6 +170,25 @@ public final class ModelContract {
         return new ModelContract(metadata);
     }
 
+    /**
+     * Reads the contract from a model's serialised ONNX bytes without ONNX Runtime (see
+     * {@link DenoiserModel#readContract}); {@code source} names the model in messages.
+     */
+    public static ModelContract read(byte[] onnx, String source) throws ModelFormatException {
+        Map<String, String> metadata;
+        try {
+            metadata = ProtoWire.metadata(onnx);
+        } catch (IllegalArgumentException e) {
+            throw new ModelFormatException(source + " is not a readable ONNX model (" + e.getMessage() + "); check that"
+                    + " the file is a complete .onnx export", e);
+        }
+        try {
+            return parse(metadata);
+        } catch (ModelFormatException e) {
+            throw new ModelFormatException(source + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Builds the metadata map for a new image model; the caller adds provenance keys. */
     public static Map<String, String> imageDefaults(int channels, int halo, int sizeMultiple, double lowPct, double highPct) {
         Map<String, String> m = new LinkedHashMap<>();

@@ -59,10 +59,32 @@ class DenoiserModelTest {
             HushException e = assertThrows(HushException.class,
                     () -> DenoiserModel.openShipped(name, SessionConfig.defaults().withDevice(Device.parse("cuda"))));
             assertTrue(e.getMessage().contains("not available"), e.getMessage());
-            assertTrue(e.getMessage().contains("--device auto"), e.getMessage());
+            assertTrue(e.getMessage().contains("auto falls back"), e.getMessage());
+            assertEquals(HushException.Code.DEVICE_UNAVAILABLE, e.code());
         }
         try (DenoiserModel m = DenoiserModel.openShipped(name, SessionConfig.defaults().withDevice(Device.AUTO))) {
             assertTrue(m.deviceNote().startsWith("auto: running on " + m.device()), m.deviceNote());
         }
+    }
+
+    @Test
+    void theContractIsReadWithoutASessionAndMatchesTheOpenedModels() throws Exception {
+        for (String name : ShippedModels.names()) {
+            ModelContract read = DenoiserModel.readContract(name);
+            try (DenoiserModel m = DenoiserModel.openShipped(name, SessionConfig.defaults().withThreads(1))) {
+                assertEquals(m.contract().asMap(), read.asMap(), name);
+                assertEquals(m.contract().summary(), read.summary(), name);
+            }
+        }
+        byte[] onnx = ShippedModels.bytes(ShippedModels.defaultFor(Domain.IMAGE));
+        ModelFormatException cut = assertThrows(ModelFormatException.class,
+                () -> ModelContract.read(java.util.Arrays.copyOf(onnx, onnx.length / 2), "half.onnx"));
+        assertTrue(cut.getMessage().startsWith("half.onnx is not a readable ONNX model"), cut.getMessage());
+        assertEquals(HushException.Code.INVALID_MODEL, cut.code());
+        ModelFormatException text = assertThrows(ModelFormatException.class,
+                () -> ModelContract.read("hello, not a model\n".getBytes(java.nio.charset.StandardCharsets.UTF_8), "t.onnx"));
+        assertEquals(HushException.Code.INVALID_MODEL, text.code());
+        HushException missing = assertThrows(HushException.class, () -> DenoiserModel.readContract("no-such-model"));
+        assertEquals(HushException.Code.MODEL_NOT_FOUND, missing.code());
     }
 }

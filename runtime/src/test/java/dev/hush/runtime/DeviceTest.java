@@ -19,8 +19,8 @@ class DeviceTest {
 
     @Test
     void rejectsUnknownNames() {
-        HushException e = assertThrows(HushException.class, () -> Device.parse("gpu"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Device.parse("gpu"));
         assertTrue(e.getMessage().contains("cuda[:N]"), e.getMessage());
-        assertThrows(HushException.class, () -> Device.parse("cuda:x"));
+        assertThrows(IllegalArgumentException.class, () -> Device.parse("cuda:x"));
     }
 }

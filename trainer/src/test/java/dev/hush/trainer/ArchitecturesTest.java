@@ -166,7 +166,7 @@ class ArchitecturesTest {
         OnnxExport.write(trained(arch).result().model(), file);
         FloatImage img = TestNetworks.scene(w, h, 7);
         try (DenoiserModel m = DenoiserModel.open(file, SessionConfig.defaults().withThreads(1))) {
-            ImageDenoiser d = new ImageDenoiser(m).tileSize(tile).batchSize(2);
+            ImageDenoiser d = new ImageDenoiser(m).withTileSize(tile).withBatchSize(2);
             FloatImage tiled = d.denoise(img, ProgressListener.NONE);
             FloatImage whole = d.denoiseWhole(img);
             double max = 0;

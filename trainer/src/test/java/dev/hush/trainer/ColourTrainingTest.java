@@ -60,7 +60,7 @@ class ColourTrainingTest {
         try (DenoiserModel m = DenoiserModel.open(file, SessionConfig.defaults().withThreads(1))) {
             assertEquals(3, m.contract().channels());
             float[] px = DeadLeaves.standard().generate(40, 30, 3, new SplittableRandom(4));
-            FloatImage out = new ImageDenoiser(m).tileSize(16).denoise(new FloatImage(3, 40, 30, px), ProgressListener.NONE);
+            FloatImage out = new ImageDenoiser(m).withTileSize(16).denoise(new FloatImage(3, 40, 30, px), ProgressListener.NONE);
             assertEquals(3, out.channels());
             assertEquals(3 * 40 * 30, out.data().length);
             HushException e = assertThrows(HushException.class, () -> new ImageDenoiser(m)

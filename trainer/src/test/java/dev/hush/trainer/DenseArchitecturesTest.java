@@ -153,7 +153,7 @@ class DenseArchitecturesTest {
     @ValueSource(strings = {"vanilla", "multilayer"})
     void outputHasTheInputsSizeBelowAtAndAboveThePatch(String arch) throws Exception {
         try (DenoiserModel m = open(arch)) {
-            ImageDenoiser d = new ImageDenoiser(m).batchSize(4);
+            ImageDenoiser d = new ImageDenoiser(m).withBatchSize(4);
             assertEquals(P - 2 * (P / 4), d.tileSize(), "cores of P − 2·halo whatever the tile size says");
             for (int[] size : new int[][] {{1, 1}, {5, 9}, {P - 1, P}, {P, P}, {P + 1, 2 * P + 3}, {70, 33}}) {
                 FloatImage img = TestNetworks.scene(size[0], size[1], 3);
@@ -177,7 +177,7 @@ class DenseArchitecturesTest {
         try (DenoiserModel m = handMade(P * P, true)) {
             for (int[] size : new int[][] {{1, 1}, {5, 9}, {P - 1, P}, {P, P}, {P + 1, 2 * P + 3}, {70, 33}}) {
                 FloatImage img = TestNetworks.scene(size[0], size[1], 5);
-                FloatImage out = new ImageDenoiser(m).batchSize(3).denoise(img, ProgressListener.NONE);
+                FloatImage out = new ImageDenoiser(m).withBatchSize(3).denoise(img, ProgressListener.NONE);
                 assertEquals(size[0], out.width());
                 assertEquals(size[1], out.height());
                 double max = 0;
@@ -205,7 +205,7 @@ class DenseArchitecturesTest {
                 for (int i = 0; i < noisy.length; i++) {
                     noisy[i] = (float) (120 + 20 * (rnd.nextDouble() - 0.5) * 2);
                 }
-                float[] y = new ImageDenoiser(m).batchSize(4).denoise(FloatImage.gray(w, h, noisy), ProgressListener.NONE)
+                float[] y = new ImageDenoiser(m).withBatchSize(4).denoise(FloatImage.gray(w, h, noisy), ProgressListener.NONE)
                         .data();
                 double mean = Arrays.stream(toDouble(noisy)).average().orElseThrow();
                 for (int yy = 0; yy < h; yy++) {
@@ -274,7 +274,7 @@ class DenseArchitecturesTest {
             // A flat image normalises to 0 everywhere, so every window is the same; each pixel of a window is
             // another output unit, so the result is flat to within what the barely trained network makes of a
             // zero patch (the flat image's scale is 1 grey level per model unit).
-            float[] out = new ImageDenoiser(m).batchSize(8).denoise(FloatImage.gray(w, h, flat), ProgressListener.NONE)
+            float[] out = new ImageDenoiser(m).withBatchSize(8).denoise(FloatImage.gray(w, h, flat), ProgressListener.NONE)
                     .data();
             double min = Double.MAX_VALUE;
             double max = -Double.MAX_VALUE;
@@ -293,16 +293,16 @@ class DenseArchitecturesTest {
     void tiledResultsDoNotDependOnTheBatchSize(String arch) throws Exception {
         try (DenoiserModel m = open(arch)) {
             FloatImage img = TestNetworks.scene(53, 41, 9);
-            float[] one = new ImageDenoiser(m).batchSize(1).denoise(img, ProgressListener.NONE).data();
+            float[] one = new ImageDenoiser(m).withBatchSize(1).denoise(img, ProgressListener.NONE).data();
             for (int b : new int[] {3, 16}) {
-                float[] other = new ImageDenoiser(m).batchSize(b).denoise(img, ProgressListener.NONE).data();
+                float[] other = new ImageDenoiser(m).withBatchSize(b).denoise(img, ProgressListener.NONE).data();
                 double max = 0;
                 for (int i = 0; i < one.length; i++) {
                     max = Math.max(max, Math.abs(one[i] - other[i]));
                 }
                 assertTrue(max / 200 <= 1e-5, arch + ": batch 1 vs " + b + " differ by " + max);
             }
-            FloatImage again = new ImageDenoiser(m).batchSize(1).denoise(img, ProgressListener.NONE);
+            FloatImage again = new ImageDenoiser(m).withBatchSize(1).denoise(img, ProgressListener.NONE);
             assertArrayEquals(one, again.data(), "the same call gives the same pixels");
         }
     }

@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.hush.runtime.DenoiserModel;
 import dev.hush.runtime.ProgressListener;
+import dev.hush.runtime.RunContext;
 import dev.hush.runtime.SessionConfig;
 import dev.hush.runtime.image.FloatImage;
 import dev.hush.runtime.image.ImageDenoiser;
@@ -110,17 +111,20 @@ class MultiScaleNetTest {
         try (DenoiserModel m = DenoiserModel.open(file, SessionConfig.defaults().withThreads(1))) {
             assertTrue(m.contract().noiseLevelInput());
             assertEquals(2, m.contract().inputChannels());
-            ImageDenoiser d = new ImageDenoiser(m).tileSize(40).batchSize(3);
-            FloatImage tiled = d.denoise(img, ProgressListener.NONE);
-            double estimated = d.lastNoiseSigma();
+            ImageDenoiser d = new ImageDenoiser(m).withTileSize(40).withBatchSize(3);
+            RunContext run = new RunContext();
+            FloatImage tiled = d.denoise(img, run);
+            double estimated = run.noiseSigma();
             // The scene has uniform noise of half-width 15 (sigma 8.7) on smooth structure.
             assertTrue(estimated > 6 && estimated < 12, "estimated sigma " + estimated);
             FloatImage whole = d.denoiseWhole(img);
             assertTrue(maxDiff(tiled, whole) <= 200 * 1e-4, "max |tiled - whole| = " + maxDiff(tiled, whole));
-            FloatImage given = d.noiseSigma(estimated).denoise(img, ProgressListener.NONE);
+            FloatImage given = d.withNoiseSigma(estimated).denoise(img, ProgressListener.NONE);
             assertTrue(maxDiff(given, tiled) <= 1e-3, "the estimate, given, gives the same result");
-            FloatImage other = d.noiseSigma(60).denoise(img, ProgressListener.NONE);
-            assertEquals(60, d.lastNoiseSigma());
+            RunContext given60 = new RunContext();
+            FloatImage other = d.withNoiseSigma(60).denoise(img, given60);
+            assertEquals(60, given60.noiseSigma());
+            assertTrue(Double.isNaN(d.noiseSigma()), "the variant leaves the shared denoiser estimating");
             assertTrue(maxDiff(other, tiled) > 1e-3, "the level given reaches the network");
         }
     }

@@ -30,8 +30,8 @@ public final class AudioFiles {
     /** The most channels a file may have: each gets its own denoising pipeline and buffers. */
     public static final int MAX_CHANNELS = 64;
     /** The lowest and highest sample rates read: every other rate is resampled to the model's and back. */
-    public static final int MIN_RATE = 1000;
-    public static final int MAX_RATE = 768_000;
+    public static final int MIN_RATE = dev.hush.runtime.audio.Resampler.MIN_RATE;
+    public static final int MAX_RATE = dev.hush.runtime.audio.Resampler.MAX_RATE;
 
     private AudioFiles() {
     }

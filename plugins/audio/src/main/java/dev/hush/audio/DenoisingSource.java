@@ -1,5 +1,8 @@
 package dev.hush.audio;
 
+import dev.hush.runtime.audio.ChannelPipeline;
+import dev.hush.runtime.audio.FloatQueue;
+import dev.hush.runtime.RunContext;
 import dev.hush.runtime.HushException;
 import dev.hush.runtime.audio.AudioDenoiser;
 import java.util.function.LongConsumer;
@@ -24,13 +27,14 @@ final class DenoisingSource implements FrameSource {
      * @param progress    told the input frames consumed so far (may be null)
      * @param spectrogram the before/after spectrograms of the first channel to feed (may be null)
      */
-    DenoisingSource(FrameSource in, AudioDenoiser denoiser, LongConsumer progress, SpectrogramImage.Pair spectrogram) {
+    DenoisingSource(FrameSource in, AudioDenoiser denoiser, LongConsumer progress, SpectrogramImage.Pair spectrogram,
+                    RunContext context) {
         this.in = in;
         int c = in.channels();
         this.pipes = new ChannelPipeline[c];
         this.queues = new FloatQueue[c];
         for (int i = 0; i < c; i++) {
-            pipes[i] = new ChannelPipeline(denoiser, in.sampleRate());
+            pipes[i] = new ChannelPipeline(denoiser, in.sampleRate(), context);
             queues[i] = new FloatQueue();
         }
         this.block = new float[c][AudioFiles.CHUNK];

@@ -1,5 +1,6 @@
 package dev.hush.audio;
 
+import dev.hush.runtime.RunContext;
 import dev.hush.runtime.HushException;
 import dev.hush.runtime.io.AtomicFile;
 import dev.hush.runtime.audio.AudioDenoiser;
@@ -63,6 +64,11 @@ public final class FileDenoiser {
      * @param progress told the input frames read so far; may be null
      */
     public Result denoise(Path in, Path out, Progress progress) throws HushException {
+        return denoise(in, out, progress, new RunContext());
+    }
+
+    /** As {@link #denoise(Path, Path, Progress)}, under {@code context}: cancelling it stops this file. */
+    public Result denoise(Path in, Path out, Progress progress, RunContext context) throws HushException {
         refuseOverwrite(in, out);
         AudioFileFormat.Type wanted = AudioFiles.typeForName(out);
         Path png = spectrograms ? spectrogramPath(out) : null;
@@ -100,7 +106,7 @@ public final class FileDenoiser {
             SpectrogramImage.Pair spec = png == null ? null : SpectrogramImage.Pair.of(input.sampleRate());
             int rate = input.sampleRate();
             DenoisingSource ds = new DenoisingSource(first, denoiser,
-                    progress == null ? null : frames -> progress.update(frames, rate), spec);
+                    progress == null ? null : frames -> progress.update(frames, rate), spec, context);
             String note = AudioFiles.write(out, format, type, ds);
             if (note != null) {
                 notes.add(note);

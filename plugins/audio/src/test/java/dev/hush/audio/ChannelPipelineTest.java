@@ -1,8 +1,10 @@
 package dev.hush.audio;
 
+import dev.hush.runtime.audio.ChannelPipeline;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hush.runtime.DenoiserModel;
@@ -94,23 +96,41 @@ class ChannelPipelineTest {
     }
 
     @Test
-    void aStreamKeepsItsSettingsWhenTheSharedDenoiserIsReconfigured() throws Exception {
+    void aStreamKeepsItsSettingsWhenAVariantOfTheSharedDenoiserIsMade() throws Exception {
         try (DenoiserModel m = DenoiserModel.open(TestAudioModels.mask(dir, "shared", 1, 3f),
                 SessionConfig.defaults().withThreads(1))) {
-            AudioDenoiser d = new AudioDenoiser(m).blockFrames(8);
+            AudioDenoiser d = new AudioDenoiser(m).withBlockFrames(8);
             float[] x = TestAudioModels.noisySpeech(12000, 16000, 0.03, 7);
             float[] want = d.denoise(x, dev.hush.runtime.ProgressListener.NONE);
             AudioDenoiser.Stream s = d.stream();
             int latency = s.latencySamples();
             float[] out = new float[x.length];
             s.process(x, 0, 5000, out, 0);
-            d.blockFrames(1); // another user of the shared denoiser wants low latency now
+            // Another user of the shared denoiser wants low latency now: it gets a variant, d is unchanged.
+            AudioDenoiser lowLatency = d.withBlockFrames(1);
             s.process(x, 5000, x.length - 5000, out, 5000);
             float[] tail = s.finish();
             assertEquals(latency, tail.length, "the tail is the stream's own latency, not the new setting's");
             float[] all = ChannelPipeline.concat(out, tail);
             assertArrayEquals(want, java.util.Arrays.copyOfRange(all, latency, latency + x.length), 1e-6f);
-            assertTrue(d.stream().latencySamples() < latency, "new streams take the new block");
+            assertEquals(latency, d.stream().latencySamples(), "the shared denoiser keeps its block");
+            assertTrue(lowLatency.stream().latencySamples() < latency, "the variant's streams take the new block");
+        }
+    }
+
+    @Test
+    void nanOrInfiniteSamplesAreRefusedAsBadInput() throws Exception {
+        try (DenoiserModel m = DenoiserModel.open(TestAudioModels.mask(dir, "nan", 1, 3f),
+                SessionConfig.defaults().withThreads(1))) {
+            AudioDenoiser d = new AudioDenoiser(m);
+            float[] x = TestAudioModels.noisySpeech(4000, 16000, 0.03, 9);
+            x[1234] = Float.NaN;
+            dev.hush.runtime.HushException e = assertThrows(dev.hush.runtime.HushException.class,
+                    () -> d.denoise(x, dev.hush.runtime.ProgressListener.NONE));
+            assertEquals(dev.hush.runtime.HushException.Code.INVALID_INPUT, e.code());
+            assertTrue(e.getMessage().contains("sample 1234"), e.getMessage());
+            x[1234] = Float.POSITIVE_INFINITY;
+            assertThrows(dev.hush.runtime.HushException.class, () -> d.denoise(x, dev.hush.runtime.ProgressListener.NONE));
         }
     }
 

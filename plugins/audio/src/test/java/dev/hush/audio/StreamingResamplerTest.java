@@ -1,5 +1,6 @@
 package dev.hush.audio;
 
+import dev.hush.runtime.audio.ChannelPipeline;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Tiny real ONNX mask models for tests, until the shipped audio model lands: a Conv over frames (1 × (2k + 1),
+ * Tiny real ONNX mask models with known behaviour for tests: a Conv over frames (1 × (2k + 1),
  * so output frame t depends on frames t − k … t + k: context = look-ahead = k) and a Sigmoid, on N×1×256×T
  * log-magnitude frames of a 512/256 STFT at 16 kHz. The gain sigmoid(log|X| + 3) keeps loud bins and lowers
  * quiet ones, so the output differs from the input.

@@ -10,21 +10,21 @@ import javax.sound.sampled.AudioSystem;
 import javax.sound.sampled.UnsupportedAudioFileException;
 
 /** Writes and reads test audio files with javax.sound directly. */
-final class TestFiles {
+public final class TestFiles {
     private TestFiles() {
     }
 
-    static AudioFormat pcm(int rate, int bits, int channels) {
+    public static AudioFormat pcm(int rate, int bits, int channels) {
         return new AudioFormat(bits == 8 ? AudioFormat.Encoding.PCM_UNSIGNED : AudioFormat.Encoding.PCM_SIGNED, rate, bits,
                 channels, bits / 8 * channels, rate, false);
     }
 
-    static AudioFormat floats(int rate, int channels) {
+    public static AudioFormat floats(int rate, int channels) {
         return new AudioFormat(AudioFormat.Encoding.PCM_FLOAT, rate, 32, channels, 4 * channels, rate, false);
     }
 
     /** Writes channels of samples as a file of the given format and type. */
-    static Path write(Path file, float[][] channels, AudioFormat f, AudioFileFormat.Type type) throws IOException {
+    public static Path write(Path file, float[][] channels, AudioFormat f, AudioFileFormat.Type type) throws IOException {
         PcmCodec codec = new PcmCodec(f);
         int n = channels[0].length;
         byte[] bytes = new byte[n * codec.frameSize()];
@@ -34,7 +34,7 @@ final class TestFiles {
     }
 
     /** Reads a whole file (small test files only) with javax.sound: channels × samples. */
-    static float[][] read(Path file) throws IOException, UnsupportedAudioFileException {
+    public static float[][] read(Path file) throws IOException, UnsupportedAudioFileException {
         try (AudioInputStream in = AudioSystem.getAudioInputStream(file.toFile())) {
             AudioFormat f = in.getFormat();
             byte[] bytes = in.readAllBytes();
@@ -47,7 +47,7 @@ final class TestFiles {
     }
 
     /** What a sample becomes after storing it with {@code bits} bits (as PcmCodec rounds and clips). */
-    static float[] quantize(float[] x, AudioFormat f) {
+    public static float[] quantize(float[] x, AudioFormat f) {
         PcmCodec codec = new PcmCodec(f);
         float[][] one = new float[f.getChannels()][1];
         float[][] back = new float[f.getChannels()][1];

@@ -1,10 +1,10 @@
 package dev.hush.cli;
 
+import dev.hush.runtime.RunContext;
 import dev.hush.audio.AudioFiles;
 import dev.hush.audio.FileDenoiser;
 import dev.hush.runtime.CancelledException;
 import dev.hush.runtime.DenoiserModel;
-import dev.hush.runtime.Device;
 import dev.hush.runtime.Domain;
 import dev.hush.runtime.HushException;
 import dev.hush.runtime.SessionConfig;
@@ -138,8 +138,8 @@ final class AudioCommand implements Callable<Integer> {
         long toRun = jobs.stream().filter(j -> !j.skipped && j.failure == null).count();
         int workers = (int) Math.max(1, threads > 0 ? Math.min(threads, Math.max(1, toRun)) : Math.min(cores, Math.max(1, toRun)));
         int intraOp = Math.max(1, cores / workers);
-        try (DenoiserModel m = ModelOptions.open(model, new SessionConfig(Device.parse(device), intraOp), Domain.AUDIO)) {
-            AudioDenoiser denoiser = new AudioDenoiser(m).attenuationLimit(attenLim).mix(mix);
+        try (DenoiserModel m = ModelOptions.open(model, new SessionConfig(ModelOptions.device(device, spec), intraOp), Domain.AUDIO)) {
+            AudioDenoiser denoiser = new AudioDenoiser(m).withAttenuationLimit(attenLim).withMix(mix);
             FileDenoiser files = new FileDenoiser(denoiser).spectrograms(spectrogram);
             return run(jobs, files, m, workers, batch);
         }
@@ -155,7 +155,8 @@ final class AudioCommand implements Callable<Integer> {
         ProgressBar bar = new ProgressBar(System.err, "audio", "s");
         long totalSeconds = Math.round(total);
         AtomicLong doneMicros = new AtomicLong();
-        Thread hook = new Thread(m::cancel);
+        RunContext run = new RunContext();
+        Thread hook = new Thread(run::cancel);
         Runtime.getRuntime().addShutdownHook(hook);
         long start = System.nanoTime();
         ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
@@ -181,7 +182,7 @@ final class AudioCommand implements Callable<Integer> {
                                 last[0] = micros;
                                 bar.update(sum / 1_000_000L, Math.max(totalSeconds, sum / 1_000_000L));
                             }
-                        });
+                        }, run);
                         for (String w : j.result.warnings()) {
                             System.err.println("warning: " + j.in + ": " + w);
                         }

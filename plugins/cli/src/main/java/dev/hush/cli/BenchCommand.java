@@ -55,7 +55,7 @@ final class BenchCommand extends CommandGroup {
             List<String> rows = new ArrayList<>();
             for (int t : threads) {
                 try (DenoiserModel m = DenoiserModel.openNamed(name, new SessionConfig(Device.CPU, t))) {
-                    ImageDenoiser d = new ImageDenoiser(m).tileSize(tile);
+                    ImageDenoiser d = new ImageDenoiser(m).withTileSize(tile);
                     d.denoise(testImage(256), ProgressListener.NONE); // warm-up
                     double tiled = best(() -> d.denoise(img, ProgressListener.NONE));
                     String ratio = "n/a";

@@ -35,6 +35,16 @@ public final class Hush extends CommandGroup {
         System.exit(code);
     }
 
+    /** What the command line adds to the runtime's message, by the kind of failure. */
+    static String hint(dev.hush.runtime.HushException.Code code) {
+        return switch (code) {
+            case MODEL_NOT_FOUND, INVALID_MODEL -> " ('hush models' lists the models)";
+            case DEVICE_UNAVAILABLE -> " (--device auto runs on the CPU when no GPU works)";
+            case OUT_OF_MEMORY -> " (try --tile 256 or --device cpu)";
+            default -> "";
+        };
+    }
+
     /** Runs the command line and returns the exit code (tests call this). */
     public static int execute(String... args) {
         CANCEL_REPORTED.set(false);
@@ -47,7 +57,7 @@ public final class Hush extends CommandGroup {
                 return EXIT_CANCELLED;
             }
             String msg = ex.getMessage() == null ? ex.toString() : ex.getMessage();
-            line.getErr().println("hush: " + msg);
+            line.getErr().println("hush: " + msg + (ex instanceof dev.hush.runtime.HushException h ? hint(h.code()) : ""));
             if (System.getenv("HUSH_DEBUG") != null) {
                 ex.printStackTrace(line.getErr());
             }

@@ -5,6 +5,7 @@ import dev.hush.imagej.ImageFiles;
 import dev.hush.runtime.DenoiserModel;
 import dev.hush.runtime.Domain;
 import dev.hush.runtime.HushException;
+import dev.hush.runtime.RunContext;
 import dev.hush.runtime.image.FloatImage;
 import dev.hush.runtime.image.ImageDenoiser;
 import java.io.IOException;
@@ -74,7 +75,7 @@ final class ImageCommand implements Callable<Integer> {
             throw new HushException("--residual names one file; use it with a single input image");
         }
         try (DenoiserModel model = modelOptions.open(Domain.IMAGE)) {
-            ImageDenoiser denoiser = new ImageDenoiser(model).tileSize(tile).batchSize(this.batch);
+            ImageDenoiser denoiser = new ImageDenoiser(model).withTileSize(tile).withBatchSize(this.batch);
             if (sigma != null) {
                 if (!model.contract().noiseLevelInput()) {
                     throw new HushException("the model '" + model.contract().name() + "' has no noise-level input, so"
@@ -84,9 +85,10 @@ final class ImageCommand implements Callable<Integer> {
                 if (!(sigma >= 0) || sigma.isInfinite()) {
                     throw new HushException("--sigma must be 0 or a positive number of grey levels, got " + sigma);
                 }
-                denoiser.noiseSigma(sigma);
+                denoiser = denoiser.withNoiseSigma(sigma);
             }
-            Thread hook = new Thread(denoiser::cancel);
+            RunContext run = new RunContext();
+            Thread hook = new Thread(run::cancel);
             Runtime.getRuntime().addShutdownHook(hook);
             List<String> failures = new ArrayList<>();
             // Where each input goes, decided before any work: a batch keeps the inputs' paths relative to the folder
@@ -111,10 +113,10 @@ final class ImageCommand implements Callable<Integer> {
             for (int i = 0; i < files.size(); i++) {
                 Path in = files.get(i);
                 try {
-                    pixels += denoiseFile(denoiser, model, in, outs.get(i), !batch);
+                    pixels += denoiseFile(denoiser, model, in, outs.get(i), !batch, run);
                     if (!batch && model.contract().noiseLevelInput()) {
-                        System.err.printf(Locale.ROOT, "noise level: sigma %.3g (%s)%n", denoiser.lastNoiseSigma(),
-                                sigma != null ? "given" : denoiser.lastNoiseMapped() ? "estimated as a map that grows with"
+                        System.err.printf(Locale.ROOT, "noise level: sigma %.3g (%s)%n", run.noiseSigma(),
+                                sigma != null ? "given" : run.noiseMapped() ? "estimated as a map that grows with"
                                         + " brightness, its mean shown; set one value with --sigma"
                                         : "estimated; set it with --sigma");
                     }
@@ -160,8 +162,8 @@ final class ImageCommand implements Callable<Integer> {
     }
 
     /** Denoises one file into {@code out}; returns the pixels processed. */
-    private long denoiseFile(ImageDenoiser denoiser, DenoiserModel model, Path in, Path out, boolean tileProgress)
-            throws HushException {
+    private long denoiseFile(ImageDenoiser denoiser, DenoiserModel model, Path in, Path out, boolean tileProgress,
+                             RunContext run) throws HushException {
         refuseOverwrite(in, out);
         if (residual != null) {
             refuseOverwrite(in, residual);
@@ -171,7 +173,10 @@ final class ImageCommand implements Callable<Integer> {
         }
         ImageFileDenoiser.Result r = new ImageFileDenoiser(denoiser, model).asFloat(asFloat).denoise(in, out,
                 tileProgress ? (index, count) -> new ProgressBar(System.err, count > 1 ? String.format(Locale.ROOT,
-                        "plane %d/%d", index, count) : "denoise", "tiles")::update : ImageFileDenoiser.PlaneProgress.NONE);
+                        "plane %d/%d", index, count) : "denoise", "tiles")::update : ImageFileDenoiser.PlaneProgress.NONE, run);
+        for (String note : r.input().notes()) {
+            System.err.println("warning: " + in + ": " + note);
+        }
         List<FloatImage> result = r.planes();
         if (residual != null) {
             List<FloatImage> noise = new ArrayList<>();

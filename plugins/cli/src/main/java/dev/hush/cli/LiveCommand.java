@@ -3,11 +3,10 @@ package dev.hush.cli;
 import be.tarsos.dsp.AudioDispatcher;
 import be.tarsos.dsp.io.jvm.AudioDispatcherFactory;
 import be.tarsos.dsp.io.jvm.AudioPlayer;
-import dev.hush.audio.DenoiseProcessor;
+import dev.hush.tarsos.DenoiseProcessor;
 import dev.hush.audio.AudioFiles;
-import dev.hush.audio.WavRecorder;
+import dev.hush.tarsos.WavRecorder;
 import dev.hush.runtime.DenoiserModel;
-import dev.hush.runtime.Device;
 import dev.hush.runtime.Domain;
 import dev.hush.runtime.SessionConfig;
 import dev.hush.runtime.audio.AudioDenoiser;
@@ -77,8 +76,8 @@ final class LiveCommand implements Callable<Integer> {
             System.err.println("hush: " + missing);
             return Hush.EXIT_FAILED;
         }
-        try (DenoiserModel m = ModelOptions.open(model, new SessionConfig(Device.parse(device), 1), Domain.AUDIO)) {
-            AudioDenoiser denoiser = new AudioDenoiser(m).blockFrames(1).attenuationLimit(attenLim).mix(mix);
+        try (DenoiserModel m = ModelOptions.open(model, new SessionConfig(ModelOptions.device(device, spec), 1), Domain.AUDIO)) {
+            AudioDenoiser denoiser = new AudioDenoiser(m).withBlockFrames(1).withAttenuationLimit(attenLim).withMix(mix);
             int rate = denoiser.sampleRate();
             int hop = denoiser.spec().hop();
             AudioDispatcher dispatcher;

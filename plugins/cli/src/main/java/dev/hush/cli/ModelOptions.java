@@ -32,7 +32,16 @@ final class ModelOptions {
 
     DenoiserModel open(Domain domain) throws HushException {
         checkThreads(threads, mixee);
-        return open(model, new SessionConfig(Device.parse(device), threads), domain);
+        return open(model, new SessionConfig(device(device, mixee), threads), domain);
+    }
+
+    /** Parses --device; an unknown name is a usage error (exit 2) that lists the known ones. */
+    static Device device(String name, CommandSpec spec) {
+        try {
+            return Device.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     /**

@@ -2,7 +2,6 @@ package dev.hush.cli;
 
 import dev.hush.runtime.DenoiserModel;
 import dev.hush.runtime.HushException;
-import dev.hush.runtime.SessionConfig;
 import dev.hush.runtime.ShippedModels;
 import dev.hush.runtime.UserModels;
 import java.nio.file.InvalidPathException;
@@ -31,17 +30,16 @@ final class ModelsCommand implements Callable<Integer> {
             System.out.println("no shipped models on the classpath");
         }
         for (String name : ShippedModels.names()) {
-            try (DenoiserModel m = DenoiserModel.openShipped(name, SessionConfig.defaults())) {
-                System.out.printf("%-22s %s%n", name, m.contract().summary());
-            }
+            System.out.printf("%-22s %s%n", name, DenoiserModel.readContract(name).summary());
         }
         List<String> mine = UserModels.names();
         if (!mine.isEmpty()) {
             System.out.println("your models (" + UserModels.folder() + "):");
         }
         for (String name : mine) {
-            try (DenoiserModel m = DenoiserModel.open(UserModels.find(name).orElseThrow(), SessionConfig.defaults())) {
-                System.out.printf("%-22s %s%n", name, m.contract().summary());
+            try {
+                System.out.printf("%-22s %s%n", name,
+                        DenoiserModel.readContract(UserModels.find(name).orElseThrow().toString()).summary());
             } catch (HushException e) {
                 System.out.printf("%-22s not usable: %s%n", name, e.getMessage());
             }

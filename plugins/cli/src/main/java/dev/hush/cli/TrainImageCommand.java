@@ -130,6 +130,11 @@ final class TrainImageCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "DIR", description = "Resume from a checkpoint folder (same architecture).")
     String resume;
 
+    @Option(names = "--warm-start", paramLabel = "DIR", description = "Start a new run (its own epochs and learning-rate"
+            + " schedule) from the weights of a checkpoint folder (same architecture), e.g. to fine-tune on other data or"
+            + " noise.")
+    String warmStart;
+
     @Option(names = "--eval-images", defaultValue = "6", description = "Images in the quality table (default ${DEFAULT-VALUE}; 0 skips it).")
     int evalImages;
 
@@ -167,6 +172,7 @@ final class TrainImageCommand implements Callable<Integer> {
         overrides.put("patience", patience);
         overrides.put("checkpoint", checkpoint);
         overrides.put("resume", resume);
+        overrides.put("warm_start", warmStart);
         overrides.forEach((k, v) -> {
             if (v != null) {
                 config.set(k, String.valueOf(v));

@@ -115,7 +115,7 @@ class AudioCommandTest {
         assertTrue(r.err().contains("1 of 1 file(s) denoised") && r.err().contains("real time"), r.err());
         float[] got = readFloatWav(dir.resolve("out.wav"));
         try (DenoiserModel m = DenoiserModel.open(model, SessionConfig.defaults())) {
-            float[] want = new AudioDenoiser(m).attenuationLimit(12).mix(0.8).denoise(x, ProgressListener.NONE);
+            float[] want = new AudioDenoiser(m).withAttenuationLimit(12).withMix(0.8).denoise(x, ProgressListener.NONE);
             assertArrayEquals(want, got, 1e-6f);
         }
     }

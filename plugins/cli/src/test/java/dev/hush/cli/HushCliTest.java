@@ -185,7 +185,7 @@ class HushCliTest {
         assertTrue(badModel.err().contains("not a readable ONNX model"), badModel.err());
 
         Run badDevice = hush("image", good.toString(), "-o", out.toString(), "--device", "gpu");
-        assertEquals(1, badDevice.code());
+        assertEquals(2, badDevice.code(), "an unknown device is a usage error");
         assertTrue(badDevice.err().contains("unknown device"), badDevice.err());
 
         assertFalse(Files.exists(out), "nothing was written");
@@ -383,7 +383,7 @@ class HushCliTest {
         }
         try (dev.hush.runtime.DenoiserModel m = dev.hush.runtime.DenoiserModel.openShipped("image-gray-small",
                 dev.hush.runtime.SessionConfig.defaults().withThreads(1))) {
-            float[] want = new dev.hush.runtime.image.ImageDenoiser(m).tileSize(64)
+            float[] want = new dev.hush.runtime.image.ImageDenoiser(m).withTileSize(64)
                     .denoise(FloatImage.gray(w, h, redIn), dev.hush.runtime.ProgressListener.NONE).data();
             for (int i = 0; i < w * h; i++) {
                 int expect = Math.max(0, Math.min(255, Math.round(want[i])));

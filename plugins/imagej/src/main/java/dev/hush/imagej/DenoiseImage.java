@@ -3,6 +3,7 @@ package dev.hush.imagej;
 import dev.hush.runtime.CancelledException;
 import dev.hush.runtime.DenoiserModel;
 import dev.hush.runtime.HushException;
+import dev.hush.runtime.RunContext;
 import dev.hush.runtime.image.ImageDenoiser;
 import ij.IJ;
 import ij.ImagePlus;
@@ -73,12 +74,13 @@ public class DenoiseImage implements PlugIn {
             if (model.deviceNote() != null) {
                 IJ.log(TITLE + ": " + model.deviceNote());
             }
-            ImageDenoiser denoiser = new ImageDenoiser(model).tileSize(options.tile());
-            esc.watch(denoiser);
+            ImageDenoiser denoiser = new ImageDenoiser(model).withTileSize(options.tile());
+            RunContext run = new RunContext();
+            esc.watch(run::cancel);
             esc.check();
             int channels = model.contract().channels();
             StackProgress progress = new StackProgress(TITLE, job.passes(channels));
-            StackDenoiser.Result result = job.run(denoiser, choice.macroValue(), channels, options.noise(), progress);
+            StackDenoiser.Result result = job.run(denoiser, choice.macroValue(), channels, options.noise(), progress, run);
             progress.done(String.format(Locale.ROOT, "%s: %s in %.1f s with %s on %s", TITLE, imp.getTitle(),
                     (System.nanoTime() - start) / 1e9, choice.macroValue(), model.device()));
             return result;

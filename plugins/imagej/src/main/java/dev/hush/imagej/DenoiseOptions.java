@@ -54,8 +54,16 @@ record DenoiseOptions(String model, String file, String device, int tile, int th
 
     /** Checks what can be checked before the image and the model are looked at. */
     void check() throws HushException {
-        Device.parse(device);
+        parsedDevice();
         modelChoice();
+    }
+
+    private Device parsedDevice() throws HushException {
+        try {
+            return Device.parse(device);
+        } catch (IllegalArgumentException e) {
+            throw new HushException(HushException.Code.INVALID_INPUT, e.getMessage(), e);
+        }
     }
 
     ModelChoice modelChoice() throws HushException {
@@ -63,7 +71,7 @@ record DenoiseOptions(String model, String file, String device, int tile, int th
     }
 
     SessionConfig sessionConfig() throws HushException {
-        return new SessionConfig(Device.parse(device), threads);
+        return new SessionConfig(parsedDevice(), threads);
     }
 
     /**

@@ -1,14 +1,13 @@
 package dev.hush.imagej;
 
 import dev.hush.runtime.CancelledException;
-import dev.hush.runtime.image.ImageDenoiser;
 import ij.IJ;
 
 /**
  * Cancels a run when the user presses Esc. ImageJ only records the key ({@link IJ#escapePressed()}), so a daemon
- * thread polls it and calls the target's cancel: {@link ImageDenoiser#cancel()} also terminates a running ONNX
- * Runtime call, so denoising stops well within a second, even in the middle of a large tile; the trainer stops
- * before its next step.
+ * thread polls it and calls the target's cancel: {@link dev.hush.runtime.RunContext#cancel()} also terminates a
+ * running ONNX Runtime call, so denoising stops well within a second, even in the middle of a large tile; the
+ * trainer stops before its next step.
  */
 final class EscapeWatcher implements AutoCloseable {
     private static final long POLL_MS = 50;
@@ -24,11 +23,6 @@ final class EscapeWatcher implements AutoCloseable {
         thread = new Thread(this::poll, "Hush Esc watcher");
         thread.setDaemon(true);
         thread.start();
-    }
-
-    /** The denoiser to cancel; if Esc came first (while the model was loading) it is cancelled at once. */
-    void watch(ImageDenoiser denoiser) {
-        watch(denoiser::cancel);
     }
 
     /** What Esc calls (once); if Esc came first it is called at once. */

@@ -3,6 +3,7 @@ package dev.hush.imagej;
 import dev.hush.runtime.DenoiserModel;
 import dev.hush.runtime.HushException;
 import dev.hush.runtime.ProgressListener;
+import dev.hush.runtime.RunContext;
 import dev.hush.runtime.image.FloatImage;
 import dev.hush.runtime.image.ImageDenoiser;
 import dev.hush.runtime.io.AtomicFile;
@@ -13,8 +14,8 @@ import java.util.List;
 /**
  * Denoises one PNG or TIFF file into another: read through {@link ImageFiles}, each plane through the model, written
  * at the input's bit depth (or 32-bit float) with its calibration. {@code hush image} and {@code hush spark image}
- * both denoise files here, so their outputs are the same bytes. Not thread-safe when the {@link ImageDenoiser} is
- * shared; give each thread its own (the model may be shared).
+ * both denoise files here, so their outputs are the same bytes. The denoiser and model may be shared between
+ * threads; each call gets its own {@link RunContext}.
  */
 public final class ImageFileDenoiser {
     private final ImageDenoiser denoiser;
@@ -47,6 +48,14 @@ public final class ImageFileDenoiser {
 
     /** Denoises {@code in} into {@code out}, which must not be the input; {@code progress} may be null. */
     public Result denoise(Path in, Path out, PlaneProgress progress) throws HushException {
+        return denoise(in, out, progress, new RunContext());
+    }
+
+    /**
+     * As {@link #denoise(Path, Path, PlaneProgress)}, under {@code context}: cancelling it stops this file, and it
+     * records the noise level a noise-level model was fed (the last plane's).
+     */
+    public Result denoise(Path in, Path out, PlaneProgress progress, RunContext context) throws HushException {
         refuseOverwrite(in, out);
         ImageFiles.Loaded loaded = ImageFiles.read(in);
         int depth = asFloat ? 32 : loaded.bitDepth();
@@ -57,7 +66,7 @@ public final class ImageFileDenoiser {
             index++;
             ProgressListener tiles = progress == null ? ProgressListener.NONE
                     : progress.plane(index, loaded.planes().size());
-            result.add(denoisePlane(plane, in, tiles));
+            result.add(denoisePlane(plane, in, context.withProgress(tiles)));
             pixels += (long) plane.width() * plane.height();
         }
         ImageFiles.write(out, result, depth, loaded.source());
@@ -68,10 +77,10 @@ public final class ImageFileDenoiser {
      * One plane: as it is when its channels are the model's; an RGB plane with a 1-channel model colour by colour
      * (as Denoise Image... does); anything else is refused with what would fit.
      */
-    public FloatImage denoisePlane(FloatImage plane, Path in, ProgressListener progress) throws HushException {
+    public FloatImage denoisePlane(FloatImage plane, Path in, RunContext context) throws HushException {
         int want = model.contract().channels();
         if (plane.channels() == want || want == 1) {
-            return denoiser.denoiseEachChannel(plane, progress);
+            return denoiser.denoiseEachChannel(plane, context);
         }
         throw new HushException(in + " has " + plane.channels() + " channel(s) per plane, but the model '"
                 + model.contract().name() + "' denoises " + want + "-channel images; give it an RGB image or choose a"

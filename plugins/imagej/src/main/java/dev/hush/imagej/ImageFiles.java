@@ -30,7 +30,11 @@ public final class ImageFiles {
     }
 
     /** A read image: its planes as float, the bit depth, and the ImagePlus (for calibration and metadata). */
-    public record Loaded(List<FloatImage> planes, int bitDepth, ImagePlus source) {
+    /**
+     * An image read: its planes, the bit depth to write it back at, the ImageJ image it came from, and what reading
+     * changed that the user should hear about (a palette turned into intensities, transparency flattened, …).
+     */
+    public record Loaded(List<FloatImage> planes, int bitDepth, ImagePlus source, List<String> notes) {
     }
 
     /** The extensions {@link #read} takes (in any case). */
@@ -58,7 +62,13 @@ public final class ImageFiles {
             throw new HushException("cannot read " + file + ": not a PNG or TIFF image (hush image reads 8/16/32-bit"
                     + " grayscale PNG and TIFF)");
         }
-        ImageHeader.check(file, kind);
+        ImageHeader.Summary header = ImageHeader.check(file, kind);
+        if (header.mixed()) {
+            throw new HushException(HushException.Code.INVALID_INPUT, "cannot read " + file + ": its " + header.images()
+                    + " TIFF images differ in size or sample type, and ImageJ would read only the first, so the output"
+                    + " would silently lose the others; split it into one file per image (e.g. tiffsplit), or make the"
+                    + " images alike and save them as one stack");
+        }
         ImagePlus imp;
         try {
             imp = new Opener().openImage(file.toAbsolutePath().toString());
@@ -69,6 +79,29 @@ public final class ImageFiles {
             throw new HushException("cannot read " + file + ": the " + kind + " file is damaged or truncated");
         }
         int depth = imp.getBitDepth();
+        List<String> notes = new ArrayList<>();
+        boolean signed16 = header.signed() && depth == 16;
+        if (signed16) {
+            notes.add("signed 16-bit TIFF: denoised as signed values and written as 32-bit float, since ImageJ writes"
+                    + " 16-bit TIFF unsigned only");
+            depth = 32;
+        }
+        if (header.alpha()) {
+            notes.add("its transparency (alpha) is not kept: ImageJ's reader " + (kind.equals("PNG") ? "flattens it"
+                    + " onto white" : "drops it") + " before denoising, and the output has none");
+        }
+        if (header.bits() == 1 && !header.palette()) {
+            notes.add("1-bit image: read as 8-bit values 0 and 1 and written as 8-bit");
+        }
+        java.awt.image.IndexColorModel palette = header.palette()
+                && imp.getProcessor().getColorModel() instanceof java.awt.image.IndexColorModel icm ? icm : null;
+        boolean greyPalette = palette != null && isGrey(palette);
+        if (palette != null) {
+            notes.add("palette PNG: the palette's " + (greyPalette ? "grey levels were denoised and written as 8-bit"
+                    + " grey" : "colours were denoised and written as 24-bit RGB") + ", since a denoised image has more"
+                    + " levels than a palette holds");
+            depth = greyPalette ? 8 : 24;
+        }
         if (imp.isComposite() || imp.getNChannels() > 1) {
             throw new HushException(file + " has " + imp.getNChannels() + " channels; hush image handles one-channel"
                     + " images and stacks so far");
@@ -78,6 +111,10 @@ public final class ImageFiles {
         for (int z = 1; z <= stack.getSize(); z++) {
             ImageProcessor ip = stack.getProcessor(z);
             int area = ip.getWidth() * ip.getHeight();
+            if (palette != null) {
+                planes.add(throughPalette(ip, palette, greyPalette));
+                continue;
+            }
             if (ip instanceof ColorProcessor cp) {
                 int[] rgb = (int[]) cp.getPixels();
                 float[] px = new float[3 * area];
@@ -91,11 +128,36 @@ public final class ImageFiles {
             }
             float[] px = new float[area];
             for (int i = 0; i < px.length; i++) {
-                px[i] = ip.getf(i);
+                // ImageJ holds signed 16-bit as unsigned with 32768 added (its calibration takes it off again).
+                px[i] = signed16 ? ip.getf(i) - 32768f : ip.getf(i);
             }
             planes.add(FloatImage.gray(ip.getWidth(), ip.getHeight(), px));
         }
-        return new Loaded(planes, depth, imp);
+        return new Loaded(planes, depth, imp, List.copyOf(notes));
+    }
+
+    private static boolean isGrey(java.awt.image.IndexColorModel cm) {
+        for (int i = 0; i < cm.getMapSize(); i++) {
+            if (cm.getRed(i) != cm.getGreen(i) || cm.getGreen(i) != cm.getBlue(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A palette image's pixels as the intensities its palette gives them: grey, or red, green and blue planes. */
+    private static FloatImage throughPalette(ImageProcessor ip, java.awt.image.IndexColorModel cm, boolean grey) {
+        int area = ip.getWidth() * ip.getHeight();
+        float[] px = new float[(grey ? 1 : 3) * area];
+        for (int i = 0; i < area; i++) {
+            int index = (int) ip.getf(i);
+            px[i] = cm.getRed(index);
+            if (!grey) {
+                px[area + i] = cm.getGreen(index);
+                px[2 * area + i] = cm.getBlue(index);
+            }
+        }
+        return new FloatImage(grey ? 1 : 3, ip.getWidth(), ip.getHeight(), px);
     }
 
     private static String sniff(Path file) throws HushException {

@@ -24,20 +24,37 @@ final class ImageHeader {
     private ImageHeader() {
     }
 
-    /** Refuses {@code file} (a PNG or TIFF by its first bytes, {@code kind}) when its header claims what it cannot hold. */
-    static void check(Path file, String kind) throws HushException {
+    /**
+     * What the header says beyond the size, for the reader to tell the user what ImageJ's decoding changes (or to
+     * refuse what it would lose).
+     *
+     * @param bits       bits per sample (of the first TIFF image)
+     * @param palette    a PNG with a palette (colour type 3): ImageJ gives the indices, not the colours
+     * @param alpha      an alpha channel or PNG transparency (tRNS), or TIFF extra samples: ImageJ flattens or drops it
+     * @param images     TIFF image directories that hold an image (1 for PNG)
+     * @param mixed      TIFF images that differ in size, bits or samples per pixel (ImageJ then opens only the first)
+     * @param signed     TIFF samples that are signed integers (SampleFormat 2)
+     */
+    record Summary(int bits, boolean palette, boolean alpha, long images, boolean mixed, boolean signed) {
+    }
+
+    /**
+     * Refuses {@code file} (a PNG or TIFF by its first bytes, {@code kind}) when its header claims what it cannot hold;
+     * else says what it holds.
+     */
+    static Summary check(Path file, String kind) throws HushException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             if (kind.equals("PNG")) {
-                png(file, ch);
+                return png(file, ch);
             } else {
-                tiff(file, ch);
+                return tiff(file, ch);
             }
         } catch (IOException e) {
             throw new HushException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 
-    private static void png(Path file, FileChannel ch) throws IOException, HushException {
+    private static Summary png(Path file, FileChannel ch) throws IOException, HushException {
         ByteBuffer b = read(ch, 8, 25, ByteOrder.BIG_ENDIAN);
         if (b == null || b.getInt(0) != 13 || b.getInt(4) != 0x49484452) { // "IHDR"
             throw damaged(file, "PNG", "it does not start with an IHDR header");
@@ -58,9 +75,33 @@ final class ImageHeader {
         double values = (double) w * h * samples;
         claim(file, "PNG", ch.size(), w + "×" + h + " pixels", values * Math.max(1, (bits + 7) / 8),
                 values * bits / 8 / 1032);
+        int colourType = b.get(17) & 0xff;
+        return new Summary(bits, colourType == 3, colourType == 4 || colourType == 6 || hasChunk(ch, 0x74524e53), 1,
+                false, false); // "tRNS"
     }
 
-    private static void tiff(Path file, FileChannel ch) throws IOException, HushException {
+    /** Whether a chunk of this type comes before the image data (where tRNS must be); walks the chunk lengths only. */
+    private static boolean hasChunk(FileChannel ch, int type) throws IOException {
+        long at = 8;
+        for (int i = 0; i < 10_000; i++) {
+            ByteBuffer c = read(ch, at, 8, ByteOrder.BIG_ENDIAN);
+            if (c == null) {
+                return false;
+            }
+            long len = Integer.toUnsignedLong(c.getInt(0));
+            int t = c.getInt(4);
+            if (t == type) {
+                return true;
+            }
+            if (t == 0x49444154 || t == 0x49454e44) { // IDAT, IEND
+                return false;
+            }
+            at += 12 + len;
+        }
+        return false;
+    }
+
+    private static Summary tiff(Path file, FileChannel ch) throws IOException, HushException {
         long size = ch.size();
         ByteBuffer head = read(ch, 0, 8, ByteOrder.LITTLE_ENDIAN);
         if (head == null) {
@@ -74,6 +115,12 @@ final class ImageHeader {
         long planes = 0;
         long firstW = 0;
         long firstH = 0;
+        int firstBits = 0;
+        long firstSamples = 0;
+        long images = 0;
+        boolean mixed = false;
+        boolean signed = false;
+        boolean extra = false;
         while (next != 0) {
             if (!seen.add(next)) {
                 throw damaged(file, "TIFF", "its chain of image directories loops back to the one at byte " + next
@@ -94,6 +141,7 @@ final class ImageHeader {
             long samples = 1;
             int bits = 1;
             int compression = 1;
+            int format = 1;
             for (int i = 0; i < n; i++) {
                 int at = 12 * i;
                 int tag = ifd.getShort(at) & 0xffff;
@@ -106,6 +154,8 @@ final class ImageHeader {
                     case 258 -> bits = (int) Math.min(64, type == 3 && cnt > 2 ? firstShort(ch, value, order) : value);
                     case 259 -> compression = (int) value;
                     case 277 -> samples = value;
+                    case 338 -> extra = true; // ExtraSamples: alpha or other channels beyond the colours
+                    case 339 -> format = (int) value;
                     default -> { }
                 }
             }
@@ -114,9 +164,15 @@ final class ImageHeader {
             if (w < 1 || h < 1) {
                 continue; // not an image (or ImageJ will say it is damaged)
             }
-            if (planes == 1) {
+            images++;
+            if (images == 1) {
                 firstW = w;
                 firstH = h;
+                firstBits = bits;
+                firstSamples = samples;
+                signed = format == 2;
+            } else if (w != firstW || h != firstH || bits != firstBits || samples != firstSamples) {
+                mixed = true;
             }
             double values = (double) w * h * Math.max(1, samples);
             decoded += values * Math.max(1, (bits + 7) / 8);
@@ -125,6 +181,7 @@ final class ImageHeader {
         }
         claim(file, "TIFF", size, firstW + "×" + firstH + " pixels" + (planes > 1 ? " in " + planes + " images" : ""),
                 decoded, stored);
+        return new Summary(firstBits, false, extra, images, mixed, signed);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.hush.imagej;
 
 import dev.hush.runtime.HushException;
+import dev.hush.runtime.RunContext;
 import dev.hush.runtime.image.FloatImage;
 import dev.hush.runtime.image.ImageDenoiser;
 import ij.CompositeImage;
@@ -27,7 +28,8 @@ final class StackDenoiser {
     private static final String[] COLOURS = {"red", "green", "blue"};
 
     /** The images a run made; shown only when both are complete. {@code noise} is null unless asked for. */
-    record Result(ImagePlus denoised, ImagePlus noise) {
+    /** The images made and the nanoseconds spent inside ONNX Runtime making them. */
+    record Result(ImagePlus denoised, ImagePlus noise, long networkNanos) {
     }
 
     private final ImagePlus source;
@@ -149,8 +151,8 @@ final class StackDenoiser {
      * Denoises the chosen planes with {@code denoiser}, whose model takes {@code modelChannels} channels, and builds
      * the result images (not shown). {@code modelName} names the model in messages.
      */
-    Result run(ImageDenoiser denoiser, String modelName, int modelChannels, boolean withNoise, StackProgress progress)
-            throws HushException {
+    Result run(ImageDenoiser denoiser, String modelName, int modelChannels, boolean withNoise, StackProgress progress,
+               RunContext context) throws HushException {
         boolean rgb = source.getBitDepth() == 24;
         if (rgb ? modelChannels != 1 && modelChannels != COLOURS.length : modelChannels != 1) {
             throw new HushException("the model '" + modelName + "' denoises " + modelChannels + "-channel images, but '"
@@ -169,7 +171,7 @@ final class StackDenoiser {
             String where = describe(index) + " (" + (k + 1) + "/" + planes.length + ")";
             if (!rgb) {
                 float[] in = readGray(ip);
-                float[] out = denoiser.denoise(FloatImage.gray(w, h, in), progress.pass(pass++, where)).data();
+                float[] out = denoiser.denoise(FloatImage.gray(w, h, in), context.withProgress(progress.pass(pass++, where))).data();
                 writeGray(ip, out);
                 if (noise != null) {
                     noise[index - 1] = residual(in, ip, -1);
@@ -178,7 +180,7 @@ final class StackDenoiser {
                 for (int colour = 0; colour < COLOURS.length; colour++) {
                     float[] in = readColour(ip, colour);
                     String what = where + ", " + COLOURS[colour];
-                    float[] out = denoiser.denoise(FloatImage.gray(w, h, in), progress.pass(pass++, what)).data();
+                    float[] out = denoiser.denoise(FloatImage.gray(w, h, in), context.withProgress(progress.pass(pass++, what))).data();
                     writeColour(ip, colour, out, 0);
                     if (noise != null) {
                         noise[(index - 1) * COLOURS.length + colour] = residual(in, ip, colour);
@@ -189,7 +191,7 @@ final class StackDenoiser {
                 for (int colour = 0; colour < COLOURS.length; colour++) {
                     System.arraycopy(readColour(ip, colour), 0, in, colour * w * h, w * h);
                 }
-                float[] out = denoiser.denoise(new FloatImage(COLOURS.length, w, h, in), progress.pass(pass++, where)).data();
+                float[] out = denoiser.denoise(new FloatImage(COLOURS.length, w, h, in), context.withProgress(progress.pass(pass++, where))).data();
                 for (int colour = 0; colour < COLOURS.length; colour++) {
                     writeColour(ip, colour, out, colour * w * h);
                 }
@@ -201,7 +203,7 @@ final class StackDenoiser {
                 }
             }
         }
-        return new Result(denoisedImage(), noise == null ? null : noiseImage(noise, rgb));
+        return new Result(denoisedImage(), noise == null ? null : noiseImage(noise, rgb), context.networkNanos());
     }
 
     /** "plane 3" for a plain stack, "c=1 z=2 t=1" for a hyperstack, "the image" for a single plane. */

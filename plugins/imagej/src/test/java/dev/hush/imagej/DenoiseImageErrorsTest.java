@@ -169,10 +169,10 @@ class DenoiseImageErrorsTest {
             ImageDenoiser denoiser = new ImageDenoiser(model);
             StackProgress progress = new StackProgress("test", 1);
             StackDenoiser gray = StackDenoiser.prepare(TestImages.image("cells", "16-bit", 1), "all");
-            assertSays(assertThrows(HushException.class, () -> gray.run(denoiser, "rgb-model", 3, false, progress))
+            assertSays(assertThrows(HushException.class, () -> gray.run(denoiser, "rgb-model", 3, false, progress, new dev.hush.runtime.RunContext()))
                     .getMessage(), "'rgb-model' denoises 3-channel images", "16-bit grayscale", "RGB Color");
             StackDenoiser rgb = StackDenoiser.prepare(TestImages.image("flowers", "RGB", 1), "all");
-            assertSays(assertThrows(HushException.class, () -> rgb.run(denoiser, "two", 2, false, progress))
+            assertSays(assertThrows(HushException.class, () -> rgb.run(denoiser, "two", 2, false, progress, new dev.hush.runtime.RunContext()))
                     .getMessage(), "colour by colour", "1 or 3 channels");
         }
     }

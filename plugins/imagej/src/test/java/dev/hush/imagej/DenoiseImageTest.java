@@ -55,7 +55,7 @@ class DenoiseImageTest {
 
     /** What the runtime makes of the same values, with the same model and tile size. */
     static float[] reference(float[] values, Rectangle r, int tile) throws HushException {
-        return new ImageDenoiser(model).tileSize(tile).denoise(FloatImage.gray(r.width, r.height, values),
+        return new ImageDenoiser(model).withTileSize(tile).denoise(FloatImage.gray(r.width, r.height, values),
                 ProgressListener.NONE).data();
     }
 

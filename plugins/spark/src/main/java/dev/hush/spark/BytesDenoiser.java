@@ -59,17 +59,17 @@ final class BytesDenoiser {
             long pixels = 0;
             double seconds = 0;
             if (domain == Domain.IMAGE) {
-                ImageDenoiser d = new ImageDenoiser(model).tileSize(options.tile()).batchSize(options.batch());
+                ImageDenoiser d = new ImageDenoiser(model).withTileSize(options.tile()).withBatchSize(options.batch());
                 if (options.sigma() != null) {
                     if (!model.contract().noiseLevelInput()) {
                         throw new HushException("the model '" + model.contract().name() + "' has no noise-level input,"
                                 + " so sigma cannot steer it; leave sigma out");
                     }
-                    d.noiseSigma(options.sigma());
+                    d = d.withNoiseSigma(options.sigma());
                 }
                 pixels = new ImageFileDenoiser(d, model).asFloat(options.asFloat()).denoise(in, out, null).pixels();
             } else {
-                AudioDenoiser d = new AudioDenoiser(model).attenuationLimit(options.attenLim()).mix(options.mix());
+                AudioDenoiser d = new AudioDenoiser(model).withAttenuationLimit(options.attenLim()).withMix(options.mix());
                 seconds = new FileDenoiser(d).denoise(in, out, null).seconds();
             }
             byte[] bytes = Files.readAllBytes(out);

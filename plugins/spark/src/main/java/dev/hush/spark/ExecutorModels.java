@@ -46,7 +46,13 @@ final class ExecutorModels {
         synchronized (OPEN) {
             m = OPEN.get(key);
             if (m == null) {
-                m = open(domain, nameOrPath, new SessionConfig(Device.parse(device), threads), conf);
+                Device d;
+                try {
+                    d = Device.parse(device);
+                } catch (IllegalArgumentException e) {
+                    throw new HushException(HushException.Code.INVALID_INPUT, e.getMessage(), e);
+                }
+                m = open(domain, nameOrPath, new SessionConfig(d, threads), conf);
                 OPEN.put(key, m);
                 OPENED.incrementAndGet();
             }

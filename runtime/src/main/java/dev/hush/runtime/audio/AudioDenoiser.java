@@ -6,6 +6,7 @@ import dev.hush.runtime.HushException;
 import dev.hush.runtime.ModelContract;
 import dev.hush.runtime.ModelFormatException;
 import dev.hush.runtime.ProgressListener;
+import dev.hush.runtime.RunContext;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 
@@ -22,8 +23,8 @@ import java.util.Arrays;
  * frames after the end are silence (the features of an all-zero frame), so every block is computed as if the
  * whole signal had been given at once.
  *
- * <p>One {@link AudioDenoiser} may serve several streams at once (one per channel, one per thread); a
- * {@link Stream} is for one thread.
+ * <p>An {@link AudioDenoiser} is immutable (the {@code with…} methods make variants) and may serve several
+ * streams and calls at once (one per channel, one per thread); a {@link Stream} is for one thread.
  */
 public final class AudioDenoiser {
     /** Default frames per ONNX Runtime call for batch work: long enough that context frames cost little. */
@@ -31,9 +32,9 @@ public final class AudioDenoiser {
 
     private final DenoiserModel model;
     private final AudioSpec spec;
-    private int block = DEFAULT_BLOCK;
-    private float floorGain;
-    private float wet = 1f;
+    private final int block;
+    private final float floorGain;
+    private final float wet;
 
     public AudioDenoiser(DenoiserModel model) throws HushException {
         ModelContract c = model.contract();
@@ -49,6 +50,17 @@ public final class AudioDenoiser {
         }
         this.model = model;
         this.spec = AudioSpec.of(c);
+        this.block = DEFAULT_BLOCK;
+        this.floorGain = 0f;
+        this.wet = 1f;
+    }
+
+    private AudioDenoiser(AudioDenoiser base, int block, float floorGain, float wet) {
+        this.model = base.model;
+        this.spec = base.spec;
+        this.block = block;
+        this.floorGain = floorGain;
+        this.wet = wet;
     }
 
     public AudioSpec spec() {
@@ -64,13 +76,15 @@ public final class AudioDenoiser {
         return spec.sampleRate();
     }
 
-    /** Frames per ONNX Runtime call: larger is faster for files, 1 gives the lowest latency for live audio. */
-    public AudioDenoiser blockFrames(int frames) {
+    /**
+     * This denoiser with {@code frames} frames per ONNX Runtime call: larger is faster for files, 1 gives the lowest
+     * latency for live audio.
+     */
+    public AudioDenoiser withBlockFrames(int frames) {
         if (frames < 1) {
             throw new IllegalArgumentException("a block needs at least 1 frame, got " + frames);
         }
-        this.block = frames;
-        return this;
+        return new AudioDenoiser(this, frames, floorGain, wet);
     }
 
     public int blockFrames() {
@@ -78,24 +92,32 @@ public final class AudioDenoiser {
     }
 
     /**
-     * Never removes more than {@code db} dB from any bin (the gain is at least 10^(−db/20)); 0 or infinity
-     * means no limit. Keeps some of the background, which sounds more natural and hides the model's mistakes.
+     * This denoiser never removing more than {@code db} dB from any bin (the gain is at least 10^(−db/20)); 0 or
+     * infinity means no limit. Keeps some of the background, which sounds more natural and hides the model's mistakes.
      */
-    public AudioDenoiser attenuationLimit(double db) {
+    public AudioDenoiser withAttenuationLimit(double db) {
         if (Double.isNaN(db) || db < 0) {
             throw new IllegalArgumentException("the attenuation limit is a positive number of dB (or 0 for none), got " + db);
         }
-        this.floorGain = db == 0 || Double.isInfinite(db) ? 0f : (float) Math.pow(10, -db / 20);
-        return this;
+        return new AudioDenoiser(this, block, db == 0 || Double.isInfinite(db) ? 0f : (float) Math.pow(10, -db / 20), wet);
     }
 
-    /** Dry/wet mix: 1 is fully denoised, 0 the input unchanged (delayed), between them a blend. */
-    public AudioDenoiser mix(double wetShare) {
+    /** This denoiser with a dry/wet mix: 1 is fully denoised, 0 the input unchanged (delayed), between them a blend. */
+    public AudioDenoiser withMix(double wetShare) {
         if (!(wetShare >= 0 && wetShare <= 1)) {
             throw new IllegalArgumentException("the mix is a share in [0, 1] (1 = fully denoised), got " + wetShare);
         }
-        this.wet = (float) wetShare;
-        return this;
+        return new AudioDenoiser(this, block, floorGain, (float) wetShare);
+    }
+
+    /** The smallest gain any bin gets (10^(−limit/20)); 0 without an attenuation limit. */
+    public double floorGain() {
+        return floorGain;
+    }
+
+    /** The wet share of the dry/wet mix (1: fully denoised). */
+    public double mix() {
+        return wet;
     }
 
     /**
@@ -111,17 +133,28 @@ public final class AudioDenoiser {
         return (block + spec.lookahead()) * spec.hop() - 1;
     }
 
-    /**
-     * A new stream (for one channel), with the current block, limit and mix: it keeps them (and so its latency)
-     * whatever this denoiser is set to later.
-     */
+    /** A new stream (for one channel) that cannot be cancelled; see {@link #stream(RunContext)}. */
     public Stream stream() {
-        return new Stream();
+        return new Stream(new RunContext());
     }
 
-    /** Denoises a whole signal at the model's rate; the result is aligned with it and as long. */
+    /** A new stream (for one channel) under {@code context}: cancelling it stops this stream alone. */
+    public Stream stream(RunContext context) {
+        return new Stream(context);
+    }
+
+    /** As {@link #denoise(float[], RunContext)} with a context of its own that reports to {@code progress}. */
     public float[] denoise(float[] samples, ProgressListener progress) throws HushException {
-        Stream s = stream();
+        return denoise(samples, new RunContext(progress));
+    }
+
+    /**
+     * Denoises a whole signal at the model's rate; the result is aligned with it and as long. {@code context}
+     * cancels this call alone and gets its progress (samples done of all).
+     */
+    public float[] denoise(float[] samples, RunContext context) throws HushException {
+        ProgressListener progress = context.progress();
+        Stream s = stream(context);
         int d = s.latencySamples();
         float[] out = new float[samples.length];
         float[] piece = new float[Math.max(1, block * spec.hop())];
@@ -141,6 +174,47 @@ public final class AudioDenoiser {
         }
         float[] tail = s.finish();
         System.arraycopy(tail, 0 + skip, out, written, samples.length - written);
+        return out;
+    }
+
+    /**
+     * Denoises audio of any channel count at any sample rate: each channel is resampled to the model's rate,
+     * denoised on its own and resampled back ({@link ChannelPipeline}; above the model's rate the band it cannot
+     * see is kept, scaled by the model's gain). The result has the input's rate, channels and length, aligned with
+     * it. {@code context} cancels the call and gets its progress (samples done over all channels).
+     *
+     * @param channels one array per channel, all of one length
+     */
+    public float[][] denoise(float[][] channels, int sampleRate, RunContext context) throws HushException {
+        if (channels.length == 0) {
+            return new float[0][];
+        }
+        int n = channels[0].length;
+        for (float[] c : channels) {
+            if (c.length != n) {
+                throw new HushException(HushException.Code.INVALID_INPUT, "the channels have different lengths ("
+                        + n + " and " + c.length + " samples); give one array per channel, all of one length");
+            }
+        }
+        if (sampleRate < Resampler.MIN_RATE || sampleRate > Resampler.MAX_RATE) {
+            throw new HushException(HushException.Code.INVALID_INPUT, "sample rate " + sampleRate + " Hz is outside "
+                    + Resampler.MIN_RATE + "–" + Resampler.MAX_RATE + " Hz");
+        }
+        ProgressListener progress = context.progress();
+        long total = (long) n * channels.length;
+        float[][] out = new float[channels.length][];
+        int piece = Math.max(1, block * spec.hop() * sampleRate / spec.sampleRate());
+        for (int c = 0; c < channels.length; c++) {
+            ChannelPipeline p = new ChannelPipeline(this, sampleRate, context);
+            float[] y = new float[0];
+            for (int pos = 0; pos < n; pos += piece) {
+                int len = Math.min(piece, n - pos);
+                y = ChannelPipeline.concat(y, p.push(channels[c], pos, len));
+                progress.update((long) c * n + pos + len, total);
+            }
+            y = ChannelPipeline.concat(y, p.finish());
+            out[c] = y.length == n ? y : Arrays.copyOf(y, n);
+        }
         return out;
     }
 
@@ -182,8 +256,10 @@ public final class AudioDenoiser {
         private long emitted;
         private boolean finished;
         private HushException failure;
+        private final RunContext run;
 
-        private Stream() {
+        private Stream(RunContext run) {
+            this.run = run;
             Arrays.fill(features, silence);
             queue = new SampleQueue(prefill() + (blk + lookahead + 2) * hop);
             queue.addZeros(prefill());
@@ -194,6 +270,8 @@ public final class AudioDenoiser {
             if (finished) {
                 throw new IllegalStateException("this stream is finished; start a new one with stream()");
             }
+            run.throwIfCancelled();
+            requireFinite(in, inOff, len, pushed);
             int done = 0;
             // Push in pieces of at most a block so the queue never holds more than its capacity.
             int step = Math.max(1, blk * hop);
@@ -277,7 +355,7 @@ public final class AudioDenoiser {
             input.clear();
             input.put(staging);
             input.flip();
-            float[] gains = model.run(input, new long[] {1, 1, bins, window});
+            float[] gains = model.run(input, new long[] {1, 1, bins, window}, run);
             for (int k = 0; k < count; k++) {
                 int t = context + k;
                 for (int b = 0; b < bins; b++) {
@@ -302,6 +380,20 @@ public final class AudioDenoiser {
             System.arraycopy(features, count * bins, features, 0, (window - count) * bins);
             Arrays.fill(features, (window - count) * bins, features.length, silence);
             first += count;
+        }
+    }
+
+    /**
+     * Refuses NaN or infinite samples (a broken decoder or a bad float WAV): they would poison the STFT and every
+     * frame after them, so the whole output would be noise or silence.
+     */
+    private static void requireFinite(float[] in, int off, int len, long before) throws HushException {
+        for (int i = 0; i < len; i++) {
+            if (!Float.isFinite(in[off + i])) {
+                throw new HushException(HushException.Code.INVALID_INPUT, "the audio has a NaN or infinite sample (sample "
+                        + (before + i) + " of this channel); replace such samples (with 0) before denoising, since a"
+                        + " denoiser cannot guess what they should be");
+            }
         }
     }
 

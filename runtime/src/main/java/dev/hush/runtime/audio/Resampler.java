@@ -11,6 +11,10 @@ package dev.hush.runtime.audio;
  * Samples outside the signal count as zeros. Thread-safe once built.
  */
 public final class Resampler {
+    /** The lowest and highest sample rates Hush reads and resamples from. */
+    public static final int MIN_RATE = 1000;
+    public static final int MAX_RATE = 768_000;
+
     static final double ROLLOFF = 0.92;
     static final double KAISER_BETA = 9.0;
     static final int ZERO_CROSSINGS = 32;

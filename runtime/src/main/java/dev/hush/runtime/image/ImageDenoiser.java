@@ -1,12 +1,12 @@
 package dev.hush.runtime.image;
 
-import dev.hush.runtime.CancelledException;
 import dev.hush.runtime.DenoiserModel;
 import dev.hush.runtime.Domain;
 import dev.hush.runtime.HushException;
 import dev.hush.runtime.ModelContract;
 import dev.hush.runtime.OutOfDeviceMemoryException;
 import dev.hush.runtime.ProgressListener;
+import dev.hush.runtime.RunContext;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.slf4j.Logger;
@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * halved and the image is tried again.
  *
  * <p>A model that takes one input size only ({@code hush.fixed_size} = P, the dense networks) is run on
- * windows of exactly P×P with cores of P − 2·halo, whatever {@link #tileSize(int)} says; an image smaller
+ * windows of exactly P×P with cores of P − 2·halo, whatever {@link #withTileSize(int)} says; an image smaller
  * than P gets one window filled by mirroring. There the halo only makes neighbouring tiles overlap, so
  * the result depends on the tiling and {@link #denoiseWhole} refuses such models. When memory runs
  * out, the batch is halved instead of the tile.
@@ -33,63 +33,58 @@ public final class ImageDenoiser {
 
     private final DenoiserModel model;
     private final ModelContract contract;
-    private int tile = DEFAULT_TILE;
-    private int batch = 1;
-    private volatile boolean cancelled;
-    private double noiseSigma = Double.NaN;
-    private volatile double lastNoiseSigma = Double.NaN;
-    private volatile boolean lastNoiseMapped;
+    private final int tile;
+    private final int batch;
+    private final double noiseSigma;
 
+    /** A denoiser with the default settings; the {@code with…} methods make variants. */
     public ImageDenoiser(DenoiserModel model) throws HushException {
+        model.contract().requireDomain(Domain.IMAGE);
         this.model = model;
         this.contract = model.contract();
-        contract.requireDomain(Domain.IMAGE);
+        this.tile = DEFAULT_TILE;
+        this.batch = 1;
+        this.noiseSigma = Double.NaN;
     }
 
-    /** Core tile size in pixels (before the halo is added); 0 restores the default. Fixed-size models ignore it. */
-    public ImageDenoiser tileSize(int tile) {
+    private ImageDenoiser(ImageDenoiser base, int tile, int batch, double noiseSigma) {
+        this.model = base.model;
+        this.contract = base.contract;
+        this.tile = tile;
+        this.batch = batch;
+        this.noiseSigma = noiseSigma;
+    }
+
+    /**
+     * This denoiser with another core tile size in pixels (before the halo is added); 0 restores the default.
+     * Fixed-size models ignore it.
+     */
+    public ImageDenoiser withTileSize(int tile) {
         if (tile < 0) {
             throw new IllegalArgumentException("tile size must be positive (or 0 for automatic), got " + tile);
         }
-        this.tile = tile == 0 ? DEFAULT_TILE : tile;
-        return this;
+        return new ImageDenoiser(this, tile == 0 ? DEFAULT_TILE : tile, batch, noiseSigma);
     }
 
     /**
-     * For models that take the noise level as an input ({@link ModelContract#noiseLevelInput()}): the standard
-     * deviation of the noise in the image's own units (grey levels for an 8-bit image). Larger values smooth more,
-     * smaller ones keep more detail. NaN (the default) estimates it for each image ({@link NoiseLevel#estimate}).
-     * Other models ignore it.
+     * This denoiser with a given noise level, for models that take it as an input ({@link ModelContract#noiseLevelInput()}):
+     * the standard deviation of the noise in the image's own units (grey levels for an 8-bit image). Larger values
+     * smooth more, smaller ones keep more detail. NaN (the default) estimates it for each image
+     * ({@link NoiseLevel#estimate}, or {@link NoiseLevel#map} when it grows with brightness). Other models ignore it.
      */
-    public ImageDenoiser noiseSigma(double sigma) {
+    public ImageDenoiser withNoiseSigma(double sigma) {
         if (!(Double.isNaN(sigma) || sigma >= 0 && Double.isFinite(sigma))) {
             throw new IllegalArgumentException("the noise level must be 0 or positive (or NaN to estimate it), got " + sigma);
         }
-        this.noiseSigma = sigma;
-        return this;
+        return new ImageDenoiser(this, tile, batch, sigma);
     }
 
-    /**
-     * The noise level (standard deviation, in the image's units) the last {@link #denoise} or {@link #denoiseWhole}
-     * fed a noise-level model: the one set, the estimate, or the mean of the estimated map when the noise grew
-     * with brightness ({@link NoiseLevel#map}); NaN before any such call.
-     */
-    public double lastNoiseSigma() {
-        return lastNoiseSigma;
-    }
-
-    /** True when the last noise-level model call got a map ({@link NoiseLevel#map}) rather than one value. */
-    public boolean lastNoiseMapped() {
-        return lastNoiseMapped;
-    }
-
-    /** How many tiles go to ONNX Runtime in one call. */
-    public ImageDenoiser batchSize(int batch) {
+    /** This denoiser sending {@code batch} tiles to ONNX Runtime in one call. */
+    public ImageDenoiser withBatchSize(int batch) {
         if (batch < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + batch);
         }
-        this.batch = batch;
-        return this;
+        return new ImageDenoiser(this, tile, batch, noiseSigma);
     }
 
     /** The core tile size in use: the one set, or for a fixed-size model P − 2·halo. */
@@ -97,26 +92,42 @@ public final class ImageDenoiser {
         return fixedSize() ? contract.fixedSize() - 2 * contract.halo() : tile;
     }
 
+    public int batchSize() {
+        return batch;
+    }
+
+    /** The noise level set with {@link #withNoiseSigma}; NaN when it is estimated per image. */
+    public double noiseSigma() {
+        return noiseSigma;
+    }
+
+    public DenoiserModel model() {
+        return model;
+    }
+
     private boolean fixedSize() {
         return contract.fixedSize() > 0;
     }
 
-    /** Stops a running {@link #denoise} as soon as the current ONNX Runtime call ends or is terminated. */
-    public void cancel() {
-        cancelled = true;
-        model.cancel();
+    /** As {@link #denoise(FloatImage, RunContext)} with a context of its own that reports to {@code progress}. */
+    public FloatImage denoise(FloatImage image, ProgressListener progress) throws HushException {
+        return denoise(image, new RunContext(progress));
     }
 
-    /** Denoises {@code image} (channels as the model expects) and returns a new image; the input is untouched. */
-    public FloatImage denoise(FloatImage image, ProgressListener progress) throws HushException {
+    /**
+     * Denoises {@code image} (channels as the model expects) and returns a new image; the input is untouched.
+     * {@code context} cancels this call alone, gets its progress (tiles done of all) and records the noise level a
+     * noise-level model was fed. A denoiser is immutable: many threads may call this at once, each with its context.
+     */
+    public FloatImage denoise(FloatImage image, RunContext context) throws HushException {
         check(image);
         Normalization norm = Normalization.fit(contract, image);
-        Level level = level(image, norm);
+        Level level = level(image, norm, context);
         int t = tile;
         int b = batch;
         while (true) {
             try {
-                FloatImage y = tiled(image, norm, level, t, b, progress);
+                FloatImage y = tiled(image, norm, level, t, b, context);
                 norm.invertInPlace(y.data());
                 return y;
             } catch (OutOfDeviceMemoryException e) {
@@ -124,15 +135,15 @@ public final class ImageDenoiser {
                     // The window is fixed: only fewer windows per call can help.
                     if (b == 1) {
                         throw new HushException(e.getMessage() + "; even one " + contract.fixedSize() + "×"
-                                + contract.fixedSize() + " window at a time does not fit. Free memory or use --device cpu", e);
+                                + contract.fixedSize() + " window at a time does not fit. Free memory or run on the CPU", e);
                     }
                     LOG.warn("{}; retrying with batches of {} tiles", e.getMessage(), b / 2);
                     b /= 2;
                     continue;
                 }
                 if (t / 2 < MIN_TILE) {
-                    throw new HushException(e.getMessage() + "; even " + t + "-pixel tiles do not fit. Free memory or use"
-                            + " --device cpu", e);
+                    throw new HushException(e.getMessage() + "; even " + t + "-pixel tiles do not fit. Free memory or run on"
+                            + " the CPU", e);
                 }
                 LOG.warn("{}; retrying with {}-pixel tiles", e.getMessage(), t / 2);
                 t /= 2;
@@ -146,15 +157,20 @@ public final class ImageDenoiser {
      * grey models here.
      */
     public FloatImage denoiseEachChannel(FloatImage image, ProgressListener progress) throws HushException {
+        return denoiseEachChannel(image, new RunContext(progress));
+    }
+
+    /** As {@link #denoiseEachChannel(FloatImage, ProgressListener)}, under {@code context}. */
+    public FloatImage denoiseEachChannel(FloatImage image, RunContext context) throws HushException {
         if (contract.channels() != 1 || image.channels() == 1) {
-            return denoise(image, progress);
+            return denoise(image, context);
         }
         int area = image.width() * image.height();
         float[] out = new float[image.data().length];
         for (int c = 0; c < image.channels(); c++) {
             FloatImage one = FloatImage.gray(image.width(), image.height(),
                     Arrays.copyOfRange(image.data(), c * area, (c + 1) * area));
-            System.arraycopy(denoise(one, progress).data(), 0, out, c * area, area);
+            System.arraycopy(denoise(one, context).data(), 0, out, c * area, area);
         }
         return new FloatImage(image.channels(), image.width(), image.height(), out);
     }
@@ -165,6 +181,11 @@ public final class ImageDenoiser {
      * model that takes one input size only ({@code hush.fixed_size}): it has no whole-image result.
      */
     public FloatImage denoiseWhole(FloatImage image) throws HushException {
+        return denoiseWhole(image, new RunContext());
+    }
+
+    /** As {@link #denoiseWhole(FloatImage)}, under {@code context}. */
+    public FloatImage denoiseWhole(FloatImage image, RunContext context) throws HushException {
         check(image);
         if (fixedSize()) {
             throw new HushException("the model '" + contract.name() + "' takes only " + contract.fixedSize() + "×"
@@ -173,7 +194,7 @@ public final class ImageDenoiser {
                     + " into windows of that size");
         }
         Normalization norm = Normalization.fit(contract, image);
-        Level level = level(image, norm);
+        Level level = level(image, norm, context);
         FloatImage x = image;
         int h = contract.halo();
         int m = contract.sizeMultiple();
@@ -184,7 +205,7 @@ public final class ImageDenoiser {
         FloatBuffer buf = DenoiserModel.directBuffer(ci * ww * wh);
         fillWindow(x, norm, level, -h, -h, ww, wh, buf, 0);
         buf.rewind();
-        float[] out = model.run(buf, new long[] {1, ci, wh, ww});
+        float[] out = model.run(buf, new long[] {1, ci, wh, ww}, context);
         FloatImage y = new FloatImage(c, x.width(), x.height());
         for (int ch = 0; ch < c; ch++) {
             for (int yy = 0; yy < x.height(); yy++) {
@@ -201,7 +222,7 @@ public final class ImageDenoiser {
      * {@link #noiseSigma}; else, when the noise grows with brightness, a map ({@link NoiseLevel#map}); else the
      * single estimate ({@link NoiseLevel#estimate}).
      */
-    private Level level(FloatImage image, Normalization norm) {
+    private Level level(FloatImage image, Normalization norm, RunContext context) {
         if (!contract.noiseLevelInput()) {
             return null;
         }
@@ -214,14 +235,12 @@ public final class ImageDenoiser {
                     sum += map[i];
                     map[i] *= scale;
                 }
-                lastNoiseSigma = sum / map.length;
-                lastNoiseMapped = true;
+                context.recordNoiseLevel(sum / map.length, true);
                 return new Level(Float.NaN, map);
             }
         }
         double sigma = Double.isNaN(noiseSigma) ? NoiseLevel.estimate(image) : noiseSigma;
-        lastNoiseSigma = sigma;
-        lastNoiseMapped = false;
+        context.recordNoiseLevel(sigma, false);
         return new Level((float) (sigma * scale), null);
     }
 
@@ -237,15 +256,16 @@ public final class ImageDenoiser {
         }
         long bad = image.countNonFinite();
         if (bad > 0) {
-            throw new HushException("the image has " + bad + " NaN or infinite pixel(s); replace them first (in ImageJ:"
-                    + " Process › Math › Remove NaNs…), since a denoiser cannot guess what they should be");
+            throw new HushException("the image has " + bad + " NaN or infinite pixel(s); replace them first, since a"
+                    + " denoiser cannot guess what they should be");
         }
     }
 
     /** Denoises {@code x} tile by tile; windows are normalised as they are cut, so the input is never copied whole. */
     private FloatImage tiled(FloatImage x, Normalization norm, Level level, int coreTile, int tilesPerCall,
-                             ProgressListener progress)
+                             RunContext context)
             throws HushException {
+        ProgressListener progress = context.progress();
         int h = contract.halo();
         int m = contract.sizeMultiple();
         int p = contract.fixedSize();
@@ -271,9 +291,7 @@ public final class ImageDenoiser {
         progress.update(0, tiles);
         for (int ty = 0; ty < gy.starts().length; ty++) {
             for (int tx = 0; tx < gx.starts().length; tx++) {
-                if (cancelled) {
-                    throw new CancelledException();
-                }
+                context.throwIfCancelled();
                 int x0 = gx.starts()[tx];
                 int y0 = gy.starts()[ty];
                 fillWindow(x, norm, level, x0 - h, y0 - h, ww, wh, buf, inBatch * perTile);
@@ -283,7 +301,7 @@ public final class ImageDenoiser {
                 boolean last = ty == gy.starts().length - 1 && tx == gx.starts().length - 1;
                 if (inBatch == b || last) {
                     buf.position(0).limit(inBatch * perTile);
-                    float[] out = model.run(buf, new long[] {inBatch, ci, wh, ww});
+                    float[] out = model.run(buf, new long[] {inBatch, ci, wh, ww}, context);
                     buf.clear();
                     for (int i = 0; i < inBatch; i++) {
                         blend(out, i * outPerTile, pending[2 * i], pending[2 * i + 1], gx, gy, acc);

@@ -45,7 +45,7 @@ class ImageDenoiserTest {
     @Test
     void tiledOutputEqualsWholeImageOutput() throws HushException {
         FloatImage img = noisyScene(700, 450, 20, 1); // 128-px tiles: 6 × 4 tiles with blended overlaps
-        ImageDenoiser d = new ImageDenoiser(model).tileSize(128).batchSize(3);
+        ImageDenoiser d = new ImageDenoiser(model).withTileSize(128).withBatchSize(3);
         int[] seen = new int[2];
         FloatImage tiled = d.denoise(img, (done, total) -> {
             seen[0] = (int) done;
@@ -62,8 +62,8 @@ class ImageDenoiserTest {
     @Test
     void batchAndTileSizeDoNotChangeTheResult() throws HushException {
         FloatImage img = noisyScene(300, 200, 15, 2);
-        FloatImage a = new ImageDenoiser(model).tileSize(64).batchSize(1).denoise(img, ProgressListener.NONE);
-        FloatImage b = new ImageDenoiser(model).tileSize(100).batchSize(4).denoise(img, ProgressListener.NONE);
+        FloatImage a = new ImageDenoiser(model).withTileSize(64).withBatchSize(1).denoise(img, ProgressListener.NONE);
+        FloatImage b = new ImageDenoiser(model).withTileSize(100).withBatchSize(4).denoise(img, ProgressListener.NONE);
         assertTrue(maxAbsDiff(a.data(), b.data()) < 0.02, "max diff " + maxAbsDiff(a.data(), b.data()));
     }
 
@@ -73,7 +73,7 @@ class ImageDenoiserTest {
         int h = 160;
         float[] flat = new float[w * h];
         java.util.Arrays.fill(flat, 120f);
-        FloatImage out = new ImageDenoiser(model).tileSize(64).denoise(FloatImage.gray(w, h, flat), ProgressListener.NONE);
+        FloatImage out = new ImageDenoiser(model).withTileSize(64).denoise(FloatImage.gray(w, h, flat), ProgressListener.NONE);
         for (float v : out.data()) {
             assertEquals(120f, v, 1.5f);
         }
@@ -84,7 +84,7 @@ class ImageDenoiserTest {
                 ramp[y * w + x] = 50 + x * 0.5f + y * 0.3f;
             }
         }
-        FloatImage r = new ImageDenoiser(model).tileSize(64).denoise(FloatImage.gray(w, h, ramp), ProgressListener.NONE);
+        FloatImage r = new ImageDenoiser(model).withTileSize(64).denoise(FloatImage.gray(w, h, ramp), ProgressListener.NONE);
         double edge = 0;
         double edgeOut = 0;
         for (int x = 0; x < w; x++) {

@@ -25,6 +25,7 @@ import dev.hush.runtime.audio.Spectrogram;
 import dev.hush.runtime.audio.Stft;
 import dev.hush.trainer.Djl;
 import dev.hush.trainer.arch.SpectralMaskNet;
+import dev.hush.trainer.LearningRate;
 import dev.hush.trainer.image.Checkpoint;
 import dev.hush.trainer.image.ImageTrainer;
 import dev.hush.trainer.image.TrainingProgress;
@@ -167,8 +168,10 @@ public final class AudioTrainer {
         int stepsPerEpoch = config.getInt("steps");
         long total = (long) epochs * stepsPerEpoch;
         float lr = (float) config.getDouble("lr");
-        Tracker schedule = Tracker.cosine().setBaseValue(lr).optFinalValue(lr / 50)
-                .setMaxUpdates((int) Math.max(1, total)).build();
+        // Resumed runs go on along the same schedule; resumed and warm-started runs warm the rate up first.
+        long[] updateOffset = {0};
+        Tracker[] active = {null};
+        Tracker schedule = update -> active[0].getNewValue(update);
         DefaultTrainingConfig djlConfig = new DefaultTrainingConfig(Loss.l2Loss())
                 .optOptimizer(Optimizer.adam().optLearningRateTracker(schedule).optClipGrad(5f).build())
                 .optInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,
@@ -197,7 +200,10 @@ public final class AudioTrainer {
                     throw new IllegalArgumentException(e.getMessage(), e);
                 }
                 progress.message("resumed from " + config.get("resume") + " after epoch " + (firstEpoch - 1));
+                updateOffset[0] = (long) (firstEpoch - 1) * stepsPerEpoch;
             }
+            active[0] = LearningRate.schedule(lr, total, updateOffset[0], config.get("resume").isBlank()
+                    && config.get("warm_start").isBlank() ? 0 : LearningRate.RESUME_WARMUP);
             try (Trainer trainer = model.newTrainer(djlConfig)) {
                 trainer.initialize(inShape);
                 ImageTrainer.zeroGradients(model);

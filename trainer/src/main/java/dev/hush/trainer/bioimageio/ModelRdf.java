@@ -20,7 +20,8 @@ import java.util.Map;
  */
 final class ModelRdf {
     static final String FORMAT_VERSION = "0.4.10";
-    static final String LICENSE = "MIT";
+    /** The SPDX id of the licence Hush and its models are released under (LICENSE at the repository root). */
+    static final String LICENSE = "Apache-2.0";
     static final String AUTHOR = "Hush developers";
     static final List<String> TAGS = List.of("denoising", "hush", "2d", "onnx");
     static final String AXES = "bcyx";

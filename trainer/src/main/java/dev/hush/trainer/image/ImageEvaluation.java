@@ -237,7 +237,7 @@ public final class ImageEvaluation {
             }
 
             public FloatImage denoise(FloatImage noisy, double sigma) throws HushException {
-                return d.noiseSigma(sigma).denoise(noisy, ProgressListener.NONE);
+                return d.withNoiseSigma(sigma).denoise(noisy, ProgressListener.NONE);
             }
         };
     }

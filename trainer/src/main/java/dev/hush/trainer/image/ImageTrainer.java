@@ -19,6 +19,7 @@ import dev.hush.runtime.ModelContract;
 import dev.hush.runtime.image.Normalization;
 import dev.hush.runtime.metrics.ImageMetrics;
 import dev.hush.trainer.Djl;
+import dev.hush.trainer.LearningRate;
 import dev.hush.trainer.arch.Architectures;
 import dev.hush.trainer.arch.Network;
 import dev.hush.trainer.data.BlindSpotPatches;
@@ -193,11 +194,11 @@ public final class ImageTrainer {
         String dataOrigin = source.describe();
 
         float lr = (float) config.getDouble("lr");
-        Tracker cosine = Tracker.cosine().setBaseValue(lr).optFinalValue(lr / 50)
-                .setMaxUpdates((int) Math.max(1, total)).build();
         // A resumed run goes on along the same schedule: its first update is the one after the checkpoint's epoch.
+        // Resumed and warm-started runs warm the rate up while Adam's moments fill (LearningRate says why).
         long[] updateOffset = {0};
-        Tracker schedule = update -> cosine.getNewValue((int) Math.min(Integer.MAX_VALUE, update + updateOffset[0]));
+        Tracker[] active = {null};
+        Tracker schedule = update -> active[0].getNewValue(update);
         Optimizer adam = Optimizer.adam().optLearningRateTracker(schedule)
                 .optWeightDecays((float) config.getDouble("weight_decay")).build();
         DefaultTrainingConfig djlConfig = new DefaultTrainingConfig(Loss.l2Loss())
@@ -216,6 +217,16 @@ public final class ImageTrainer {
             double priorSeconds = 0;
             long priorSteps = 0;
             String resume = config.get("resume");
+            String warmStart = config.get("warm_start");
+            if (!warmStart.isBlank()) {
+                // A new run (epochs, schedule, validation from the start) on weights trained before.
+                try {
+                    int was = Checkpoint.loadForTraining(Path.of(warmStart), model, net, inShape);
+                    progress.message("warm start from " + warmStart + " (weights after epoch " + was + " of that run)");
+                } catch (IOException e) {
+                    throw new IllegalArgumentException(e.getMessage(), e);
+                }
+            }
             if (!resume.isBlank()) {
                 try {
                     firstEpoch = Checkpoint.loadForTraining(Path.of(resume), model, net, inShape) + 1;
@@ -232,6 +243,8 @@ public final class ImageTrainer {
                 }
                 progress.message("resumed from " + resume + " after epoch " + (firstEpoch - 1));
             }
+            active[0] = LearningRate.schedule(lr, total, updateOffset[0],
+                    resume.isBlank() && warmStart.isBlank() ? 0 : LearningRate.RESUME_WARMUP);
             try (Trainer trainer = model.newTrainer(djlConfig)) {
                 trainer.initialize(inShape);
                 zeroGradients(model);

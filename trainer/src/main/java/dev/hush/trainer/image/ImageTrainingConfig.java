@@ -20,7 +20,7 @@ public final class ImageTrainingConfig {
     private static final Set<String> KEYS = Set.of("name", "description", "architecture", "depth", "width", "channels",
             "patch", "batch", "epochs", "steps", "sigma", "clip", "lr", "seed", "threads", "val_images", "val_size",
             "norm_low", "norm_high", "data", "mode", "noise", "target", "mask", "patience", "checkpoint", "resume",
-            "sparse", "weight_decay", "dropout", "global_residual", "blocks", "val_data");
+            "sparse", "weight_decay", "dropout", "global_residual", "blocks", "val_data", "warm_start");
 
     private final Map<String, String> values = new LinkedHashMap<>();
 
@@ -58,6 +58,7 @@ public final class ImageTrainingConfig {
         values.put("global_residual", "true");
         values.put("blocks", "0");
         values.put("val_data", "");
+        values.put("warm_start", "");
     }
 
     /** Training modes: where inputs and targets come from. */
@@ -130,7 +131,11 @@ public final class ImageTrainingConfig {
     /** The recipe as properties text, keys in a stable order. */
     public String toRecipe() {
         StringBuilder sb = new StringBuilder();
-        new java.util.TreeMap<>(values).forEach((k, v) -> sb.append(k).append('=').append(v).append('\n'));
+        new java.util.TreeMap<>(values).forEach((k, v) -> {
+            if (!(k.equals("warm_start") && v.isBlank())) {
+                sb.append(k).append('=').append(v).append('\n');
+            }
+        });
         return sb.toString();
     }
 
@@ -147,6 +152,8 @@ public final class ImageTrainingConfig {
         require(getInt("batch") >= 1, "batch must be at least 1");
         require(getInt("epochs") >= 1, "epochs must be at least 1");
         require(getInt("steps") >= 1, "steps must be at least 1");
+        require(get("warm_start").isBlank() || get("resume").isBlank(), "give resume (continue a run) or warm_start"
+                + " (start a new run from a checkpoint's weights), not both");
         require(getInt("patience") >= 0, "patience (epochs without improvement before stopping; 0 = never) must be >= 0");
         int channels = getInt("channels");
         require(channels == 1 || channels == 3, "channels must be 1 (grey; RGB images become luminance) or 3 (RGB as"

@@ -46,7 +46,7 @@ public final class ExportCheck {
                                             long[] shape, long seed) {
         float[] input = randomInput(shape, seed);
         float[] djl = djl(net, manager, input, shape);
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = dev.hush.runtime.OrtNatives.environment();
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
              OrtSession enc = env.createSession(encoder.toByteArray(), o);
              OrtSession dec = env.createSession(decoder.toByteArray(), o);
@@ -88,7 +88,7 @@ public final class ExportCheck {
 
     /** Runs an ONNX model's first input → first output in ONNX Runtime on the CPU. */
     public static float[] runOrt(ModelProto model, float[] input, long[] shape) {
-        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        OrtEnvironment env = dev.hush.runtime.OrtNatives.environment();
         try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
              OrtSession s = env.createSession(model.toByteArray(), o);
              OnnxTensor t = OnnxTensor.createTensor(env, FloatBuffer.wrap(input), shape);

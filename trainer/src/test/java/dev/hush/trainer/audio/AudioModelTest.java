@@ -120,7 +120,7 @@ class AudioModelTest {
             float[] whole = new AudioDenoiser(m).denoise(x, ProgressListener.NONE);
             assertEquals(x.length, whole.length);
             for (int block : new int[] {1, 7, 300}) {
-                AudioDenoiser d = new AudioDenoiser(m).blockFrames(block);
+                AudioDenoiser d = new AudioDenoiser(m).withBlockFrames(block);
                 AudioDenoiser.Stream s = d.stream();
                 float[] out = new float[x.length + d.latencySamples()];
                 SplittableRandom rnd = new SplittableRandom(block);
@@ -148,15 +148,15 @@ class AudioModelTest {
     void dryMixGivesTheInputBackAndTheLimitBinds() throws Exception {
         float[] x = mixture(16000 * 2, 5);
         try (DenoiserModel m = DenoiserModel.open(model, SessionConfig.defaults().withThreads(1))) {
-            float[] dry = new AudioDenoiser(m).mix(0).denoise(x, ProgressListener.NONE);
+            float[] dry = new AudioDenoiser(m).withMix(0).denoise(x, ProgressListener.NONE);
             assertArrayEquals(x, dry, 1e-5f, "mask 1 everywhere must reconstruct the input");
             float[] wet = new AudioDenoiser(m).denoise(x, ProgressListener.NONE);
-            float[] limited = new AudioDenoiser(m).attenuationLimit(0.01).denoise(x, ProgressListener.NONE);
+            float[] limited = new AudioDenoiser(m).withAttenuationLimit(0.01).denoise(x, ProgressListener.NONE);
             // An untrained-ish mask removes a lot; limited to 0.01 dB it can hardly change anything.
             assertTrue(AudioMetrics.snr(limited, x) > 40, "limited output SNR vs input " + AudioMetrics.snr(limited, x));
             assertTrue(AudioMetrics.snr(wet, x) < AudioMetrics.snr(limited, x));
-            assertThrows(IllegalArgumentException.class, () -> new AudioDenoiser(m).mix(1.5));
-            assertThrows(IllegalArgumentException.class, () -> new AudioDenoiser(m).attenuationLimit(-3));
+            assertThrows(IllegalArgumentException.class, () -> new AudioDenoiser(m).withMix(1.5));
+            assertThrows(IllegalArgumentException.class, () -> new AudioDenoiser(m).withAttenuationLimit(-3));
         }
     }
 

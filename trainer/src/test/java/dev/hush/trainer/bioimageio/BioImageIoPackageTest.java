@@ -147,7 +147,7 @@ class BioImageIoPackageTest {
         }
         assertEquals("0.4.10", value(rdf, "format_version"));
         assertEquals("model", value(rdf, "type"));
-        assertEquals("MIT", value(rdf, "license"));
+        assertEquals("Apache-2.0", value(rdf, "license"), "the licence in LICENSE at the repository root");
         assertEquals("2025-01-02T03:04:05+00:00", value(rdf, "timestamp"));
         assertEquals("README.md", value(rdf, "documentation"));
         assertEquals("[\"denoising\", \"hush\", \"2d\", \"onnx\"]", value(rdf, "tags"));

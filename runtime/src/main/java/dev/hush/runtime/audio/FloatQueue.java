@@ -1,51 +1,51 @@
-package dev.hush.audio;
+package dev.hush.runtime.audio;
 
 /** A growable FIFO of samples with random access from its head (one per channel or per signal in a pipeline). */
-final class FloatQueue {
+public final class FloatQueue {
     private float[] data = new float[4096];
     private int head;
     private int size;
 
-    int size() {
+    public int size() {
         return size;
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return size == 0;
     }
 
-    void add(float[] x) {
+    public void add(float[] x) {
         add(x, 0, x.length);
     }
 
-    void add(float[] x, int off, int len) {
+    public void add(float[] x, int off, int len) {
         room(len);
         System.arraycopy(x, off, data, head + size, len);
         size += len;
     }
 
-    void add(float v) {
+    public void add(float v) {
         room(1);
         data[head + size++] = v;
     }
 
     /** The {@code i}-th sample from the head. */
-    float get(int i) {
+    public float get(int i) {
         return data[head + i];
     }
 
-    float poll() {
+    public float poll() {
         float v = data[head];
         drop(1);
         return v;
     }
 
-    void take(float[] dst, int n) {
+    public void take(float[] dst, int n) {
         System.arraycopy(data, head, dst, 0, n);
         drop(n);
     }
 
-    void drop(int n) {
+    public void drop(int n) {
         head += n;
         size -= n;
         if (size == 0) {

@@ -1,4 +1,4 @@
-package dev.hush.audio;
+package dev.hush.tarsos;
 
 import be.tarsos.dsp.AudioDispatcher;
 import be.tarsos.dsp.AudioEvent;
@@ -65,7 +65,7 @@ public final class DenoiseProcessor implements AudioProcessor {
      */
     public static DenoiseProcessor of(DenoiserModel model, AudioDispatcher dispatcher, double attenuationLimitDb, double mix)
             throws HushException {
-        AudioDenoiser d = new AudioDenoiser(model).blockFrames(1).attenuationLimit(attenuationLimitDb).mix(mix);
+        AudioDenoiser d = new AudioDenoiser(model).withBlockFrames(1).withAttenuationLimit(attenuationLimitDb).withMix(mix);
         return new DenoiseProcessor(d, dispatcher);
     }
 

@@ -1,13 +1,13 @@
-package dev.hush.audio;
+package dev.hush.runtime.audio;
 
+import dev.hush.runtime.RunContext;
 import dev.hush.runtime.HushException;
-import dev.hush.runtime.audio.AudioDenoiser;
-import dev.hush.runtime.audio.Resampler;
 import java.util.Arrays;
 
 /**
- * One channel of a file: resample to the model's rate, denoise with its own {@link AudioDenoiser.Stream},
- * resample back. The denoiser's delay is removed, so the concatenated output is aligned with the input:
+ * One channel of audio at any rate, as a stream: resample to the model's rate, denoise with its own
+ * {@link AudioDenoiser.Stream}, resample back ({@link AudioDenoiser#denoise(float[][], int, RunContext)} runs one per
+ * channel over whole signals; the audio-file module streams files through them). The denoiser's delay is removed, so the concatenated output is aligned with the input:
  * at the model's rate it equals {@link AudioDenoiser#denoise} of the whole channel.
  *
  * <p>When the file's rate is above the model's, the band the model cannot see (above about 0.92 × the model's
@@ -18,7 +18,7 @@ import java.util.Arrays;
  * and sibilants; where the model removes noise, the noise above its band goes down with it. Every step is
  * causal and per sample, so the output does not depend on how the input is split into blocks.
  */
-final class ChannelPipeline {
+public final class ChannelPipeline {
     /** Time constant of the high-band gain tracker. */
     static final double GAIN_SECONDS = 0.02;
     /** The high band gets the model's amplitude gain to this power (1: the same gain; 2: more attenuation where it is below 1). */
@@ -48,25 +48,30 @@ final class ChannelPipeline {
     private double cleanEnergy;
     private final double decay;
 
-    ChannelPipeline(AudioDenoiser denoiser, int fileRate) {
+    public ChannelPipeline(AudioDenoiser denoiser, int fileRate) {
+        this(denoiser, fileRate, new RunContext());
+    }
+
+    /** As {@link #ChannelPipeline(AudioDenoiser, int)}, its stream under {@code context} (which cancels it). */
+    public ChannelPipeline(AudioDenoiser denoiser, int fileRate, RunContext context) {
         int rate = denoiser.sampleRate();
         this.fileRate = fileRate;
         this.modelRate = rate;
         this.down = fileRate == rate ? null : new Resampler(fileRate, rate).stream();
         this.up = fileRate == rate ? null : new Resampler(rate, fileRate).stream();
         this.loUp = fileRate > rate ? new Resampler(rate, fileRate).stream() : null;
-        this.stream = denoiser.stream();
+        this.stream = denoiser.stream(context);
         this.skip = stream.latencySamples();
         this.decay = Math.exp(-1 / (GAIN_SECONDS * rate));
     }
 
     /** True when the band above the model's is kept (the file's rate is above the model's). */
-    boolean keepsHighBand() {
+    public boolean keepsHighBand() {
         return loUp != null;
     }
 
     /** Takes {@code len} samples at the file's rate; returns the output samples ready so far. */
-    float[] push(float[] in, int off, int len) throws HushException {
+    public float[] push(float[] in, int off, int len) throws HushException {
         float[] x = down == null ? Arrays.copyOfRange(in, off, off + len) : down.push(in, off, len);
         if (loUp != null) {
             raw.add(in, off, len);
@@ -78,7 +83,7 @@ final class ChannelPipeline {
     }
 
     /** Ends the channel and returns the rest of its output (at least as many samples as went in, in all). */
-    float[] finish() throws HushException {
+    public float[] finish() throws HushException {
         finished = true;
         float[] last = down == null ? new float[0] : down.finish();
         if (loUp != null) {
@@ -99,7 +104,7 @@ final class ChannelPipeline {
         return concat(withHigh(up.push(rest, 0, rest.length)), withHigh(up.finish()));
     }
 
-    boolean finished() {
+    public boolean finished() {
         return finished;
     }
 
@@ -158,7 +163,8 @@ final class ChannelPipeline {
         return y;
     }
 
-    static float[] concat(float[] a, float[] b) {
+    /** {@code a} followed by {@code b} (either one itself when the other is empty). */
+    public static float[] concat(float[] a, float[] b) {
         if (a.length == 0) {
             return b;
         }

@@ -1,5 +1,7 @@
-package dev.hush.audio;
+package dev.hush.tarsos;
 
+import dev.hush.audio.AudioFiles;
+import dev.hush.audio.FrameSource;
 import be.tarsos.dsp.AudioEvent;
 import be.tarsos.dsp.AudioProcessor;
 import dev.hush.runtime.HushException;

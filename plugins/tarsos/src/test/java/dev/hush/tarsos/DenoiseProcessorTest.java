@@ -1,5 +1,7 @@
-package dev.hush.audio;
+package dev.hush.tarsos;
 
+import dev.hush.audio.TestAudioModels;
+import dev.hush.audio.TestFiles;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,0 +1,169 @@
+package dev.hush.imagej;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hush.runtime.HushException;
+import dev.hush.runtime.image.FloatImage;
+import java.awt.image.BufferedImage;
+import java.awt.image.IndexColorModel;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Formats whose plain decoding by ImageJ would change the image without a word: a palette (indices instead of
+ * colours), transparency, 1-bit, signed 16-bit, and TIFF files whose images differ. Each is read as the intensities
+ * it shows and said out loud, or refused.
+ */
+class ImageFormatsTest {
+
+    @Test
+    void aColourPalettePngIsReadAsItsColoursAndWrittenAsRgb(@TempDir Path dir) throws Exception {
+        byte[] r = {0, (byte) 200, 10, 0};
+        byte[] g = {0, 30, (byte) 220, 0};
+        byte[] b = {0, 40, 50, (byte) 250};
+        BufferedImage pal = new BufferedImage(8, 6, BufferedImage.TYPE_BYTE_BINARY, new IndexColorModel(2, 4, r, g, b));
+        pal.getRaster().setSample(3, 2, 0, 1);
+        pal.getRaster().setSample(4, 2, 0, 3);
+        Path file = dir.resolve("pal.png");
+        ImageIO.write(pal, "png", file.toFile());
+        ImageFiles.Loaded l = ImageFiles.read(file);
+        assertEquals(24, l.bitDepth(), "written back as RGB");
+        FloatImage p = l.planes().get(0);
+        assertEquals(3, p.channels());
+        int area = 8 * 6;
+        int at = 2 * 8 + 3;
+        assertEquals(200f, p.data()[at]);
+        assertEquals(30f, p.data()[area + at]);
+        assertEquals(40f, p.data()[2 * area + at]);
+        assertEquals(250f, p.data()[2 * area + 2 * 8 + 4], "index 3 is blue, not the value 3");
+        assertSays(l.notes(), "palette PNG", "24-bit RGB");
+        Path out = dir.resolve("out.png");
+        ImageFiles.write(out, l.planes(), l.bitDepth(), l.source());
+        BufferedImage back = ImageIO.read(out.toFile());
+        assertEquals(0xC81E28, back.getRGB(3, 2) & 0xFFFFFF, "the colour survives the round trip");
+    }
+
+    @Test
+    void aGreyPalettePngIsReadAsItsGreyLevels(@TempDir Path dir) throws Exception {
+        byte[] lut = {(byte) 255, (byte) 128, 0, 64}; // not the identity: index 0 is white
+        BufferedImage pal = new BufferedImage(4, 4, BufferedImage.TYPE_BYTE_BINARY, new IndexColorModel(2, 4, lut, lut, lut));
+        pal.getRaster().setSample(1, 1, 0, 2);
+        Path file = dir.resolve("grey.png");
+        ImageIO.write(pal, "png", file.toFile());
+        ImageFiles.Loaded l = ImageFiles.read(file);
+        assertEquals(8, l.bitDepth());
+        assertEquals(1, l.planes().get(0).channels());
+        assertEquals(255f, l.planes().get(0).data()[0], "index 0 shows white");
+        assertEquals(0f, l.planes().get(0).data()[5]);
+        assertSays(l.notes(), "grey levels", "8-bit grey");
+    }
+
+    @Test
+    void transparencyAndOneBitImagesAreSaidOutLoud(@TempDir Path dir) throws Exception {
+        BufferedImage rgba = new BufferedImage(4, 4, BufferedImage.TYPE_INT_ARGB);
+        rgba.setRGB(1, 1, 0x80ff0000);
+        Path a = dir.resolve("rgba.png");
+        ImageIO.write(rgba, "png", a.toFile());
+        assertSays(ImageFiles.read(a).notes(), "transparency", "flattens it onto white");
+        BufferedImage bin = new BufferedImage(4, 4, BufferedImage.TYPE_BYTE_BINARY);
+        Path one = dir.resolve("bin.png");
+        ImageIO.write(bin, "png", one.toFile());
+        assertSays(ImageFiles.read(one).notes(), "1-bit");
+        BufferedImage grey = new BufferedImage(4, 4, BufferedImage.TYPE_BYTE_GRAY);
+        Path plain = dir.resolve("grey8.png");
+        ImageIO.write(grey, "png", plain.toFile());
+        assertEquals(List.of(), ImageFiles.read(plain).notes(), "an ordinary 8-bit PNG needs no word");
+    }
+
+    @Test
+    void signed16BitTiffKeepsItsSignedValuesAsFloat(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("signed.tif");
+        short[] values = {-1000, -1, 0, 1, 2000, 32767, -32768, 5};
+        Files.write(file, tiff(new int[][] {{4, 2}}, 16, 2, values));
+        ImageFiles.Loaded l = ImageFiles.read(file);
+        assertEquals(32, l.bitDepth(), "written as float");
+        float[] px = l.planes().get(0).data();
+        for (int i = 0; i < values.length; i++) {
+            assertEquals(values[i], px[i], "pixel " + i);
+        }
+        assertSays(l.notes(), "signed 16-bit");
+    }
+
+    @Test
+    void aTiffWhoseImagesDifferIsRefused(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("mixed.tif");
+        Files.write(file, tiff(new int[][] {{4, 2}, {2, 2}}, 16, 1, new short[8]));
+        HushException e = assertThrows(HushException.class, () -> ImageFiles.read(file));
+        assertEquals(HushException.Code.INVALID_INPUT, e.code());
+        assertTrue(e.getMessage().contains("2 TIFF images differ"), e.getMessage());
+        Path same = dir.resolve("same.tif");
+        Files.write(same, tiff(new int[][] {{4, 2}, {4, 2}}, 16, 1, new short[8]));
+        assertEquals(2, ImageFiles.read(same).planes().size(), "alike images are one stack");
+    }
+
+    private static void assertSays(List<String> notes, String... parts) {
+        String all = String.join(" | ", notes);
+        for (String p : parts) {
+            assertTrue(all.contains(p), "'" + p + "' in " + all);
+        }
+    }
+
+    /**
+     * A little-endian, uncompressed TIFF with one image directory per size given ({width, height}), 16-bit samples of
+     * the given SampleFormat (1 unsigned, 2 signed); each image holds the first width·height of {@code values}.
+     */
+    private static byte[] tiff(int[][] sizes, int bits, int sampleFormat, short[] values) throws IOException {
+        int entries = 9;
+        int ifdBytes = 2 + 12 * entries + 4;
+        int pos = 8;
+        int[] ifdAt = new int[sizes.length];
+        int[] dataAt = new int[sizes.length];
+        for (int k = 0; k < sizes.length; k++) {
+            ifdAt[k] = pos;
+            pos += ifdBytes;
+            dataAt[k] = pos;
+            pos += sizes[k][0] * sizes[k][1] * 2;
+        }
+        ByteBuffer b = ByteBuffer.allocate(pos).order(ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(ifdAt[0]);
+        for (int k = 0; k < sizes.length; k++) {
+            int w = sizes[k][0];
+            int h = sizes[k][1];
+            b.position(ifdAt[k]);
+            b.putShort((short) entries);
+            entry(b, 256, 3, w);
+            entry(b, 257, 3, h);
+            entry(b, 258, 3, bits);
+            entry(b, 259, 3, 1);
+            entry(b, 262, 3, 1); // black is zero
+            entry(b, 273, 4, dataAt[k]);
+            entry(b, 278, 3, h);
+            entry(b, 279, 4, w * h * 2);
+            entry(b, 339, 3, sampleFormat);
+            b.putInt(k + 1 < sizes.length ? ifdAt[k + 1] : 0);
+            b.position(dataAt[k]);
+            for (int i = 0; i < w * h; i++) {
+                b.putShort(values[i]);
+            }
+        }
+        return b.array();
+    }
+
+    private static void entry(ByteBuffer b, int tag, int type, int value) {
+        b.putShort((short) tag).putShort((short) type).putInt(1);
+        if (type == 3) {
+            b.putShort((short) value).putShort((short) 0);
+        } else {
+            b.putInt(value);
+        }
+    }
+}
