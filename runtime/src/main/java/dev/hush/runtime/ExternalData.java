@@ -63,12 +63,8 @@ final class ExternalData {
                 case 1 -> pos[0] += 8;
                 case 5 -> pos[0] += 4;
                 case 2 -> {
-                    long len = varint(b, pos, to);
-                    if (len < 0 || pos[0] + len > to) {
-                        throw new IllegalArgumentException("truncated");
-                    }
+                    int end = ProtoWire.end(b, pos, to);
                     int start = pos[0];
-                    int end = (int) (start + len);
                     Kind c = child(kind, field);
                     if (kind == Kind.ENTRY && field == 2) {
                         return new String(b, start, end - start, java.nio.charset.StandardCharsets.UTF_8);

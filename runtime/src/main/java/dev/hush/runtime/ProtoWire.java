@@ -33,6 +33,19 @@ final class ProtoWire {
     }
 
     /**
+     * Reads a length-delimited field's length at {@code pos[0]} (advanced past it) and returns where the field ends;
+     * refuses a length that runs past {@code to} (compared without overflow: a length near 2^63 once slipped
+     * through {@code pos + len > to}).
+     */
+    static int end(byte[] b, int[] pos, int to) {
+        long len = varint(b, pos, to);
+        if (len < 0 || len > to - pos[0]) {
+            throw new IllegalArgumentException("a field runs past the end of its message");
+        }
+        return (int) (pos[0] + len);
+    }
+
+    /**
      * The top-level metadata of a serialised ModelProto, key to value (a later duplicate key wins, as in ONNX
      * Runtime). Other fields are skipped by their lengths, so a large model costs one pass over its bytes.
      *
@@ -51,14 +64,9 @@ final class ProtoWire {
                 case 1 -> skip(pos, 8, to);
                 case 5 -> skip(pos, 4, to);
                 case 2 -> {
-                    long len = varint(model, pos, to);
-                    if (len < 0 || pos[0] + len > to) {
-                        throw new IllegalArgumentException("a field runs past the end of the file");
-                    }
-                    int start = pos[0];
-                    int end = (int) (start + len);
+                    int end = end(model, pos, to);
                     if (field == METADATA_PROPS) {
-                        entry(model, start, end, out);
+                        entry(model, pos[0], end, out);
                     }
                     pos[0] = end;
                 }
@@ -79,12 +87,9 @@ final class ProtoWire {
             if (wire != 2) {
                 throw new IllegalArgumentException("a metadata entry holds a field of wire type " + wire);
             }
-            long len = varint(b, pos, to);
-            if (len < 0 || pos[0] + len > to) {
-                throw new IllegalArgumentException("a metadata entry runs past its end");
-            }
-            String s = new String(b, pos[0], (int) len, StandardCharsets.UTF_8);
-            pos[0] += (int) len;
+            int end = end(b, pos, to);
+            String s = new String(b, pos[0], end - pos[0], StandardCharsets.UTF_8);
+            pos[0] = end;
             if (field == 1) {
                 k = s;
             } else if (field == 2) {

@@ -148,6 +148,13 @@ final class ImageHeader {
                 int type = ifd.getShort(at + 2) & 0xffff;
                 long cnt = Integer.toUnsignedLong(ifd.getInt(at + 4));
                 long value = type == 3 ? ifd.getShort(at + 8) & 0xffff : Integer.toUnsignedLong(ifd.getInt(at + 8));
+                // A tag's values must lie in the file: ImageJ sizes its arrays for metadata tags by their count, so a
+                // 100-byte file claiming a 3 GB Artist string would exhaust the heap (found by fuzzing).
+                long bytes = cnt * typeSize(type);
+                if (bytes > size || bytes > 4 && Integer.toUnsignedLong(ifd.getInt(at + 8)) + bytes > size) {
+                    throw damaged(file, "TIFF", "tag " + tag + " of image directory " + (planes + 1) + " claims " + cnt
+                            + " values, more than the " + size + "-byte file holds");
+                }
                 switch (tag) {
                     case 256 -> w = value;
                     case 257 -> h = value;
@@ -204,6 +211,16 @@ final class ImageHeader {
     }
 
     /** The most bytes out per byte in of a TIFF compression (1: none). */
+    /** Bytes per value of a TIFF field type (unknown types count as one byte, the least they can take). */
+    private static long typeSize(int type) {
+        return switch (type) {
+            case 3, 8 -> 2;
+            case 4, 9, 11, 13 -> 4;
+            case 5, 10, 12, 16, 17, 18 -> 8;
+            default -> 1;
+        };
+    }
+
     private static double ratio(int compression) {
         return switch (compression) {
             case 1 -> 1;

@@ -107,6 +107,13 @@ public final class BioImageIoPackage {
                         + " inputs only (" + ModelContract.FIXED_SIZE + "); packaging such models for bioimage.io is not"
                         + " supported yet");
             }
+            if (c.noiseLevelInput()) {
+                // Found by exporting every shipped model: the graph takes the image plus a noise-level plane, which no
+                // bioimage.io consumer (deepImageJ, ilastik, bioimageio.core) would know to compute.
+                throw new ModelFormatException("'" + c.name() + "' takes a noise-level plane beside the image ("
+                        + ModelContract.NOISE_LEVEL_INPUT + "), which bioimage.io consumers cannot supply; export a blind"
+                        + " model instead (image-gray-small, or one trained without the noise-level input)");
+            }
             requireTensorName(c.inputName(), ModelContract.INPUT_NAME);
             requireTensorName(c.outputName(), ModelContract.OUTPUT_NAME);
             if (c.norm() == ModelContract.Norm.PERCENTILE && !(c.normHigh() > 1)) {
@@ -158,11 +165,6 @@ public final class BioImageIoPackage {
     /** Shape of the test tensors: 1 × C × H × W. */
     public int[] testShape() {
         return sample.shape().clone();
-    }
-
-    /** True when the Hush citation has no URL, which strict bioimage.io validators refuse. */
-    public boolean citationWithoutUrl() {
-        return citeUrl == null;
     }
 
     private ModelRdf rdfModel() {

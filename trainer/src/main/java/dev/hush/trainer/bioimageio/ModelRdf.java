@@ -36,6 +36,12 @@ final class ModelRdf {
     private static final String UNET_CITE = "Ronneberger O, Fischer P, Brox T. U-Net: Convolutional Networks for Biomedical"
             + " Image Segmentation. MICCAI 2015, LNCS 9351:234-241";
     private static final String UNET_DOI = "10.1007/978-3-319-24574-4_28";
+    private static final String DAE_CITE = "Vincent P, Larochelle H, Bengio Y, Manzagol P-A. Extracting and Composing"
+            + " Robust Features with Denoising Autoencoders. ICML 2008:1096-1103";
+    private static final String DAE_DOI = "10.1145/1390156.1390294";
+    private static final String FFDNET_CITE = "Zhang K, Zuo W, Zhang L. FFDNet: Toward a Fast and Flexible Solution for"
+            + " CNN-Based Image Denoising. IEEE Transactions on Image Processing 27(9):4608-4622, 2018";
+    private static final String FFDNET_DOI = "10.1109/TIP.2018.2839891";
     private static final DateTimeFormatter TIMESTAMP = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssxxx", Locale.ROOT);
 
     private final ModelContract contract;
@@ -89,18 +95,21 @@ final class ModelRdf {
         y.append("description: ").append(quoted(description())).append('\n');
         y.append("authors:\n");
         y.append("  - name: ").append(quoted(AUTHOR)).append('\n');
+        // Every entry has a DOI or a URL, as the spec's validator requires: the paper of the network's shape always,
+        // FFDNet's for a noise-level input, and Hush itself when a URL to cite it by was given.
         y.append("cite:\n");
-        y.append("  - text: ").append(quoted(HUSH_CITE)).append('\n');
         if (citeUrl != null) {
+            y.append("  - text: ").append(quoted(HUSH_CITE)).append('\n');
             y.append("    url: ").append(quoted(citeUrl)).append('\n');
         }
         String arch = c.get(ModelContract.ARCHITECTURE, "");
-        if (arch.startsWith("residual")) {
-            y.append("  - text: ").append(quoted(DNCNN_CITE)).append('\n');
-            y.append("    doi: ").append(quoted(DNCNN_DOI)).append('\n');
-        } else if (arch.startsWith("unet")) {
-            y.append("  - text: ").append(quoted(UNET_CITE)).append('\n');
-            y.append("    doi: ").append(quoted(UNET_DOI)).append('\n');
+        boolean residual = arch.startsWith("residual");
+        boolean encoderDecoder = arch.startsWith("unet") || arch.startsWith("multiscale");
+        y.append("  - text: ").append(quoted(residual ? DNCNN_CITE : encoderDecoder ? UNET_CITE : DAE_CITE)).append('\n');
+        y.append("    doi: ").append(quoted(residual ? DNCNN_DOI : encoderDecoder ? UNET_DOI : DAE_DOI)).append('\n');
+        if (c.noiseLevelInput()) {
+            y.append("  - text: ").append(quoted(FFDNET_CITE)).append('\n');
+            y.append("    doi: ").append(quoted(FFDNET_DOI)).append('\n');
         }
         y.append("license: ").append(quoted(LICENSE)).append('\n');
         y.append("tags: [");
