@@ -1,6 +1,8 @@
 package dev.hush.trainer;
 
+import ai.djl.Model;
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 
 /**
  * Starts DJL's PyTorch engine offline: the native library comes from the pytorch-native-cpu jar on
@@ -32,5 +34,17 @@ public final class Djl {
             throw new IllegalStateException("DJL's PyTorch engine did not start (" + e.getMessage() + "). The trainer needs"
                     + " the pytorch-native-cpu jar for this platform on the classpath; rebuild with ./mvnw install", e);
         }
+    }
+
+    /**
+     * DJL allocates the gradient buffers without clearing them and "zeroes" them later by subtracting
+     * each from itself, which leaves NaN wherever the fresh memory held NaN or infinity bit patterns.
+     * Writing real zeros once, before the first step, avoids that.
+     */
+    public static void zeroGradients(Model model) {
+        model.getBlock().getParameters().forEach(p -> {
+            NDArray g = p.getValue().getArray().getGradient();
+            g.set(new float[Math.toIntExact(g.size())]);
+        });
     }
 }

@@ -19,7 +19,7 @@ import dev.hush.trainer.arch.EncoderDecoderNet;
 import dev.hush.trainer.arch.Network;
 import dev.hush.trainer.image.ImageTrainer;
 import dev.hush.trainer.image.ImageTrainingConfig;
-import dev.hush.trainer.image.TrainingProgress;
+import dev.hush.trainer.TrainingProgress;
 import dev.hush.trainer.onnx.ExportCheck;
 import dev.hush.trainer.onnx.OnnxExport;
 import dev.hush.trainer.onnx.OnnxProto.ModelProto;

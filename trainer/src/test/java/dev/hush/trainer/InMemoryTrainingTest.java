@@ -10,7 +10,7 @@ import dev.hush.runtime.ModelContract;
 import dev.hush.trainer.image.ImageTrainer;
 import dev.hush.trainer.image.ImageTrainingConfig;
 import dev.hush.trainer.image.TrainingPlanes;
-import dev.hush.trainer.image.TrainingProgress;
+import dev.hush.trainer.TrainingProgress;
 import dev.hush.trainer.onnx.OnnxProto.ModelProto;
 import java.util.List;
 import java.util.Random;

@@ -11,7 +11,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import dev.hush.trainer.image.ImageTrainer;
 import dev.hush.trainer.image.ImageTrainingConfig;
-import dev.hush.trainer.image.TrainingProgress;
+import dev.hush.trainer.TrainingProgress;
 import dev.hush.trainer.onnx.ExportCheck;
 import dev.hush.trainer.onnx.OnnxExport;
 import java.nio.FloatBuffer;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hush.runtime.ModelContract;
 import dev.hush.trainer.image.ImageTrainer;
 import dev.hush.trainer.image.ImageTrainingConfig;
-import dev.hush.trainer.image.TrainingProgress;
+import dev.hush.trainer.TrainingProgress;
 import dev.hush.trainer.onnx.ExportCheck;
 import dev.hush.trainer.onnx.OnnxProto.ModelProto;
 import java.util.Arrays;

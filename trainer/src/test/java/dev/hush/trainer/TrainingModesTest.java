@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hush.runtime.ModelContract;
 import dev.hush.trainer.image.ImageTrainer;
 import dev.hush.trainer.image.ImageTrainingConfig;
-import dev.hush.trainer.image.TrainingProgress;
+import dev.hush.trainer.TrainingProgress;
 import ij.ImagePlus;
 import ij.io.FileSaver;
 import ij.process.FloatProcessor;

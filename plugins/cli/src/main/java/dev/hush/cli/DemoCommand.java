@@ -8,7 +8,7 @@ import dev.hush.runtime.ShippedModels;
 import dev.hush.runtime.image.FloatImage;
 import dev.hush.runtime.image.ImageDenoiser;
 import dev.hush.runtime.io.AtomicFile;
-import dev.hush.runtime.metrics.ImageMetrics;
+import dev.hush.runtime.image.ImageMetrics;
 import ij.plugin.filter.RankFilters;
 import ij.process.FloatProcessor;
 import java.awt.Color;

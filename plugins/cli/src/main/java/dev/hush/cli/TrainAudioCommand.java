@@ -7,7 +7,7 @@ import dev.hush.runtime.io.AtomicFile;
 import dev.hush.trainer.audio.AudioModelCard;
 import dev.hush.trainer.audio.AudioTrainer;
 import dev.hush.trainer.audio.AudioTrainingConfig;
-import dev.hush.trainer.image.TrainingProgress;
+import dev.hush.trainer.TrainingProgress;
 import dev.hush.trainer.onnx.OnnxExport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

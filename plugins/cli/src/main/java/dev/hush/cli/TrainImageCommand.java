@@ -9,7 +9,7 @@ import dev.hush.trainer.image.ImageEvaluation;
 import dev.hush.trainer.image.ImageTrainer;
 import dev.hush.trainer.image.ImageTrainingConfig;
 import dev.hush.trainer.image.ModelCard;
-import dev.hush.trainer.image.TrainingProgress;
+import dev.hush.trainer.TrainingProgress;
 import dev.hush.trainer.image.TrainingReport;
 import dev.hush.trainer.onnx.OnnxExport;
 import java.nio.charset.StandardCharsets;

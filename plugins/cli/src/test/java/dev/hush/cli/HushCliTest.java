@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hush.imagej.ImageFiles;
 import dev.hush.runtime.ModelContract;
 import dev.hush.runtime.image.FloatImage;
-import dev.hush.runtime.metrics.ImageMetrics;
+import dev.hush.runtime.image.ImageMetrics;
 import dev.hush.trainer.arch.ResidualNet;
 import dev.hush.trainer.onnx.OnnxExport;
 import ai.djl.Model;

@@ -1,7 +1,7 @@
 package dev.hush.imagej;
 
 import dev.hush.runtime.HushException;
-import dev.hush.runtime.metrics.ImageMetrics;
+import dev.hush.runtime.image.ImageMetrics;
 import ij.CompositeImage;
 import ij.IJ;
 import ij.ImagePlus;

@@ -6,7 +6,7 @@ import dev.hush.runtime.HushException;
 import dev.hush.trainer.image.ImageTrainer;
 import dev.hush.trainer.image.ImageTrainingConfig;
 import dev.hush.trainer.image.TrainingPlanes;
-import dev.hush.trainer.image.TrainingProgress;
+import dev.hush.trainer.TrainingProgress;
 import dev.hush.trainer.image.TrainingReport;
 import dev.hush.trainer.onnx.OnnxExport;
 import ij.IJ;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hush.runtime.metrics.ImageMetrics;
+import dev.hush.runtime.image.ImageMetrics;
 import ij.IJ;
 import ij.ImagePlus;
 import java.util.List;

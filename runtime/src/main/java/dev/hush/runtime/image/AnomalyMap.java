@@ -4,7 +4,6 @@ import dev.hush.runtime.DenoiserModel;
 import dev.hush.runtime.HushException;
 import dev.hush.runtime.ModelContract;
 import dev.hush.runtime.ProgressListener;
-import dev.hush.runtime.metrics.ImageMetrics;
 import java.util.Arrays;
 
 /**

@@ -151,8 +151,8 @@ public final class NoiseLevel {
         if (!(a > 0) || !(hi > DEPENDENT_RATIO * Math.max(lo, 1e-12))) {
             return null;
         }
-        double[] smooth = dev.hush.runtime.metrics.ImageMetrics.blur(grey, width, height,
-                dev.hush.runtime.metrics.ImageMetrics.gaussian(MAP_SMOOTHING, (int) Math.ceil(2 * MAP_SMOOTHING)));
+        double[] smooth = dev.hush.runtime.image.ImageMetrics.blur(grey, width, height,
+                dev.hush.runtime.image.ImageMetrics.gaussian(MAP_SMOOTHING, (int) Math.ceil(2 * MAP_SMOOTHING)));
         float floor = (float) Math.sqrt(Math.max(0, Math.min(lo, by[1])));
         float[] out = new float[area];
         for (int i = 0; i < area; i++) {

@@ -10,7 +10,6 @@ import dev.hush.runtime.HushException;
 import dev.hush.runtime.ProgressListener;
 import dev.hush.runtime.SessionConfig;
 import dev.hush.runtime.ShippedModels;
-import dev.hush.runtime.metrics.ImageMetrics;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

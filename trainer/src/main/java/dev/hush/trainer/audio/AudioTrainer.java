@@ -26,9 +26,9 @@ import dev.hush.runtime.audio.Stft;
 import dev.hush.trainer.Djl;
 import dev.hush.trainer.arch.SpectralMaskNet;
 import dev.hush.trainer.LearningRate;
-import dev.hush.trainer.image.Checkpoint;
+import dev.hush.trainer.Checkpoint;
 import dev.hush.trainer.image.ImageTrainer;
-import dev.hush.trainer.image.TrainingProgress;
+import dev.hush.trainer.TrainingProgress;
 import dev.hush.trainer.onnx.ExportCheck;
 import dev.hush.trainer.onnx.OnnxExport;
 import dev.hush.trainer.onnx.OnnxGraph;
@@ -206,7 +206,7 @@ public final class AudioTrainer {
                     && config.get("warm_start").isBlank() ? 0 : LearningRate.RESUME_WARMUP);
             try (Trainer trainer = model.newTrainer(djlConfig)) {
                 trainer.initialize(inShape);
-                ImageTrainer.zeroGradients(model);
+                Djl.zeroGradients(model);
                 int lossFrames = frames - context;
                 Shape lossShape = new Shape(batch, 1, bins, lossFrames);
                 float[] features = new float[batch * bins * frames];

@@ -4,7 +4,7 @@ import dev.hush.runtime.DenoiserModel;
 import dev.hush.runtime.HushException;
 import dev.hush.runtime.ModelContract;
 import dev.hush.runtime.image.Normalization;
-import dev.hush.trainer.data.DeadLeaves;
+import dev.hush.trainer.image.data.DeadLeaves;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package dev.hush.trainer.image;
 
+import dev.hush.trainer.TrainingProgress;
 import dev.hush.runtime.DenoiserModel;
 import dev.hush.runtime.HushException;
 import dev.hush.runtime.ModelContract;
@@ -7,8 +8,8 @@ import dev.hush.runtime.ProgressListener;
 import dev.hush.runtime.SessionConfig;
 import dev.hush.runtime.image.AnomalyMap;
 import dev.hush.runtime.image.FloatImage;
-import dev.hush.trainer.data.CleanImages;
-import dev.hush.trainer.data.Textures;
+import dev.hush.trainer.image.data.CleanImages;
+import dev.hush.trainer.image.data.Textures;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,5 +1,7 @@
 package dev.hush.trainer.image;
 
+import dev.hush.trainer.Checkpoint;
+import dev.hush.trainer.TrainingProgress;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -17,19 +19,19 @@ import ai.djl.training.tracker.Tracker;
 import dev.hush.runtime.CancelledException;
 import dev.hush.runtime.ModelContract;
 import dev.hush.runtime.image.Normalization;
-import dev.hush.runtime.metrics.ImageMetrics;
+import dev.hush.runtime.image.ImageMetrics;
 import dev.hush.trainer.Djl;
 import dev.hush.trainer.LearningRate;
 import dev.hush.trainer.arch.Architectures;
 import dev.hush.trainer.arch.Network;
-import dev.hush.trainer.data.BlindSpotPatches;
-import dev.hush.trainer.data.CleanImages;
-import dev.hush.trainer.data.FolderPairs;
-import dev.hush.trainer.data.ImageFolder;
-import dev.hush.trainer.data.PatchSource;
-import dev.hush.trainer.data.PlanePairs;
-import dev.hush.trainer.data.SyntheticPairs;
-import dev.hush.trainer.noise.NoiseModel;
+import dev.hush.trainer.image.data.BlindSpotPatches;
+import dev.hush.trainer.image.data.CleanImages;
+import dev.hush.trainer.image.data.FolderPairs;
+import dev.hush.trainer.image.data.ImageFolder;
+import dev.hush.trainer.image.data.PatchSource;
+import dev.hush.trainer.image.data.PlanePairs;
+import dev.hush.trainer.image.data.SyntheticPairs;
+import dev.hush.trainer.image.noise.NoiseModel;
 import dev.hush.trainer.onnx.ExportCheck;
 import dev.hush.trainer.onnx.OnnxExport;
 import dev.hush.trainer.onnx.OnnxProto.ModelProto;
@@ -247,7 +249,7 @@ public final class ImageTrainer {
                     resume.isBlank() && warmStart.isBlank() ? 0 : LearningRate.RESUME_WARMUP);
             try (Trainer trainer = model.newTrainer(djlConfig)) {
                 trainer.initialize(inShape);
-                zeroGradients(model);
+                Djl.zeroGradients(model);
                 String checkpointDir = config.get("checkpoint");
                 int patience = config.getInt("patience");
                 List<Epoch> history = new ArrayList<>();
@@ -414,18 +416,6 @@ public final class ImageTrainer {
     /** Puts a {@link #snapshot} back. */
     public static void restore(Model model, Map<String, float[]> weights) {
         model.getBlock().getParameters().forEach(p -> p.getValue().getArray().set(weights.get(p.getKey())));
-    }
-
-    /**
-     * DJL allocates the gradient buffers without clearing them and "zeroes" them later by subtracting
-     * each from itself, which leaves NaN wherever the fresh memory held NaN or infinity bit patterns.
-     * Writing real zeros once, before the first step, avoids that.
-     */
-    public static void zeroGradients(Model model) {
-        model.getBlock().getParameters().forEach(p -> {
-            NDArray g = p.getValue().getArray().getGradient();
-            g.set(new float[Math.toIntExact(g.size())]);
-        });
     }
 
     /** True when the trainer makes its own images (dead leaves) rather than reading the user's. */

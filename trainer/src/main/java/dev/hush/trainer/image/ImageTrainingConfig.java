@@ -170,7 +170,7 @@ public final class ImageTrainingConfig {
         require(values.get("name").matches("[A-Za-z0-9._-]+"), "name may hold letters, digits, '.', '_' and '-' only");
         String mode = values.get("mode");
         require(MODES.contains(mode), "mode must be one of " + String.join(", ", MODES) + ", got '" + mode + "'");
-        boolean synthetic = dev.hush.trainer.data.CleanImages.isBuiltIn(values.get("data"));
+        boolean synthetic = dev.hush.trainer.image.data.CleanImages.isBuiltIn(values.get("data"));
         require(getInt("blocks") >= 0 && getInt("blocks") <= 8, "blocks (residual blocks per level of multiscale) must be"
                 + " 0 (default) to 8");
         require(!dataInMemory || mode.equals("n2v") || mode.equals("pairs"), "planes in memory train in mode n2v or pairs,"
@@ -194,7 +194,7 @@ public final class ImageTrainingConfig {
         require(getDouble("mask") > 0 && getDouble("mask") < 0.5, "mask (the Noise2Void blind-spot fraction) must lie in"
                 + " (0, 0.5)");
         validateRegularisation();
-        dev.hush.trainer.noise.NoiseModel.parse(noiseSpec());
+        dev.hush.trainer.image.noise.NoiseModel.parse(noiseSpec());
     }
 
     /** {@code sparse}, {@code weight_decay} and {@code dropout}: all 0 (off) by default. */

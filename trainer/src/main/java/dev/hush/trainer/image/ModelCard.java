@@ -31,7 +31,7 @@ public final class ModelCard {
         sb.append("## Data and noise\n");
         sb.append("- Training mode: ").append(metadata.get(ModelContract.TRAINING_MODE)).append(".\n");
         sb.append("- Training data: ").append(metadata.get(ModelContract.DATA)).append('.');
-        if (dev.hush.trainer.data.CleanImages.isBuiltIn(config.get("data"))) {
+        if (dev.hush.trainer.image.data.CleanImages.isBuiltIn(config.get("data"))) {
             sb.append(" Every patch is generated on the fly; no photograph or microscopy image was used.");
         }
         sb.append("\n- Noise: `").append(metadata.get(ModelContract.NOISE_MODEL))

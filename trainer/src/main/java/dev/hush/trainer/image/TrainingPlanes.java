@@ -1,9 +1,9 @@
 package dev.hush.trainer.image;
 
 import dev.hush.runtime.image.Normalization;
-import dev.hush.trainer.data.BlindSpotPatches;
-import dev.hush.trainer.data.PatchSource;
-import dev.hush.trainer.data.PlanePairs;
+import dev.hush.trainer.image.data.BlindSpotPatches;
+import dev.hush.trainer.image.data.PatchSource;
+import dev.hush.trainer.image.data.PlanePairs;
 import java.util.ArrayList;
 import java.util.List;
 

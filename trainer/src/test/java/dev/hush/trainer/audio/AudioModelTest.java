@@ -13,7 +13,7 @@ import dev.hush.runtime.audio.AudioDenoiser;
 import dev.hush.runtime.audio.AudioMetrics;
 import dev.hush.runtime.audio.AudioSpec;
 import dev.hush.runtime.image.ImageDenoiser;
-import dev.hush.trainer.image.TrainingProgress;
+import dev.hush.trainer.TrainingProgress;
 import dev.hush.trainer.onnx.ExportCheck;
 import dev.hush.trainer.onnx.OnnxExport;
 import java.io.ByteArrayInputStream;

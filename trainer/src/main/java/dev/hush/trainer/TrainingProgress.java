@@ -1,4 +1,4 @@
-package dev.hush.trainer.image;
+package dev.hush.trainer;
 
 /** Told how training goes; called on the training thread. */
 public interface TrainingProgress {

@@ -1,4 +1,4 @@
-package dev.hush.trainer.image;
+package dev.hush.trainer;
 
 import ai.djl.MalformedModelException;
 import ai.djl.Model;

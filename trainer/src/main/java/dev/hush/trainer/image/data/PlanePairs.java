@@ -1,4 +1,4 @@
-package dev.hush.trainer.data;
+package dev.hush.trainer.image.data;
 
 import java.util.List;
 import java.util.SplittableRandom;

@@ -1,11 +1,11 @@
-package dev.hush.trainer.data;
+package dev.hush.trainer.image.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hush.trainer.noise.GaussianNoise;
+import dev.hush.trainer.image.noise.GaussianNoise;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 

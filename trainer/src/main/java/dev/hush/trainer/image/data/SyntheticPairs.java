@@ -1,7 +1,7 @@
-package dev.hush.trainer.data;
+package dev.hush.trainer.image.data;
 
 import dev.hush.runtime.image.Normalization;
-import dev.hush.trainer.noise.NoiseModel;
+import dev.hush.trainer.image.noise.NoiseModel;
 import java.util.SplittableRandom;
 
 /**

@@ -1,4 +1,4 @@
-package dev.hush.runtime.metrics;
+package dev.hush.runtime.image;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

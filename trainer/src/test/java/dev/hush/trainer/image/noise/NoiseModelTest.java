@@ -1,4 +1,4 @@
-package dev.hush.trainer.noise;
+package dev.hush.trainer.image.noise;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package dev.hush.runtime.metrics;
+package dev.hush.runtime.image;
 
 /** Image quality measures against a reference. */
 public final class ImageMetrics {

@@ -1,4 +1,4 @@
-package dev.hush.trainer.noise;
+package dev.hush.trainer.image.noise;
 
 import java.util.SplittableRandom;
 

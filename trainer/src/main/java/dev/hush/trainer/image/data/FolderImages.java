@@ -1,4 +1,4 @@
-package dev.hush.trainer.data;
+package dev.hush.trainer.image.data;
 
 import dev.hush.runtime.image.Mirror;
 import java.io.IOException;
