@@ -107,8 +107,13 @@ class ImageJGuiIT {
         assertTrue(new FileSaver(input).saveAsTiff(in.toString()));
 
         List<String> classPath = new ArrayList<>();
-        try (Stream<Path> s = Files.list(FIJI.resolve("jars"))) {
-            s.sorted().forEach(p -> classPath.add(p.toString()));
+        // jars/ and its platform folder as Fiji's launcher puts them on the class path, plus the libraries that Fiji
+        // itself ships and the layout leaves out (copied to target/fiji-provided to stand in for Fiji's).
+        for (Path folder : List.of(FIJI.resolve("jars"), FIJI.resolve("jars").resolve("linux64"),
+                FIJI.getParent().resolve("fiji-provided"))) {
+            try (Stream<Path> s = Files.list(folder)) {
+                s.filter(p -> p.toString().endsWith(".jar")).sorted().forEach(p -> classPath.add(p.toString()));
+            }
         }
         classPath.add(new File(IJ.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
         classPath.add(GuiDriver.location().toString());
