@@ -144,6 +144,11 @@ final class BenchAudioCommand implements Callable<Integer> {
         if (ffmpegVersion == null) {
             missing.add("FFmpeg (ffmpeg) is not installed, so its row is left out; install it (" + INSTALL + ")");
         }
+        Path rnnoise = rnnoiseScript();
+        if (rnnoise == null) {
+            missing.add("RNNoise is left out: it runs in Node.js (Debian/Ubuntu: apt-get install nodejs npm) from"
+                    + " scripts/rnnoise once its package is installed (npm install --prefix scripts/rnnoise)");
+        }
         missing.forEach(m -> System.err.println("hush: " + m));
 
         List<String> names = new ArrayList<>();
@@ -192,7 +197,8 @@ final class BenchAudioCommand implements Callable<Integer> {
                             perSnr);
                     title = "## Synthetic: espeak-ng voices in generated noise\n\n" + espeakNote(perSnr, mixes.size());
                 }
-                String section = title + section(set, mixes, perSnr, denoisers, soxVersion, ffmpegVersion, missing);
+                String section = title + section(set, mixes, perSnr, denoisers, soxVersion, ffmpegVersion, rnnoise,
+                        missing);
                 md.append(section);
                 System.out.print(section);
             }
@@ -208,7 +214,7 @@ final class BenchAudioCommand implements Callable<Integer> {
 
     /** Scores every method on one set's mixtures; writes its figure; returns its notes and table. */
     private String section(String set, List<Mix> mixes, int perSnr, List<AudioDenoiser> denoisers, String soxVersion,
-                           String ffmpegVersion, List<String> missing) throws Exception {
+                           String ffmpegVersion, Path rnnoise, List<String> missing) throws Exception {
         int figureIndex = perSnr; // the first 5 dB mixture
         double audioSeconds = mixes.stream().mapToDouble(m -> (double) m.noisy().length / RATE).sum();
         Path tmp = Files.createTempDirectory("hush-bench-audio");
@@ -217,7 +223,7 @@ final class BenchAudioCommand implements Callable<Integer> {
                 writeWav(tmp.resolve("noisy-" + i + ".wav"), mixes.get(i).noisy(), RATE);
             }
             long runs = (long) mixes.size() * ((soxVersion != null ? SOX_AMOUNTS.length : 0)
-                    + (ffmpegVersion != null ? AFFTDN.size() : 0) + denoisers.size());
+                    + (ffmpegVersion != null ? AFFTDN.size() : 0) + (rnnoise != null ? 1 : 0) + denoisers.size());
             ProgressBar bar = new ProgressBar(System.err, "bench " + set, "runs");
             long[] done = {0};
             Runnable step = () -> bar.update(++done[0], runs);
@@ -259,6 +265,20 @@ final class BenchAudioCommand implements Callable<Integer> {
                 rows.add(ff);
             }
 
+            Scores rn = null;
+            if (rnnoise != null) {
+                // RNNoise works at 48 kHz: each mixture is resampled up, denoised in Node.js and resampled back.
+                rn = external("RNNoise", "xiph's model, 48 kHz", mixes, tmp, figureIndex, step, (i, in, o) -> {
+                    Path raw = tmp.resolve("rnnoise-in.f32");
+                    Path back = tmp.resolve("rnnoise-out.f32");
+                    writeF32(raw, new Resampler(RATE, RNNOISE_RATE).resample(mixes.get(i).noisy()));
+                    double t = run(List.of("node", rnnoise.toString(), raw.toString(), back.toString()));
+                    writeWav(o, new Resampler(RNNOISE_RATE, RATE).resample(readF32(back)), RATE);
+                    return t;
+                });
+                rows.add(rn);
+            }
+
             for (AudioDenoiser d : denoisers) {
                 Scores s = new Scores("**" + d.model().contract().name() + "** (Hush)", "", mixes.size());
                 hush(d, mixes.get(0).noisy()); // warm-up, untimed
@@ -276,7 +296,7 @@ final class BenchAudioCommand implements Callable<Integer> {
                 rows.add(s);
             }
 
-            String header = note(sox, ff, soxVersion, ffmpegVersion, missing);
+            String header = note(sox, ff, rn, soxVersion, ffmpegVersion, missing);
             String table = table(rows, mixes, audioSeconds);
             Mix fm = mixes.get(figureIndex);
             List<float[]> panels = new ArrayList<>();
@@ -499,10 +519,46 @@ final class BenchAudioCommand implements Callable<Integer> {
         }
     }
 
+    /** The npm package version scripts/rnnoise pins. */
+    static final String RNNOISE_VERSION = "2025.1.5";
+    private static final int RNNOISE_RATE = 48000;
+
+    /**
+     * scripts/rnnoise/rnnoise-pcm.mjs when Node.js runs and the package is installed beside it; else null (the row
+     * is left out with a note).
+     */
+    static Path rnnoiseScript() {
+        Path dir;
+        try {
+            dir = BenchSets.defaultFolder("scripts/rnnoise");
+        } catch (HushException e) {
+            return null;
+        }
+        Path script = dir.resolve("rnnoise-pcm.mjs");
+        if (!Files.isRegularFile(script) || !Files.isDirectory(dir.resolve("node_modules/@shiguredo/rnnoise-wasm"))
+                || version("node", "--version") == null) {
+            return null;
+        }
+        return script;
+    }
+
+    private static void writeF32(Path file, float[] x) throws IOException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(4 * x.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(x);
+        Files.write(file, b.array());
+    }
+
+    private static float[] readF32(Path file) throws IOException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(Files.readAllBytes(file)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        float[] x = new float[b.remaining() / 4];
+        b.asFloatBuffer().get(x);
+        return x;
+    }
+
     /** Runs a tool and returns its wall time in seconds. */
     /** One run of an external denoiser on mixture i, from {@code in} to {@code out}; returns the seconds it took. */
     private interface External {
-        double run(int i, Path in, Path out) throws IOException, InterruptedException;
+        double run(int i, Path in, Path out) throws IOException, InterruptedException, HushException;
     }
 
     /** An external denoiser at one setting over every mixture: its outputs aligned and scored, its time summed. */
@@ -568,7 +624,8 @@ final class BenchAudioCommand implements Callable<Integer> {
                         .replaceFirst("^.*?__", "")).toList()), dir, PEAK_DBFS, RATE, SEED);
     }
 
-    private String note(Scores sox, Scores ff, String soxVersion, String ffmpegVersion, List<String> missing) {
+    private String note(Scores sox, Scores ff, Scores rn, String soxVersion, String ffmpegVersion,
+                        List<String> missing) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(Locale.ROOT, "Each mixture starts with %.1f s of the noise"
                         + " alone; SoX takes its noise profile from it (`sox noisy.wav -n trim 0 %.1f noiseprof`), and"
@@ -586,6 +643,12 @@ final class BenchAudioCommand implements Callable<Integer> {
         }
         if (sox != null) {
             sb.append(" SoX's output is aligned the same way (delay found: ").append(lagsText(sox)).append(").");
+        }
+        if (rn != null) {
+            sb.append(" RNNoise: xiph's RNNoise with its default model, built to WebAssembly (npm @shiguredo/rnnoise-wasm ")
+                    .append(RNNOISE_VERSION).append(", run by Node.js from scripts/rnnoise), on each mixture resampled to 48"
+                    + " kHz and back; aligned the same way (delay found: ").append(lagsText(rn)).append("); its time is the"
+                    + " node process's, start-up included.");
         }
         sb.append(String.format(Locale.ROOT, " RTF: processing time / audio time on this machine (%d cores); SoX and"
                 + " FFmpeg: wall time of their processes, start-up included (SoX: noiseprof and noisered); Hush: the"

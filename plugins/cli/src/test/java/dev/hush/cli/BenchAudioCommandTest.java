@@ -70,5 +70,11 @@ class BenchAudioCommandTest {
         assertTrue(m.find(), md);
         assertTrue(Double.parseDouble(m.group(1)) > 1, "SI-SDR gain at 0 dB: " + m.group(1));
         assertTrue(java.nio.file.Files.size(out.resolve("bench-audio-real.png")) > 1000);
+        // RNNoise is a row where Node.js and scripts/rnnoise's package are installed, else a line says how to add it.
+        if (BenchAudioCommand.rnnoiseScript() != null) {
+            assertTrue(md.contains("| RNNoise | xiph's model, 48 kHz |"), md);
+        } else {
+            assertTrue(md.contains("npm install --prefix scripts/rnnoise"), md);
+        }
     }
 }
