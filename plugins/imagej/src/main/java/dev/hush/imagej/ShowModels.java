@@ -2,7 +2,6 @@ package dev.hush.imagej;
 
 import dev.hush.runtime.DenoiserModel;
 import dev.hush.runtime.HushException;
-import dev.hush.runtime.SessionConfig;
 import dev.hush.runtime.ShippedModels;
 import dev.hush.runtime.UserModels;
 import ij.IJ;
@@ -39,8 +38,9 @@ public class ShowModels implements PlugIn {
                 + " in a macro):\n\n");
         for (String name : names) {
             sb.append(name).append("  ");
-            try (DenoiserModel m = DenoiserModel.openShipped(name, SessionConfig.defaults().withThreads(1))) {
-                sb.append(m.contract().summary());
+            try {
+                // Read from the file's metadata: no ONNX Runtime session is built for a listing.
+                sb.append(DenoiserModel.readContract(name).summary());
             } catch (HushException e) {
                 sb.append("cannot be opened: ").append(e.getMessage());
             }
@@ -52,9 +52,8 @@ public class ShowModels implements PlugIn {
                 : "\nYour own models (" + UserModels.folder() + "):\n");
         for (String name : mine) {
             sb.append(name).append("  ");
-            try (DenoiserModel m = DenoiserModel.open(UserModels.find(name).orElseThrow(),
-                    SessionConfig.defaults().withThreads(1))) {
-                sb.append(m.contract().summary());
+            try {
+                sb.append(DenoiserModel.readContract(UserModels.find(name).orElseThrow().toString()).summary());
             } catch (HushException e) {
                 sb.append("cannot be opened: ").append(e.getMessage());
             }
