@@ -69,7 +69,7 @@ public final class ImageFileDenoiser {
             result.add(denoisePlane(plane, in, context.withProgress(tiles)));
             pixels += (long) plane.width() * plane.height();
         }
-        ImageFiles.write(out, result, depth, loaded.source());
+        ImageFiles.write(out, result, depth, loaded.source(), asFloat ? null : loaded.alpha());
         return new Result(loaded, result, depth, pixels);
     }
 

@@ -4,6 +4,7 @@ import dev.hush.runtime.HushException;
 import dev.hush.runtime.image.FloatImage;
 import dev.hush.runtime.io.AtomicFile;
 import ij.ImagePlus;
+import java.awt.image.BufferedImage;
 import ij.ImageStack;
 import ij.io.FileSaver;
 import ij.io.Opener;
@@ -34,7 +35,7 @@ public final class ImageFiles {
      * An image read: its planes, the bit depth to write it back at, the ImageJ image it came from, and what reading
      * changed that the user should hear about (a palette turned into intensities, transparency flattened, …).
      */
-    public record Loaded(List<FloatImage> planes, int bitDepth, ImagePlus source, List<String> notes) {
+    public record Loaded(List<FloatImage> planes, int bitDepth, ImagePlus source, List<String> notes, float[] alpha) {
     }
 
     /** The extensions {@link #read} takes (in any case). */
@@ -86,9 +87,13 @@ public final class ImageFiles {
                     + " 16-bit TIFF unsigned only");
             depth = 32;
         }
-        if (header.alpha()) {
+        BufferedImage rgba = kind.equals("PNG") && header.alpha() && header.bits() == 8 && depth == 24 ? rgba(file) : null;
+        if (rgba != null) {
+            notes.add("its transparency (alpha) is kept as it is; the colours are denoised as stored, not flattened");
+        } else if (header.alpha()) {
             notes.add("its transparency (alpha) is not kept: ImageJ's reader " + (kind.equals("PNG") ? "flattens it"
-                    + " onto white" : "drops it") + " before denoising, and the output has none");
+                    + " onto white" : "drops it") + " before denoising, and the output has none (8-bit RGBA PNG keeps"
+                    + " it)");
         }
         if (header.bits() == 1 && !header.palette()) {
             notes.add("1-bit image: read as 8-bit values 0 and 1 and written as 8-bit");
@@ -105,6 +110,9 @@ public final class ImageFiles {
         if (imp.isComposite() || imp.getNChannels() > 1) {
             throw new HushException(file + " has " + imp.getNChannels() + " channels; hush image handles one-channel"
                     + " images and stacks so far");
+        }
+        if (rgba != null) {
+            return new Loaded(List.of(colours(rgba)), 24, imp, List.copyOf(notes), alpha(rgba));
         }
         ImageStack stack = imp.getStack();
         List<FloatImage> planes = new ArrayList<>();
@@ -133,7 +141,75 @@ public final class ImageFiles {
             }
             planes.add(FloatImage.gray(ip.getWidth(), ip.getHeight(), px));
         }
-        return new Loaded(planes, depth, imp, List.copyOf(notes));
+        return new Loaded(planes, depth, imp, List.copyOf(notes), null);
+    }
+
+    /**
+     * An 8-bit RGBA PNG read with javax.imageio, which keeps the alpha and the stored (not premultiplied, not
+     * flattened) colours; null when it cannot read it (ImageJ's flattened reading is used then, with the warning).
+     */
+    private static BufferedImage rgba(Path file) {
+        try {
+            BufferedImage b = javax.imageio.ImageIO.read(file.toFile());
+            return b != null && b.getColorModel().hasAlpha() && !b.isAlphaPremultiplied() ? b : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private static FloatImage colours(BufferedImage b) {
+        int w = b.getWidth();
+        int h = b.getHeight();
+        int area = w * h;
+        float[] px = new float[3 * area];
+        int[] argb = b.getRGB(0, 0, w, h, null, 0, w);
+        for (int i = 0; i < area; i++) {
+            px[i] = (argb[i] >> 16) & 0xff;
+            px[area + i] = (argb[i] >> 8) & 0xff;
+            px[2 * area + i] = argb[i] & 0xff;
+        }
+        return new FloatImage(3, w, h, px);
+    }
+
+    private static float[] alpha(BufferedImage b) {
+        int[] argb = b.getRGB(0, 0, b.getWidth(), b.getHeight(), null, 0, b.getWidth());
+        float[] a = new float[argb.length];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (argb[i] >>> 24) & 0xff;
+        }
+        return a;
+    }
+
+    /**
+     * As {@link #write(Path, List, int, ImagePlus)}; an RGB PNG with {@code alpha} (one value 0–255 per pixel, from
+     * {@link Loaded#alpha()}) is written as RGBA with it, so transparency survives denoising.
+     */
+    public static void write(Path file, List<FloatImage> planes, int bitDepth, ImagePlus like, float[] alpha)
+            throws HushException {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (alpha == null || bitDepth != 24 || planes.size() != 1 || !name.endsWith(".png")) {
+            write(file, planes, bitDepth, like);
+            return;
+        }
+        FloatImage p = planes.get(0);
+        int area = p.width() * p.height();
+        int[] argb = new int[area];
+        int[] rgb = (int[]) toProcessor(p, 24).getPixels();
+        for (int i = 0; i < area; i++) {
+            argb[i] = (Math.round(Math.max(0, Math.min(255, alpha[i]))) << 24) | (rgb[i] & 0xffffff);
+        }
+        BufferedImage out = new BufferedImage(p.width(), p.height(), BufferedImage.TYPE_INT_ARGB);
+        out.setRGB(0, 0, p.width(), p.height(), argb, 0, p.width());
+        try {
+            AtomicFile.write(file, tmp -> {
+                if (!javax.imageio.ImageIO.write(out, "png", tmp.toFile())) {
+                    throw new IOException("no PNG writer for RGBA images");
+                }
+            });
+        } catch (IOException e) {
+            throw new HushException("cannot write " + file + ": " + e.getMessage() + " (check that the folder exists and"
+                    + " is writable)", e);
+        }
     }
 
     private static boolean isGrey(java.awt.image.IndexColorModel cm) {

@@ -68,12 +68,21 @@ class ImageFormatsTest {
     }
 
     @Test
-    void transparencyAndOneBitImagesAreSaidOutLoud(@TempDir Path dir) throws Exception {
+    void transparencyIsKeptAndOneBitImagesAreSaidOutLoud(@TempDir Path dir) throws Exception {
         BufferedImage rgba = new BufferedImage(4, 4, BufferedImage.TYPE_INT_ARGB);
         rgba.setRGB(1, 1, 0x80ff0000);
         Path a = dir.resolve("rgba.png");
         ImageIO.write(rgba, "png", a.toFile());
-        assertSays(ImageFiles.read(a).notes(), "transparency", "flattens it onto white");
+        ImageFiles.Loaded l = ImageFiles.read(a);
+        assertSays(l.notes(), "transparency (alpha) is kept");
+        assertEquals(0x80, l.alpha()[4 + 1], 0f, "half transparent, as stored");
+        assertEquals(0f, l.alpha()[0], "fully transparent, as stored");
+        assertEquals(255f, l.planes().get(0).data()[4 + 1], "the stored red, not red flattened onto white");
+        Path back = dir.resolve("rgba-out.png");
+        ImageFiles.write(back, l.planes(), l.bitDepth(), l.source(), l.alpha());
+        BufferedImage again = ImageIO.read(back.toFile());
+        assertEquals(0x80ff0000, again.getRGB(1, 1), "colour and alpha survive the round trip");
+        assertEquals(0, again.getRGB(0, 0) >>> 24);
         BufferedImage bin = new BufferedImage(4, 4, BufferedImage.TYPE_BYTE_BINARY);
         Path one = dir.resolve("bin.png");
         ImageIO.write(bin, "png", one.toFile());
