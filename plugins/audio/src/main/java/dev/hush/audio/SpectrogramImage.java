@@ -17,10 +17,12 @@ import javax.imageio.ImageIO;
 /**
  * A log-magnitude spectrogram of a stream, built as the samples go by (the runtime's {@link StreamingStft},
  * 512-point periodic Hann, hop 256) with bounded memory: at most {@value #MAX_COLUMNS} columns, each the mean
- * power of consecutive frames (when the stream grows past that, neighbouring columns are merged). {@link Pair}
- * draws a "before" and an "after" spectrogram one above the other on one dB scale, as a PNG.
+ * power of consecutive frames (when the stream grows past that, neighbouring columns are merged).
+ * {@link #write} draws several one above the other on one dB scale, as a PNG: {@link Pair} (a file before and after
+ * denoising, for {@code hush audio --spectrogram}) and the benchmark's figure use it, so Hush draws spectrograms
+ * one way.
  */
-final class SpectrogramImage {
+public final class SpectrogramImage {
     static final int MAX_COLUMNS = 1600;
     static final int N_FFT = 512;
     static final int HOP = 256;
@@ -33,7 +35,8 @@ final class SpectrogramImage {
     private double[] current = new double[bins];
     private int inCurrent;
 
-    void add(float[] x, int off, int len) {
+    /** Adds samples to the stream. */
+    public void add(float[] x, int off, int len) {
         stft.push(x, off, len, this::frame);
     }
 
@@ -98,54 +101,65 @@ final class SpectrogramImage {
 
         /** Writes both, "before" above "after", as a PNG (atomically). */
         void write(Path png, String title) throws IOException {
-            List<double[]> a = before.finish();
-            List<double[]> b = after.finish();
-            int bins = N_FFT / 2 + 1;
-            double top = -200;
-            for (List<double[]> cols : List.of(a, b)) {
-                for (double[] c : cols) {
-                    for (double v : c) {
-                        top = Math.max(top, v);
-                    }
+            SpectrogramImage.write(png, List.of(before, after), List.of("before: " + title, "after"), sampleRate);
+        }
+    }
+
+    /**
+     * Writes the spectrograms of {@code panels} one above the other, each under its label, on one dB scale (the
+     * loudest bin of all at the top of a {@value #RANGE_DB} dB range), as a PNG (atomically). Ends their streams.
+     */
+    public static void write(Path png, List<SpectrogramImage> panels, List<String> labels, int sampleRate)
+            throws IOException {
+        List<List<double[]>> all = new ArrayList<>();
+        double top = -200;
+        int w = 1;
+        for (SpectrogramImage p : panels) {
+            List<double[]> cols = p.finish();
+            all.add(cols);
+            w = Math.max(w, cols.size());
+            for (double[] c : cols) {
+                for (double v : c) {
+                    top = Math.max(top, v);
                 }
             }
-            int w = Math.max(1, Math.max(a.size(), b.size()));
-            int label = 18;
-            int h = 2 * (bins + label);
-            BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-            draw(img, a, label, top, bins);
-            draw(img, b, 2 * label + bins, top, bins);
-            Graphics2D g = img.createGraphics();
-            g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-            g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        }
+        int bins = N_FFT / 2 + 1;
+        int label = 18;
+        BufferedImage img = new BufferedImage(w, all.size() * (bins + label), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        for (int i = 0; i < all.size(); i++) {
+            int y0 = i * (bins + label) + label;
+            draw(img, all.get(i), y0, top, bins);
             g.setColor(Color.WHITE);
-            String scale = String.format(Locale.ROOT, "0–%d Hz, %.0f dB range", sampleRate / 2, RANGE_DB);
-            g.drawString("before: " + title + " (" + scale + ")", 4, 13);
-            g.drawString("after", 4, bins + label + 13);
-            g.dispose();
-            AtomicFile.write(png, tmp -> ImageIO.write(img, "png", tmp.toFile()));
+            g.drawString(labels.get(i) + (i == 0 ? String.format(Locale.ROOT, " (0–%d Hz, %.0f dB range)",
+                    sampleRate / 2, RANGE_DB) : ""), 4, y0 - 5);
         }
+        g.dispose();
+        AtomicFile.write(png, tmp -> ImageIO.write(img, "png", tmp.toFile()));
+    }
 
-        private static void draw(BufferedImage img, List<double[]> cols, int y0, double top, int bins) {
-            for (int x = 0; x < cols.size(); x++) {
-                double[] c = cols.get(x);
-                for (int k = 0; k < bins; k++) {
-                    double t = Math.max(0, Math.min(1, (c[k] - (top - RANGE_DB)) / RANGE_DB));
-                    img.setRGB(x, y0 + bins - 1 - k, colour(t));
-                }
+    private static void draw(BufferedImage img, List<double[]> cols, int y0, double top, int bins) {
+        for (int x = 0; x < cols.size(); x++) {
+            double[] c = cols.get(x);
+            for (int k = 0; k < bins; k++) {
+                double t = Math.max(0, Math.min(1, (c[k] - (top - RANGE_DB)) / RANGE_DB));
+                img.setRGB(x, y0 + bins - 1 - k, colour(t));
             }
         }
+    }
 
-        /** Black → purple → orange → pale yellow. */
-        private static int colour(double t) {
-            double[][] stops = {{0, 0, 4}, {87, 16, 110}, {188, 55, 84}, {249, 142, 9}, {252, 255, 164}};
-            double p = t * (stops.length - 1);
-            int i = Math.min(stops.length - 2, (int) p);
-            double f = p - i;
-            int r = (int) Math.round(stops[i][0] + f * (stops[i + 1][0] - stops[i][0]));
-            int gr = (int) Math.round(stops[i][1] + f * (stops[i + 1][1] - stops[i][1]));
-            int bl = (int) Math.round(stops[i][2] + f * (stops[i + 1][2] - stops[i][2]));
-            return r << 16 | gr << 8 | bl;
-        }
+    /** Black → purple → orange → pale yellow. */
+    private static int colour(double t) {
+        double[][] stops = {{0, 0, 4}, {87, 16, 110}, {188, 55, 84}, {249, 142, 9}, {252, 255, 164}};
+        double p = t * (stops.length - 1);
+        int i = Math.min(stops.length - 2, (int) p);
+        double f = p - i;
+        int r = (int) Math.round(stops[i][0] + f * (stops[i + 1][0] - stops[i][0]));
+        int gr = (int) Math.round(stops[i][1] + f * (stops[i + 1][1] - stops[i][1]));
+        int bl = (int) Math.round(stops[i][2] + f * (stops[i + 1][2] - stops[i][2]));
+        return r << 16 | gr << 8 | bl;
     }
 }

@@ -1,5 +1,6 @@
 package dev.hush.cli;
 
+import dev.hush.audio.SpectrogramImage;
 import dev.hush.runtime.DenoiserModel;
 import dev.hush.runtime.Domain;
 import dev.hush.runtime.HushException;
@@ -9,17 +10,10 @@ import dev.hush.runtime.ShippedModels;
 import dev.hush.runtime.audio.AudioDenoiser;
 import dev.hush.runtime.audio.AudioMetrics;
 import dev.hush.runtime.audio.Resampler;
-import dev.hush.runtime.audio.Spectrogram;
-import dev.hush.runtime.audio.Stft;
 import dev.hush.runtime.io.AtomicFile;
 import dev.hush.trainer.audio.NoiseSignals;
 import dev.hush.trainer.audio.SpeechCorpus;
 import dev.hush.trainer.audio.SpeechMixer;
-import java.awt.Color;
-import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -33,7 +27,6 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import javax.imageio.ImageIO;
 import org.jtransforms.fft.DoubleFFT_1D;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -716,49 +709,14 @@ final class BenchAudioCommand implements Callable<Integer> {
         return sum / Math.max(1, n);
     }
 
-    /** Log-magnitude spectrograms (STFT 512/128), one above the other, low frequencies at the bottom. */
+    /** The spectrograms of the signals one above the other, drawn as {@code hush audio --spectrogram} draws them. */
     private static void figure(Path file, List<float[]> signals, List<String> labels) throws IOException {
-        Stft stft = new Stft(512, 128);
-        List<float[]> specs = new ArrayList<>();
-        int frames = 0;
-        int bins = stft.bins();
+        List<SpectrogramImage> panels = new ArrayList<>();
         for (float[] x : signals) {
-            Spectrogram sp = stft.analyze(x);
-            specs.add(sp.logMagnitude(Spectrogram.LOG_EPS));
-            frames = sp.frames();
+            SpectrogramImage p = new SpectrogramImage();
+            p.add(x, 0, x.length);
+            panels.add(p);
         }
-        float top = Float.NEGATIVE_INFINITY;
-        for (float v : specs.get(0)) {
-            top = Math.max(top, v);
-        }
-        float range = (float) Math.log(Math.pow(10, 80 / 20.0)); // 80 dB shown
-        int label = 20;
-        int gap = 4;
-        int width = Math.max(frames, 400);
-        BufferedImage img = new BufferedImage(width, specs.size() * (bins + label + gap) - gap,
-                BufferedImage.TYPE_BYTE_GRAY);
-        Graphics2D g = img.createGraphics();
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, img.getWidth(), img.getHeight());
-        g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 13));
-        for (int p = 0; p < specs.size(); p++) {
-            float[] s = specs.get(p);
-            int y0 = p * (bins + label + gap) + label;
-            for (int t = 0; t < frames; t++) {
-                for (int k = 0; k < bins; k++) {
-                    float v = (s[t * bins + k] - (top - range)) / range;
-                    img.getRaster().setSample(t, y0 + bins - 1 - k, 0, Math.max(0, Math.min(255, Math.round(255 * v))));
-                }
-            }
-            g.setColor(Color.BLACK);
-            g.drawString(labels.get(p), 4, y0 - 5);
-        }
-        g.dispose();
-        AtomicFile.write(file, tmp -> {
-            if (!ImageIO.write(img, "png", tmp.toFile())) {
-                throw new IOException("no PNG writer");
-            }
-        });
+        SpectrogramImage.write(file, panels, labels, RATE);
     }
 }
