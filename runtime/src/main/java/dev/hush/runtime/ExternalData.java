@@ -50,12 +50,12 @@ final class ExternalData {
         String location = null;
         boolean external = false;
         while (pos[0] < to) {
-            long key = varint(b, pos, to);
+            long key = ProtoWire.varint(b, pos, to);
             int field = (int) (key >>> 3);
             int wire = (int) (key & 7);
             switch (wire) {
                 case 0 -> {
-                    long v = varint(b, pos, to);
+                    long v = ProtoWire.varint(b, pos, to);
                     if (kind == Kind.TENSOR && field == 14 && v == 1) {
                         external = true;
                     }
@@ -90,9 +90,5 @@ final class ExternalData {
             return null;
         }
         return external ? (location != null ? location : "external data") : null;
-    }
-
-    private static long varint(byte[] b, int[] pos, int to) {
-        return ProtoWire.varint(b, pos, to);
     }
 }

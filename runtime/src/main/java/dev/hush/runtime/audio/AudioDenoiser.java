@@ -206,16 +206,24 @@ public final class AudioDenoiser {
         int piece = Math.max(1, block * spec.hop() * sampleRate / spec.sampleRate());
         for (int c = 0; c < channels.length; c++) {
             ChannelPipeline p = new ChannelPipeline(this, sampleRate, context);
-            float[] y = new float[0];
+            float[] y = new float[n];
+            int written = 0;
             for (int pos = 0; pos < n; pos += piece) {
                 int len = Math.min(piece, n - pos);
-                y = ChannelPipeline.concat(y, p.push(channels[c], pos, len));
+                written = append(y, written, p.push(channels[c], pos, len));
                 progress.update((long) c * n + pos + len, total);
             }
-            y = ChannelPipeline.concat(y, p.finish());
-            out[c] = y.length == n ? y : Arrays.copyOf(y, n);
+            append(y, written, p.finish());
+            out[c] = y;
         }
         return out;
+    }
+
+    /** Copies what fits of {@code piece} into {@code y} at {@code at} (the pipeline may give a few past the end). */
+    private static int append(float[] y, int at, float[] piece) {
+        int k = Math.min(piece.length, y.length - at);
+        System.arraycopy(piece, 0, y, at, k);
+        return at + k;
     }
 
     /**

@@ -15,7 +15,6 @@ import ai.djl.training.Trainer;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import dev.hush.runtime.CancelledException;
 import dev.hush.runtime.Domain;
 import dev.hush.runtime.ModelContract;
@@ -169,9 +168,7 @@ public final class AudioTrainer {
         long total = (long) epochs * stepsPerEpoch;
         float lr = (float) config.getDouble("lr");
         // Resumed runs go on along the same schedule; resumed and warm-started runs warm the rate up first.
-        long[] updateOffset = {0};
-        Tracker[] active = {null};
-        Tracker schedule = update -> active[0].getNewValue(update);
+        LearningRate schedule = new LearningRate(lr, total);
         DefaultTrainingConfig djlConfig = new DefaultTrainingConfig(Loss.l2Loss())
                 .optOptimizer(Optimizer.adam().optLearningRateTracker(schedule).optClipGrad(5f).build())
                 .optInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,
@@ -200,9 +197,8 @@ public final class AudioTrainer {
                     throw new IllegalArgumentException(e.getMessage(), e);
                 }
                 progress.message("resumed from " + config.get("resume") + " after epoch " + (firstEpoch - 1));
-                updateOffset[0] = (long) (firstEpoch - 1) * stepsPerEpoch;
             }
-            active[0] = LearningRate.schedule(lr, total, updateOffset[0], config.get("resume").isBlank()
+            schedule.startAt((long) (firstEpoch - 1) * stepsPerEpoch, config.get("resume").isBlank()
                     && config.get("warm_start").isBlank() ? 0 : LearningRate.RESUME_WARMUP);
             try (Trainer trainer = model.newTrainer(djlConfig)) {
                 trainer.initialize(inShape);

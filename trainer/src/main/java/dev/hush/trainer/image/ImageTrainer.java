@@ -15,7 +15,6 @@ import ai.djl.training.Trainer;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
-import ai.djl.training.tracker.Tracker;
 import dev.hush.runtime.CancelledException;
 import dev.hush.runtime.ModelContract;
 import dev.hush.runtime.image.Normalization;
@@ -198,9 +197,7 @@ public final class ImageTrainer {
         float lr = (float) config.getDouble("lr");
         // A resumed run goes on along the same schedule: its first update is the one after the checkpoint's epoch.
         // Resumed and warm-started runs warm the rate up while Adam's moments fill (LearningRate says why).
-        long[] updateOffset = {0};
-        Tracker[] active = {null};
-        Tracker schedule = update -> active[0].getNewValue(update);
+        LearningRate schedule = new LearningRate(lr, total);
         Optimizer adam = Optimizer.adam().optLearningRateTracker(schedule)
                 .optWeightDecays((float) config.getDouble("weight_decay")).build();
         DefaultTrainingConfig djlConfig = new DefaultTrainingConfig(Loss.l2Loss())
@@ -235,7 +232,6 @@ public final class ImageTrainer {
                 } catch (IOException e) {
                     throw new IllegalArgumentException(e.getMessage(), e);
                 }
-                updateOffset[0] = (long) (firstEpoch - 1) * stepsPerEpoch;
                 try {
                     double[] t = Checkpoint.totals(Path.of(resume), stepsPerEpoch);
                     priorSeconds = t[0];
@@ -245,7 +241,7 @@ public final class ImageTrainer {
                 }
                 progress.message("resumed from " + resume + " after epoch " + (firstEpoch - 1));
             }
-            active[0] = LearningRate.schedule(lr, total, updateOffset[0],
+            schedule.startAt((long) (firstEpoch - 1) * stepsPerEpoch,
                     resume.isBlank() && warmStart.isBlank() ? 0 : LearningRate.RESUME_WARMUP);
             try (Trainer trainer = model.newTrainer(djlConfig)) {
                 trainer.initialize(inShape);
