@@ -279,6 +279,17 @@ public final class DenoiserModel implements AutoCloseable {
             throw new ModelFormatException(source + ": the contract names output '" + contract.outputName()
                     + "' but the graph's outputs are " + outputs.keySet());
         }
+        String stateIn = contract.stateInputName();
+        String stateOut = contract.stateOutputName();
+        if (stateIn != null && (!inputs.containsKey(stateIn) || stateOut == null || !outputs.containsKey(stateOut))) {
+            throw new ModelFormatException(source + ": the contract names state input '" + stateIn + "' and output '"
+                    + stateOut + "' but the graph's inputs are " + inputs.keySet() + " and outputs " + outputs.keySet());
+        }
+        if (inputs.size() > (stateIn == null ? 1 : 2)) {
+            throw new ModelFormatException(source + ": the graph has inputs " + inputs.keySet() + " but the contract names"
+                    + " only '" + contract.inputName() + "'" + (stateIn == null ? "" : " and '" + stateIn + "'")
+                    + "; every graph input must be in the contract (docs/model-format.md)");
+        }
         if (inputs.get(contract.inputName()).getInfo() instanceof TensorInfo ti) {
             long[] shape = ti.getShape();
             if (contract.domain() == Domain.IMAGE && shape.length != 4) {
@@ -365,6 +376,21 @@ public final class DenoiserModel implements AutoCloseable {
      * {@link RunContext#networkNanos()}. Safe to call from many threads at once, each with its own context.
      */
     public float[] run(FloatBuffer data, long[] shape, RunContext context) throws HushException {
+        return run(data, shape, null, context);
+    }
+
+    /**
+     * As {@link #run(FloatBuffer, long[], RunContext)} for a model with a recurrent state
+     * ({@link ModelContract#stateInputName()}): {@code state} (N × the contract's state size; zeros at the start of
+     * a signal) goes in, and on return holds the state after the last frame, ready for the next call. For a
+     * stateless model {@code state} must be null.
+     */
+    public float[] run(FloatBuffer data, long[] shape, float[] state, RunContext context) throws HushException {
+        if ((state != null) != (contract.stateInputName() != null)) {
+            throw new IllegalArgumentException(state == null ? "the model '" + contract.name() + "' carries a recurrent"
+                    + " state: pass the state array (zeros at the start of a signal)"
+                    : "the model '" + contract.name() + "' has no recurrent state: pass null");
+        }
         context.throwIfCancelled();
         Lock open = lifecycle.readLock();
         if (closed.get() || !open.tryLock()) {
@@ -374,7 +400,7 @@ public final class DenoiserModel implements AutoCloseable {
             if (closed.get()) {
                 throw closedError();
             }
-            return runOnce(data, shape, context);
+            return runOnce(data, shape, state, context);
         } finally {
             open.unlock();
         }
@@ -385,7 +411,7 @@ public final class DenoiserModel implements AutoCloseable {
                 + ") was closed; open it again to run it");
     }
 
-    private float[] runOnce(FloatBuffer data, long[] shape, RunContext context) throws HushException {
+    private float[] runOnce(FloatBuffer data, long[] shape, float[] state, RunContext context) throws HushException {
         ActiveRun run;
         try {
             run = new ActiveRun();
@@ -396,12 +422,26 @@ public final class DenoiserModel implements AutoCloseable {
         inFlight.add(run);
         context.begin(run);
         try (OnnxTensor input = OnnxTensor.createTensor(env, data, shape);
-             OrtSession.Result result = session.run(Map.of(contract.inputName(), input), run.options())) {
+             OnnxTensor stateIn = state == null ? null : OnnxTensor.createTensor(env, FloatBuffer.wrap(state),
+                     new long[] {shape[0], state.length / Math.max(1, shape[0])});
+             OrtSession.Result result = session.run(state == null ? Map.of(contract.inputName(), input)
+                     : Map.of(contract.inputName(), input, contract.stateInputName(), stateIn), run.options())) {
             OnnxTensor out = (OnnxTensor) result.get(contract.outputName()).orElseThrow();
             FloatBuffer fb = out.getFloatBuffer();
             float[] values = new float[fb.remaining()];
             fb.get(values);
             requireFinite(values);
+            if (state != null) {
+                FloatBuffer sb = ((OnnxTensor) result.get(contract.stateOutputName()).orElseThrow()).getFloatBuffer();
+                if (sb.remaining() != state.length) {
+                    throw new ModelFormatException(source + ": the state output holds " + sb.remaining()
+                            + " values, the state input " + state.length);
+                }
+                float[] next = new float[state.length];
+                sb.get(next);
+                requireFinite(next);
+                System.arraycopy(next, 0, state, 0, next.length);
+            }
             return values;
         } catch (OrtException e) {
             if (run.terminated() && closed.get()) {

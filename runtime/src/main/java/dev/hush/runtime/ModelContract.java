@@ -28,6 +28,12 @@ public final class ModelContract {
     public static final String NORM_HIGH = "hush.norm.high";
     public static final String HALO = "hush.halo";
     public static final String SIZE_MULTIPLE = "hush.size_multiple";
+    /**
+     * Optional, audio models with a recurrent state ({@code hush.audio.state_size} &gt; 0): the names of the graph's
+     * state input and output.
+     */
+    public static final String STATE_INPUT_NAME = "hush.state_input_name";
+    public static final String STATE_OUTPUT_NAME = "hush.state_output_name";
     /** Optional: the model takes only inputs of exactly this height and width (dense networks). */
     public static final String FIXED_SIZE = "hush.fixed_size";
     /**
@@ -161,7 +167,17 @@ public final class ModelContract {
                     throw new ModelFormatException("the audio model has no '" + key + "' in its metadata; see docs/model-format.md");
                 }
             }
-            dev.hush.runtime.audio.AudioSpec.of(this); // the STFT keys and frame counts, with their own ranges
+            // The STFT keys and frame counts, with their own ranges.
+            if (dev.hush.runtime.audio.AudioSpec.of(this).stateSize() > 0) {
+                for (String key : new String[] {STATE_INPUT_NAME, STATE_OUTPUT_NAME}) {
+                    if (raw.getOrDefault(key, "").isBlank()) {
+                        throw new ModelFormatException("the audio model declares a recurrent state ('"
+                                + dev.hush.runtime.audio.AudioSpec.STATE_SIZE + "') but has no '" + key + "' naming"
+                                + " the graph's state " + (key.equals(STATE_INPUT_NAME) ? "input" : "output")
+                                + "; see docs/model-format.md");
+                    }
+                }
+            }
         }
     }
 
@@ -267,6 +283,16 @@ public final class ModelContract {
     public Output output() { return output; }
     public String inputName() { return inputName; }
     public String outputName() { return outputName; }
+
+    /** The graph's recurrent state input, or null for a stateless model. */
+    public String stateInputName() {
+        return raw.get(STATE_INPUT_NAME);
+    }
+
+    /** The graph's recurrent state output, or null for a stateless model. */
+    public String stateOutputName() {
+        return raw.get(STATE_OUTPUT_NAME);
+    }
     public int channels() { return channels; }
     public Norm norm() { return norm; }
     public double normLow() { return normLow; }

@@ -257,6 +257,8 @@ public final class AudioDenoiser {
         private final float[] gainRe = new float[fullBins];
         private final float[] gainIm = new float[fullBins];
         private final float[] synth = new float[hop];
+        /** A recurrent model's state after frame first − 1 (zeros at the start), or null. */
+        private final float[] state = spec.stateSize() > 0 ? new float[spec.stateSize()] : null;
         private final SampleQueue queue;
         private long first;
         private long received;
@@ -363,7 +365,7 @@ public final class AudioDenoiser {
             input.clear();
             input.put(staging);
             input.flip();
-            float[] gains = model.run(input, new long[] {1, 1, bins, window}, run);
+            float[] gains = model.run(input, new long[] {1, 1, bins, window}, state, run);
             for (int k = 0; k < count; k++) {
                 int t = context + k;
                 for (int b = 0; b < bins; b++) {

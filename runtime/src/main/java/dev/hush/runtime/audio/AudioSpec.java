@@ -19,10 +19,24 @@ import java.util.Map;
  * @param context    past frames the output depends on ({@code hush.audio.context_frames})
  * @param lookahead  future frames the output depends on ({@code hush.audio.lookahead_frames})
  * @param logEps     the floor in log(|X| + eps) ({@code hush.audio.log_eps}; default {@link Spectrogram#LOG_EPS})
+ * @param stateSize  floats of recurrent state per signal ({@code hush.audio.state_size}; default 0, stateless): such a
+ *                   model takes the state as a second input (N×stateSize, zeros at the start of a signal) and gives
+ *                   the state after its last frame as a second output, named by {@code hush.state_input_name} and
+ *                   {@code hush.state_output_name}; it has no context or look-ahead frames, since every frame must
+ *                   pass through the state exactly once
  */
-public record AudioSpec(int sampleRate, int nFft, int hop, int bins, int context, int lookahead, float logEps) {
+public record AudioSpec(int sampleRate, int nFft, int hop, int bins, int context, int lookahead, float logEps,
+                        int stateSize) {
     public static final String BINS = "hush.audio.bins";
     public static final String LOG_EPS = "hush.audio.log_eps";
+    public static final String STATE_SIZE = "hush.audio.state_size";
+    /** The most state a model may declare per signal (real recurrent denoisers carry a few hundred to a few thousand). */
+    public static final int MAX_STATE = 1 << 20;
+
+    /** A stateless spec. */
+    public AudioSpec(int sampleRate, int nFft, int hop, int bins, int context, int lookahead, float logEps) {
+        this(sampleRate, nFft, hop, bins, context, lookahead, logEps, 0);
+    }
     /** The most context or look-ahead frames a model may declare (each call holds them all; real models use tens). */
     public static final int MAX_FRAMES = 4096;
 
@@ -46,6 +60,14 @@ public record AudioSpec(int sampleRate, int nFft, int hop, int bins, int context
         if (!(logEps > 0)) {
             throw new IllegalArgumentException("log eps must be positive, got " + logEps);
         }
+        if (stateSize < 0 || stateSize > MAX_STATE) {
+            throw new IllegalArgumentException("'" + STATE_SIZE + "' = " + stateSize + " is outside 0–" + MAX_STATE);
+        }
+        if (stateSize > 0 && (context > 0 || lookahead > 0)) {
+            throw new IllegalArgumentException("a model with a recurrent state ('" + STATE_SIZE + "' = " + stateSize
+                    + ") must have no context or look-ahead frames (it has " + context + " and " + lookahead
+                    + "): streaming passes every frame through the state once");
+        }
     }
 
     /** Reads and checks the audio keys of an audio model's contract. */
@@ -65,7 +87,8 @@ public record AudioSpec(int sampleRate, int nFft, int hop, int bins, int context
             }
             return new AudioSpec(number(c, ModelContract.AUDIO_SAMPLE_RATE, null), nFft,
                     number(c, ModelContract.AUDIO_HOP, null), number(c, BINS, nFft / 2 + 1),
-                    number(c, ModelContract.AUDIO_CONTEXT, 0), number(c, ModelContract.AUDIO_LOOKAHEAD, 0), eps);
+                    number(c, ModelContract.AUDIO_CONTEXT, 0), number(c, ModelContract.AUDIO_LOOKAHEAD, 0), eps,
+                    number(c, STATE_SIZE, 0));
         } catch (IllegalArgumentException e) {
             throw new ModelFormatException("the audio model '" + c.name() + "' has an unusable STFT contract: "
                     + e.getMessage() + "; see docs/model-format.md");
@@ -95,6 +118,9 @@ public record AudioSpec(int sampleRate, int nFft, int hop, int bins, int context
         m.put(ModelContract.AUDIO_CONTEXT, Integer.toString(context));
         m.put(ModelContract.AUDIO_LOOKAHEAD, Integer.toString(lookahead));
         m.put(LOG_EPS, Float.toString(logEps));
+        if (stateSize > 0) {
+            m.put(STATE_SIZE, Integer.toString(stateSize));
+        }
         return m;
     }
 

@@ -29,7 +29,7 @@ import java.util.Map;
  * Conv with pads (2·d before, 0 after). The features are scaled by (x + 4)/4 inside the graph so that
  * log(|X| + 1e-5) of float audio lands near [−2, 2].
  */
-public final class SpectralMaskNet extends AbstractBlock implements Network {
+public final class SpectralMaskNet extends AbstractBlock implements MaskNetwork {
     private static final byte VERSION = 1;
     public static final int LOOKAHEAD = 1;
     private static final int LEVELS = 3;
@@ -84,11 +84,12 @@ public final class SpectralMaskNet extends AbstractBlock implements Network {
                 .optDilation(new Shape(1, d)).setFilters(filters).build();
     }
 
+    @Override
     public int bins() {
         return bins;
     }
 
-    /** Past frames an output frame depends on. */
+    @Override
     public int context() {
         int c = 1; // the first convolution
         c += 2 * LEVELS; // causal 3-frame convolutions in the encoder
@@ -99,6 +100,7 @@ public final class SpectralMaskNet extends AbstractBlock implements Network {
         return c;
     }
 
+    @Override
     public int lookahead() {
         return LOOKAHEAD;
     }
@@ -116,16 +118,6 @@ public final class SpectralMaskNet extends AbstractBlock implements Network {
     @Override
     public ai.djl.nn.Block block() {
         return this;
-    }
-
-    @Override
-    public int halo() {
-        return context();
-    }
-
-    @Override
-    public int sizeMultiple() {
-        return 1;
     }
 
     @Override
@@ -259,12 +251,6 @@ public final class SpectralMaskNet extends AbstractBlock implements Network {
     }
 
     @Override
-    public long macsPerPixel() {
-        // Per output bin of a frame (the analogue of a pixel), averaged over the levels' resolutions.
-        return macsPerFrame() / bins;
-    }
-
-    /** Multiply-accumulates per STFT frame. */
     public long macsPerFrame() {
         long m = (long) bins * width * 9;
         long f = bins;

@@ -23,6 +23,8 @@ import dev.hush.runtime.audio.AudioSpec;
 import dev.hush.runtime.audio.Spectrogram;
 import dev.hush.runtime.audio.Stft;
 import dev.hush.trainer.Djl;
+import dev.hush.trainer.arch.MaskNetwork;
+import dev.hush.trainer.arch.RecurrentMaskNet;
 import dev.hush.trainer.arch.SpectralMaskNet;
 import dev.hush.trainer.LearningRate;
 import dev.hush.trainer.Checkpoint;
@@ -43,7 +45,8 @@ import java.util.SplittableRandom;
 
 /**
  * Trains a speech denoiser with DJL: speech (espeak-ng or a folder) mixed on the fly with generated noise
- * at random SNR, STFT in Java, the {@link SpectralMaskNet} predicts a gain per bin from the noisy
+ * at random SNR, STFT in Java, the network ({@link SpectralMaskNet}, or the recurrent {@link RecurrentMaskNet})
+ * predicts a gain per bin from the noisy
  * log-magnitudes, and the loss is the squared error between the masked noisy magnitude and the clean one,
  * relative to the clean energy of each segment plus a tenth of its noisy energy (a spectral SNR, so quiet and loud
  * segments count alike, bounded where a segment holds almost no speech).
@@ -68,7 +71,7 @@ public final class AudioTrainer {
     public record Epoch(int epoch, double trainLoss, double siSdrGain, double snrGain, double stoiGain, double seconds) {
     }
 
-    public record Result(ModelProto model, SpectralMaskNet network, AudioSpec spec, double framesPerSecond,
+    public record Result(ModelProto model, MaskNetwork network, AudioSpec spec, double framesPerSecond,
                          double gflops, double seconds, long steps, double exportMaxDiff, List<Epoch> history,
                          int bestEpoch, Epoch best, String dataOrigin) {
     }
@@ -82,13 +85,16 @@ public final class AudioTrainer {
         int batch = config.getInt("batch");
         Engine engine = Djl.pytorch(config.getInt("threads"));
         engine.setRandomSeed((int) config.seed());
-        SpectralMaskNet net = new SpectralMaskNet(bins, config.getInt("width"));
+        MaskNetwork net = config.recurrent()
+                ? new RecurrentMaskNet(bins, config.getInt("width"), config.getInt("hidden"), config.getInt("layers"))
+                : new SpectralMaskNet(bins, config.getInt("width"));
         int context = net.context();
         if (frames <= context + 8) {
             throw new IllegalArgumentException("frames must exceed the model's context (" + context + ") by more than 8,"
                     + " got " + frames);
         }
-        AudioSpec spec = new AudioSpec(rate, nFft, hop, bins, context, net.lookahead(), Spectrogram.LOG_EPS);
+        AudioSpec spec = new AudioSpec(rate, nFft, hop, bins, context, net.lookahead(), Spectrogram.LOG_EPS,
+                net.stateSize());
         Stft stft = new Stft(nFft, hop);
         // A segment of frames·hop − (n_fft − hop) samples gives exactly `frames` STFT frames.
         int segment = frames * hop - stft.latency();
@@ -176,7 +182,7 @@ public final class AudioTrainer {
         SplittableRandom rnd = new SplittableRandom(config.seed());
         long start = System.nanoTime();
         try (Model model = Model.newInstance(config.get("name"), engine.getEngineName())) {
-            model.setBlock(net);
+            model.setBlock(net.block());
             Shape inShape = new Shape(batch, 1, bins, frames);
             int firstEpoch = 1;
             // Checkpoints load before the trainer exists (Checkpoint.loadForTraining says why).
@@ -289,7 +295,10 @@ public final class AudioTrainer {
                         + " %.1f GFLOP/s", step, seconds, fps, fps * hop / rate, gflops));
                 String data = origin + "; " + noiseOrigin;
                 ModelProto onnx = export(net, spec, metadata(net, spec, best, data));
-                double diff = ExportCheck.maxAbsDifference(net, trainer.getManager(), onnx, new long[] {2, 1, bins, 57},
+                double diff = net.stateSize() > 0
+                        ? ExportCheck.maxStreamingDifference(net, trainer.getManager(), onnx, new long[] {2, 1, bins, 57},
+                        23, net.stateSize(), config.seed())
+                        : ExportCheck.maxAbsDifference(net, trainer.getManager(), onnx, new long[] {2, 1, bins, 57},
                         config.seed());
                 if (!(diff <= ExportCheck.TOLERANCE)) {
                     throw new IllegalStateException("the ONNX export differs from the trained network by " + diff
@@ -322,7 +331,7 @@ public final class AudioTrainer {
     }
 
     /** Gains for a whole signal from the DJL network (bins × frames), the Nyquist bin taking the bin below's. */
-    static float[] gains(SpectralMaskNet net, NDManager manager, Spectrogram noisy, int bins) {
+    static float[] gains(MaskNetwork net, NDManager manager, Spectrogram noisy, int bins) {
         int full = noisy.bins();
         int t = noisy.frames();
         float[] x = new float[bins * t];
@@ -334,7 +343,8 @@ public final class AudioTrainer {
         }
         try (NDManager m = manager.newSubManager()) {
             NDArray in = m.create(x, new Shape(1, 1, bins, t));
-            return net.forward(new ParameterStore(m, false), new NDList(in), false).singletonOrThrow().toFloatArray();
+            return net.block().forward(new ParameterStore(m, false), new NDList(in), false).singletonOrThrow()
+                    .toFloatArray();
         }
     }
 
@@ -354,7 +364,7 @@ public final class AudioTrainer {
         return new Spectrogram(t, full, re, im);
     }
 
-    private static Epoch validate(SpectralMaskNet net, NDManager manager, Stft stft, int bins,
+    private static Epoch validate(MaskNetwork net, NDManager manager, Stft stft, int bins,
                                   List<SpeechMixer.Mixture> val, int rate, int epoch, double loss, double seconds) {
         double si = 0;
         double snr = 0;
@@ -370,15 +380,30 @@ public final class AudioTrainer {
         return new Epoch(epoch, loss, si / n, snr / n, stoi / n, seconds);
     }
 
-    /** N×1×bins×T in and out, bins fixed, N and T dynamic. */
-    public static ModelProto export(SpectralMaskNet net, AudioSpec spec, Map<String, String> metadata) {
-        OnnxGraph g = new OnnxGraph("hush_spectral");
+    /**
+     * N×1×bins×T in and out, bins fixed, N and T dynamic; a recurrent network also takes {@code state_in} and gives
+     * {@code state_out} (N×S).
+     */
+    public static ModelProto export(MaskNetwork net, AudioSpec spec, Map<String, String> metadata) {
+        OnnxGraph g = new OnnxGraph("hush_" + net.kind());
         g.input("input", "N", 1L, (long) spec.bins(), "T");
-        String out = net.export(g, "input");
-        g.node("Identity", new String[] {out}, new String[] {"output"}, Map.of());
-        g.output("output", "N", 1L, (long) spec.bins(), "T");
+        if (net.stateSize() > 0) {
+            g.input(STATE_IN, "N", (long) net.stateSize());
+            String[] outs = net.exportWithState(g, "input", STATE_IN);
+            g.node("Identity", new String[] {outs[0]}, new String[] {"output"}, Map.of());
+            g.node("Identity", new String[] {outs[1]}, new String[] {STATE_OUT}, Map.of());
+            g.output("output", "N", 1L, (long) spec.bins(), "T");
+            g.output(STATE_OUT, "N", (long) net.stateSize());
+        } else {
+            g.node("Identity", new String[] {net.export(g, "input")}, new String[] {"output"}, Map.of());
+            g.output("output", "N", 1L, (long) spec.bins(), "T");
+        }
         return g.build(metadata, OnnxExport.PRODUCER_VERSION);
     }
+
+    /** The names of a recurrent model's state input and output. */
+    public static final String STATE_IN = "state_in";
+    public static final String STATE_OUT = "state_out";
 
     /** The audio contract plus provenance. */
     public static Map<String, String> contract(AudioSpec spec) {
@@ -392,11 +417,15 @@ public final class AudioTrainer {
         m.put(ModelContract.NORM, "none");
         m.put(ModelContract.HALO, Integer.toString(spec.context()));
         m.put(ModelContract.SIZE_MULTIPLE, "1");
+        if (spec.stateSize() > 0) {
+            m.put(ModelContract.STATE_INPUT_NAME, STATE_IN);
+            m.put(ModelContract.STATE_OUTPUT_NAME, STATE_OUT);
+        }
         m.putAll(spec.metadata());
         return m;
     }
 
-    private Map<String, String> metadata(SpectralMaskNet net, AudioSpec spec, Epoch best, String data) {
+    private Map<String, String> metadata(MaskNetwork net, AudioSpec spec, Epoch best, String data) {
         Map<String, String> m = contract(spec);
         m.put(ModelContract.NAME, config.get("name"));
         m.put(ModelContract.DESCRIPTION, config.get("description"));

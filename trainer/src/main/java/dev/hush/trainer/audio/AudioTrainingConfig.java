@@ -22,6 +22,8 @@ public final class AudioTrainingConfig {
         values.put("description", "Speech denoiser (16 kHz)");
         values.put("architecture", "spectral");
         values.put("width", "16");
+        values.put("hidden", "128");
+        values.put("layers", "2");
         values.put("sample_rate", "16000");
         values.put("n_fft", "512");
         values.put("hop", "256");
@@ -96,6 +98,11 @@ public final class AudioTrainingConfig {
         return Long.parseLong(values.get("seed").trim());
     }
 
+    /** True for the GRU network ({@code architecture=recurrent}). */
+    public boolean recurrent() {
+        return get("architecture").equals("recurrent");
+    }
+
     /** snr as MIN:MAX (or one value), in dB. */
     public double[] snrRange() {
         String[] p = values.get("snr").split(":");
@@ -111,8 +118,9 @@ public final class AudioTrainingConfig {
     public String toRecipe() {
         StringBuilder sb = new StringBuilder();
         new TreeMap<>(values).forEach((k, v) -> {
+            boolean gruKnob = k.equals("hidden") || k.equals("layers");
             if (!k.equals("cache") && !k.equals("checkpoint") && !k.equals("resume")
-                    && !(k.equals("warm_start") && v.isBlank())) {
+                    && !(k.equals("warm_start") && v.isBlank()) && !(gruKnob && !recurrent())) {
                 sb.append(k).append('=').append(v).append('\n');
             }
         });
@@ -121,9 +129,12 @@ public final class AudioTrainingConfig {
 
     /** Checks ranges once, before any work, with messages that say what to change. */
     public void validate() {
-        require(get("architecture").equals("spectral"), "audio architecture must be 'spectral' (the convolutional"
-                + " encoder/decoder over the spectrum), got '" + get("architecture") + "'");
+        require(get("architecture").equals("spectral") || recurrent(), "audio architecture must be 'spectral' (the"
+                + " convolutional encoder/decoder over the spectrum) or 'recurrent' (convolutions along frequency and GRUs"
+                + " along time, streaming with its state), got '" + get("architecture") + "'");
         require(getInt("width") >= 2, "width must be at least 2 channels");
+        require(getInt("hidden") >= 2, "hidden (the GRU state size) must be at least 2");
+        require(getInt("layers") >= 1 && getInt("layers") <= 4, "layers (GRUs stacked) must lie in 1–4");
         int nFft = getInt("n_fft");
         require(nFft >= 64 && nFft <= 4096 && (nFft / 2) % 8 == 0, "n_fft must lie in 64–4096 with n_fft/2 a multiple of 8"
                 + " (the network halves the bins three times), got " + nFft);

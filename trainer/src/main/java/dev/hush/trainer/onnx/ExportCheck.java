@@ -41,6 +41,51 @@ public final class ExportCheck {
         return max;
     }
 
+    /**
+     * For a network with a recurrent state: max |DJL − ONNX Runtime| when ONNX Runtime runs the input (N×1×F×T) in
+     * two calls, frames 0 … split − 1 from a zero state and the rest from the state the first call gave back, while
+     * DJL runs all frames at once: the proof that the export computes what was trained and that the state carries
+     * a stream across calls exactly.
+     */
+    public static double maxStreamingDifference(Network net, NDManager manager, ModelProto model, long[] shape,
+                                                int split, int stateSize, long seed) {
+        float[] input = randomInput(shape, seed);
+        float[] djl = djl(net, manager, input, shape);
+        int n = (int) shape[0];
+        int f = (int) shape[2];
+        int t = (int) shape[3];
+        float[] state = new float[n * stateSize];
+        float[] ort = new float[djl.length];
+        OrtEnvironment env = dev.hush.runtime.OrtNatives.environment();
+        try (OrtSession.SessionOptions o = new OrtSession.SessionOptions();
+             OrtSession s = env.createSession(model.toByteArray(), o)) {
+            for (int[] part : new int[][] {{0, split}, {split, t}}) {
+                int len = part[1] - part[0];
+                float[] piece = new float[n * f * len];
+                for (int row = 0; row < n * f; row++) {
+                    System.arraycopy(input, row * t + part[0], piece, row * len, len);
+                }
+                try (OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(piece), new long[] {n, 1, f, len});
+                     OnnxTensor h = OnnxTensor.createTensor(env, FloatBuffer.wrap(state), new long[] {n, stateSize});
+                     OrtSession.Result r = s.run(Map.of("input", x, "state_in", h))) {
+                    FloatBuffer out = ((OnnxTensor) r.get("output").orElseThrow()).getFloatBuffer();
+                    for (int row = 0; row < n * f; row++) {
+                        out.position(row * len);
+                        out.get(ort, row * t + part[0], len);
+                    }
+                    ((OnnxTensor) r.get("state_out").orElseThrow()).getFloatBuffer().get(state);
+                }
+            }
+        } catch (OrtException e) {
+            throw new IllegalStateException("ONNX Runtime rejected the exported model: " + e.getMessage(), e);
+        }
+        double max = 0;
+        for (int i = 0; i < ort.length; i++) {
+            max = Math.max(max, Math.abs(ort[i] - djl[i]));
+        }
+        return max;
+    }
+
     /** Max |DJL − decoder(encoder(x))| in ONNX Runtime on a random input of the given shape: the halves compose to the whole. */
     public static double maxChainDifference(Network net, NDManager manager, ModelProto encoder, ModelProto decoder,
                                             long[] shape, long seed) {

@@ -237,7 +237,7 @@ class AudioModelTest {
         assertTrue(e.getMessage().contains("same architecture"), e.getMessage());
     }
 
-    private static float[] mixture(int n, long seed) {
+    static float[] mixture(int n, long seed) {
         SplittableRandom rnd = new SplittableRandom(seed);
         float[] s = speechLike(n, 16000, rnd);
         float[] noise = NoiseSignals.make("pink", n, 16000, java.util.List.of(), rnd);

@@ -1,0 +1,364 @@
+package dev.hush.trainer.arch;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.recurrent.GRU;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import ai.djl.util.PairList;
+import dev.hush.trainer.onnx.OnnxGraph;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The recurrent speech denoiser, shaped like a convolutional recurrent network: each frame's noisy log-magnitudes
+ * (N×1×F×T) pass an encoder of convolutions along frequency only (halving the bins three times), a dense layer
+ * into a stack of GRUs that run along time, a dense layer back, and a decoder with U-Net skips to a gain in (0, 1)
+ * per bin. Nothing but the GRUs looks across frames, so the network has no convolutional context and no
+ * look-ahead: its whole memory is the GRU state, which the ONNX export takes and gives as an input and an output
+ * (N × layers·hidden). A stream that carries the state from one call to the next therefore computes exactly what
+ * one call over the whole signal computes, whatever the block size, and each frame is processed once.
+ */
+public final class RecurrentMaskNet extends AbstractBlock implements MaskNetwork {
+    private static final byte VERSION = 1;
+    private static final int LEVELS = 3;
+    private static final float SHIFT = 4f;
+    private static final float SCALE = 0.25f;
+
+    private final int bins;
+    private final int width;
+    private final int hidden;
+    private final int layers;
+    private final Conv2d first;
+    private final List<Conv2d> down = new ArrayList<>();
+    private final Linear into;
+    private final GRU gru;
+    private final Linear outOf;
+    private final List<Conv2d> upChannels = new ArrayList<>();
+    private final List<Conv2d> merge = new ArrayList<>();
+    private final Conv2d last;
+
+    /** {@code bins}: a multiple of 8; {@code width}: encoder channels; {@code hidden}, {@code layers}: the GRU stack. */
+    public RecurrentMaskNet(int bins, int width, int hidden, int layers) {
+        super(VERSION);
+        if (bins < 8 || bins % (1 << LEVELS) != 0) {
+            throw new IllegalArgumentException("recurrent: bins must be a multiple of " + (1 << LEVELS) + ", got " + bins);
+        }
+        if (width < 2 || hidden < 2 || layers < 1 || layers > 4) {
+            throw new IllegalArgumentException("recurrent: width and hidden must be at least 2 and layers 1–4, got width "
+                    + width + ", hidden " + hidden + ", layers " + layers);
+        }
+        this.bins = bins;
+        this.width = width;
+        this.hidden = hidden;
+        this.layers = layers;
+        first = addChildBlock("first", conv(width, 1));
+        for (int l = 0; l < LEVELS; l++) {
+            down.add(addChildBlock("down" + l, conv(channelsAt(l + 1), 2)));
+        }
+        into = addChildBlock("into", Linear.builder().setUnits(hidden).build());
+        gru = addChildBlock("gru", GRU.builder().setStateSize(hidden).setNumLayers(layers).optBatchFirst(true)
+                .optReturnState(false).build());
+        outOf = addChildBlock("outOf", Linear.builder().setUnits(bottleneckFeatures()).build());
+        for (int l = LEVELS; l >= 1; l--) {
+            int inner = l == LEVELS ? channelsAt(LEVELS) : width;
+            upChannels.add(addChildBlock("up" + l, Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(2 * inner)
+                    .build()));
+            merge.add(addChildBlock("merge" + l, conv(width, 1)));
+        }
+        last = addChildBlock("last", Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(1).build());
+    }
+
+    private int channelsAt(int l) {
+        return l >= 2 ? 2 * width : width;
+    }
+
+    /** Features per frame at the bottom of the encoder: channels × bins/8. */
+    private int bottleneckFeatures() {
+        return channelsAt(LEVELS) * (bins >> LEVELS);
+    }
+
+    /** A convolution of 3 bins along frequency (stride {@code fs}) and 1 frame along time. */
+    private static Conv2d conv(int filters, int fs) {
+        return Conv2d.builder().setKernelShape(new Shape(3, 1)).optStride(new Shape(fs, 1)).optPadding(new Shape(1, 0))
+                .setFilters(filters).build();
+    }
+
+    @Override
+    public int bins() {
+        return bins;
+    }
+
+    @Override
+    public int context() {
+        return 0;
+    }
+
+    @Override
+    public int lookahead() {
+        return 0;
+    }
+
+    @Override
+    public int stateSize() {
+        return layers * hidden;
+    }
+
+    @Override
+    public String kind() {
+        return "recurrent";
+    }
+
+    @Override
+    public String describe() {
+        return "recurrent(bins=" + bins + ",width=" + width + ",hidden=" + hidden + ",layers=" + layers + ",levels="
+                + LEVELS + ")";
+    }
+
+    @Override
+    public ai.djl.nn.Block block() {
+        return this;
+    }
+
+    @Override
+    protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.singletonOrThrow().add(SHIFT).mul(SCALE);
+        long n = x.getShape().get(0);
+        long t = x.getShape().get(3);
+        x = Activation.relu(first.forward(store, new NDList(x), training).singletonOrThrow());
+        List<NDArray> skips = new ArrayList<>();
+        for (Conv2d c : down) {
+            skips.add(x);
+            x = Activation.relu(c.forward(store, new NDList(x), training).singletonOrThrow());
+        }
+        long c = x.getShape().get(1);
+        long f = x.getShape().get(2);
+        NDArray seq = x.transpose(0, 3, 1, 2).reshape(n, t, c * f);
+        seq = Activation.relu(into.forward(store, new NDList(seq), training).singletonOrThrow());
+        seq = gru.forward(store, new NDList(seq), training).head();
+        seq = Activation.relu(outOf.forward(store, new NDList(seq), training).singletonOrThrow());
+        x = seq.reshape(n, t, c, f).transpose(0, 2, 3, 1);
+        for (int i = 0; i < LEVELS; i++) {
+            x = upFrequency(upChannels.get(i).forward(store, new NDList(x), training).singletonOrThrow());
+            x = skips.get(LEVELS - 1 - i).concat(x, 1);
+            x = Activation.relu(merge.get(i).forward(store, new NDList(x), training).singletonOrThrow());
+        }
+        return new NDList(Activation.sigmoid(last.forward(store, new NDList(x), training).singletonOrThrow()));
+    }
+
+    /** (N, 2C, F, T) → (N, C, 2F, T): channel 2c + k becomes bin 2f + k. */
+    private static NDArray upFrequency(NDArray y) {
+        Shape s = y.getShape();
+        long n = s.get(0);
+        long c = s.get(1) / 2;
+        long f = s.get(2);
+        long t = s.get(3);
+        return y.reshape(n, c, 2, f, t).transpose(0, 1, 3, 2, 4).reshape(n, c, 2 * f, t);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape s = inputShapes[0];
+        return new Shape[] {new Shape(s.get(0), 1, s.get(2), s.get(3))};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        Shape in = inputShapes[0];
+        long n = in.get(0);
+        long t = in.get(3);
+        first.initialize(manager, dataType, in);
+        List<Shape> skipShapes = new ArrayList<>();
+        Shape s = new Shape(n, width, bins, t);
+        for (int l = 0; l < LEVELS; l++) {
+            down.get(l).initialize(manager, dataType, s);
+            skipShapes.add(s);
+            s = new Shape(n, channelsAt(l + 1), s.get(2) / 2, t);
+        }
+        into.initialize(manager, dataType, new Shape(n * t, bottleneckFeatures()));
+        gru.initialize(manager, dataType, new Shape(n, t, hidden));
+        outOf.initialize(manager, dataType, new Shape(n * t, hidden));
+        for (int i = 0; i < LEVELS; i++) {
+            upChannels.get(i).initialize(manager, dataType, s);
+            Shape skip = skipShapes.get(LEVELS - 1 - i);
+            merge.get(i).initialize(manager, dataType, new Shape(n, skip.get(1) + s.get(1), skip.get(2), t));
+            s = new Shape(n, width, skip.get(2), t);
+        }
+        last.initialize(manager, dataType, s);
+    }
+
+    @Override
+    public String export(OnnxGraph g, String input) {
+        throw new UnsupportedOperationException("the recurrent network is exported with its state: exportWithState");
+    }
+
+    @Override
+    public String[] exportWithState(OnnxGraph g, String input, String stateIn) {
+        String x = g.node("Mul", new String[] {g.node("Add", new String[] {input, scalar(g, "shift", SHIFT)}, Map.of()),
+                scalar(g, "scale", SCALE)}, Map.of());
+        x = relu(g, conv(g, x, first, "first", 1));
+        List<String> skips = new ArrayList<>();
+        for (int l = 0; l < LEVELS; l++) {
+            skips.add(x);
+            x = relu(g, conv(g, x, down.get(l), "down" + l, 2));
+        }
+        long c = channelsAt(LEVELS);
+        long f = bins >> LEVELS;
+        // N×C×F×T → T×N×(C·F), the GRU's sequence-first layout.
+        String seq = g.node("Transpose", new String[] {x}, Map.of("perm", new long[] {3, 0, 1, 2}));
+        seq = g.node("Reshape", new String[] {seq, g.initializerInt64(g.fresh("shape"), new long[] {0, 0, c * f}, 3)},
+                Map.of());
+        seq = relu(g, dense(g, seq, into, "into"));
+        // State N×(L·H) → L×N×H, one 1×N×H initial state per layer.
+        String st = g.node("Reshape", new String[] {stateIn, g.initializerInt64(g.fresh("shape"),
+                new long[] {0, layers, hidden}, 3)}, Map.of());
+        st = g.node("Transpose", new String[] {st}, Map.of("perm", new long[] {1, 0, 2}));
+        String[] finals = new String[layers];
+        for (int l = 0; l < layers; l++) {
+            String h0 = layers == 1 ? st : g.node("Slice", new String[] {st,
+                    g.initializerInt64(g.fresh("start"), new long[] {l}, 1),
+                    g.initializerInt64(g.fresh("end"), new long[] {l + 1}, 1),
+                    g.initializerInt64(g.fresh("axes"), new long[] {0}, 1)}, Map.of());
+            String[] w = gruWeights(g, l);
+            String y = g.fresh("gru" + l + "_y");
+            String yh = g.fresh("gru" + l + "_h");
+            g.node("GRU", new String[] {seq, w[0], w[1], w[2], "", h0}, new String[] {y, yh}, Map.of("hidden_size",
+                    (long) hidden, "linear_before_reset", 1L));
+            // Y is T×1×N×H (one direction).
+            seq = g.node("Squeeze", new String[] {y, g.initializerInt64(g.fresh("axes"), new long[] {1}, 1)}, Map.of());
+            finals[l] = yh;
+        }
+        String stOut = layers == 1 ? finals[0] : g.node("Concat", finals, Map.of("axis", 0L));
+        stOut = g.node("Transpose", new String[] {stOut}, Map.of("perm", new long[] {1, 0, 2}));
+        stOut = g.node("Reshape", new String[] {stOut, g.initializerInt64(g.fresh("shape"),
+                new long[] {0, (long) layers * hidden}, 2)}, Map.of());
+        seq = relu(g, dense(g, seq, outOf, "outOf"));
+        x = g.node("Reshape", new String[] {seq, g.initializerInt64(g.fresh("shape"), new long[] {0, 0, c, f}, 4)},
+                Map.of());
+        x = g.node("Transpose", new String[] {x}, Map.of("perm", new long[] {1, 2, 3, 0}));
+        for (int i = 0; i < LEVELS; i++) {
+            Conv2d up = upChannels.get(i);
+            long cu = up.getParameters().get("weight").getArray().getShape().get(0) / 2;
+            String y = conv1x1(g, x, up, "up" + i);
+            y = g.node("Reshape", new String[] {y, g.initializerInt64(g.fresh("shape"), new long[] {0, cu, 2, f, -1}, 5)},
+                    Map.of());
+            y = g.node("Transpose", new String[] {y}, Map.of("perm", new long[] {0, 1, 3, 2, 4}));
+            y = g.node("Reshape", new String[] {y, g.initializerInt64(g.fresh("shape"), new long[] {0, cu, 2 * f, -1}, 4)},
+                    Map.of());
+            f *= 2;
+            x = g.node("Concat", new String[] {skips.get(LEVELS - 1 - i), y}, Map.of("axis", 1L));
+            x = relu(g, conv(g, x, merge.get(i), "merge" + i, 1));
+        }
+        return new String[] {g.node("Sigmoid", new String[] {conv1x1(g, x, last, "last")}, Map.of()), stOut};
+    }
+
+    /**
+     * Layer {@code l}'s weights as ONNX GRU wants them: W (1×3H×I), R (1×3H×H), B (1×6H). DJL (PyTorch) stacks the
+     * gates reset, update, new; ONNX stacks update (z), reset (r), hidden (h); with linear_before_reset the
+     * arithmetic is the same.
+     */
+    private String[] gruWeights(OnnxGraph g, int l) {
+        NDArray wi = gruParameter(l, "i2h", "weight");
+        NDArray wh = gruParameter(l, "h2h", "weight");
+        NDArray bi = gruParameter(l, "i2h", "bias");
+        NDArray bh = gruParameter(l, "h2h", "bias");
+        long in = wi.getShape().get(1);
+        String w = g.initializer("gru" + l + ".W", reorder(wi.toFloatArray(), (int) in), 1, 3L * hidden, in);
+        String r = g.initializer("gru" + l + ".R", reorder(wh.toFloatArray(), hidden), 1, 3L * hidden, hidden);
+        float[] b = new float[6 * hidden];
+        System.arraycopy(reorder(bi.toFloatArray(), 1), 0, b, 0, 3 * hidden);
+        System.arraycopy(reorder(bh.toFloatArray(), 1), 0, b, 3 * hidden, 3 * hidden);
+        return new String[] {w, r, g.initializer("gru" + l + ".B", b, 1, 6L * hidden)};
+    }
+
+    /** Rows (r, z, n) → (z, r, n); each gate is hidden rows of {@code cols} values. */
+    private float[] reorder(float[] v, int cols) {
+        int gate = hidden * cols;
+        float[] o = new float[v.length];
+        System.arraycopy(v, gate, o, 0, gate);
+        System.arraycopy(v, 0, o, gate, gate);
+        System.arraycopy(v, 2 * gate, o, 2 * gate, gate);
+        return o;
+    }
+
+    private NDArray gruParameter(int layer, String kind, String type) {
+        List<String> names = new ArrayList<>();
+        for (Pair<String, Parameter> p : gru.getParameters()) {
+            String name = p.getKey().toLowerCase(Locale.ROOT);
+            names.add(p.getKey());
+            if (name.startsWith("l_" + layer + "_") && name.contains(kind) && name.contains(type)) {
+                return p.getValue().getArray();
+            }
+        }
+        throw new IllegalStateException("no GRU parameter " + kind + " " + type + " of layer " + layer + " among " + names);
+    }
+
+    private static String scalar(OnnxGraph g, String name, float v) {
+        return g.initializer(g.fresh(name), new float[] {v}, 1);
+    }
+
+    private static String relu(OnnxGraph g, String x) {
+        return g.node("Relu", new String[] {x}, Map.of());
+    }
+
+    /** x·Wᵀ + b over the last axis. */
+    private static String dense(OnnxGraph g, String x, Linear d, String name) {
+        NDArray w = d.getParameters().get("weight").getArray();
+        NDArray b = d.getParameters().get("bias").getArray();
+        String wn = g.initializer(name + ".weightT", w.transpose().toFloatArray(), w.getShape().get(1),
+                w.getShape().get(0));
+        String bn = g.initializer(name + ".bias", b.toFloatArray(), b.getShape().getShape());
+        return g.node("Add", new String[] {g.node("MatMul", new String[] {x, wn}, Map.of()), bn}, Map.of());
+    }
+
+    private static String conv(OnnxGraph g, String x, Conv2d c, String name, int fs) {
+        NDArray w = c.getParameters().get("weight").getArray();
+        NDArray b = c.getParameters().get("bias").getArray();
+        String wn = g.initializer(name + ".weight", w.toFloatArray(), w.getShape().getShape());
+        String bn = g.initializer(name + ".bias", b.toFloatArray(), b.getShape().getShape());
+        return g.node("Conv", new String[] {x, wn, bn}, Map.of("kernel_shape", new long[] {3, 1},
+                "pads", new long[] {1, 0, 1, 0}, "strides", new long[] {fs, 1}));
+    }
+
+    private static String conv1x1(OnnxGraph g, String x, Conv2d c, String name) {
+        NDArray w = c.getParameters().get("weight").getArray();
+        NDArray b = c.getParameters().get("bias").getArray();
+        String wn = g.initializer(name + ".weight", w.toFloatArray(), w.getShape().getShape());
+        String bn = g.initializer(name + ".bias", b.toFloatArray(), b.getShape().getShape());
+        return g.node("Conv", new String[] {x, wn, bn}, Map.of("kernel_shape", new long[] {1, 1}));
+    }
+
+    @Override
+    public long macsPerFrame() {
+        long m = (long) bins * width * 3;
+        long f = bins;
+        int cin = width;
+        for (int l = 0; l < LEVELS; l++) {
+            f /= 2;
+            m += f * cin * channelsAt(l + 1) * 3L;
+            cin = channelsAt(l + 1);
+        }
+        long flat = bottleneckFeatures();
+        m += 2 * flat * hidden;
+        m += (long) layers * 3 * hidden * 2L * hidden;
+        int c = cin;
+        for (int l = LEVELS; l >= 1; l--) {
+            m += f * c * 2L * c;
+            f *= 2;
+            int skip = channelsAt(l - 1);
+            m += f * (skip + c) * width * 3L;
+            c = width;
+        }
+        return m + f * width;
+    }
+}

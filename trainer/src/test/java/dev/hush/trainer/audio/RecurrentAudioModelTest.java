@@ -1,0 +1,133 @@
+package dev.hush.trainer.audio;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hush.runtime.DenoiserModel;
+import dev.hush.runtime.ModelContract;
+import dev.hush.runtime.ModelFormatException;
+import dev.hush.runtime.ProgressListener;
+import dev.hush.runtime.RunContext;
+import dev.hush.runtime.SessionConfig;
+import dev.hush.runtime.audio.AudioDenoiser;
+import dev.hush.runtime.audio.AudioSpec;
+import dev.hush.trainer.TrainingProgress;
+import dev.hush.trainer.onnx.ExportCheck;
+import dev.hush.trainer.onnx.OnnxExport;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The recurrent speech model end to end: a short real training run, the ONNX export with its state input and
+ * output (DJL over the whole input vs ONNX Runtime in two calls carrying the state), and the runtime's
+ * streaming on the exported model, which must not depend on the block size or on how the input is cut.
+ */
+class RecurrentAudioModelTest {
+    @TempDir
+    static Path dir;
+
+    static Path model;
+    static AudioTrainer.Result result;
+
+    @BeforeAll
+    static void train() throws Exception {
+        Path speech = Files.createDirectories(dir.resolve("speech"));
+        SplittableRandom rnd = new SplittableRandom(4);
+        for (int i = 0; i < 8; i++) {
+            AudioModelTest.writeWav(speech.resolve("u" + i + ".wav"), AudioModelTest.speechLike(16000 * 2, 16000, rnd),
+                    16000);
+        }
+        AudioTrainingConfig c = new AudioTrainingConfig().set("architecture", "recurrent").set("speech", speech.toString())
+                .set("width", "4").set("hidden", "8").set("layers", "2").set("frames", "48").set("batch", "2")
+                .set("epochs", "2").set("steps", "3").set("val_mixtures", "2").set("val_seconds", "1.5")
+                .set("threads", "1").set("name", "audio-recurrent-test");
+        result = new AudioTrainer(c).train(TrainingProgress.NONE);
+        model = dir.resolve("audio-recurrent-test.onnx");
+        OnnxExport.write(result.model(), model);
+    }
+
+    @Test
+    void exportWithStateComputesWhatWasTrained() {
+        assertTrue(result.exportMaxDiff() <= ExportCheck.TOLERANCE, "max |DJL - ORT in two calls| = "
+                + result.exportMaxDiff());
+        assertEquals(16, result.network().stateSize());
+        assertEquals(2, result.history().size());
+        assertTrue(Double.isFinite(result.history().get(1).siSdrGain()));
+    }
+
+    @Test
+    void contractDeclaresTheState() throws Exception {
+        try (DenoiserModel m = DenoiserModel.open(model, SessionConfig.defaults())) {
+            AudioSpec s = AudioSpec.of(m.contract());
+            assertEquals(16, s.stateSize());
+            assertEquals(0, s.context());
+            assertEquals(0, s.lookahead());
+            assertEquals("state_in", m.contract().stateInputName());
+            assertEquals("state_out", m.contract().stateOutputName());
+            assertTrue(m.contract().get(ModelContract.ARCHITECTURE, "").startsWith("recurrent("));
+            // A stateful model refuses a call without its state, and a wrong-sized state is an error, not a crash.
+            FloatBuffer in = FloatBuffer.wrap(new float[256 * 3]);
+            assertThrows(IllegalArgumentException.class, () -> m.run(in, new long[] {1, 1, 256, 3}, new RunContext()));
+        }
+    }
+
+    @Test
+    void streamingEqualsWholeSignalForAnyBlocksAndPieces() throws Exception {
+        float[] x = AudioModelTest.mixture(16000 * 3 + 77, 12);
+        try (DenoiserModel m = DenoiserModel.open(model, SessionConfig.defaults().withThreads(1))) {
+            float[] whole = new AudioDenoiser(m).denoise(x, ProgressListener.NONE);
+            assertEquals(x.length, whole.length);
+            double energyIn = 0;
+            double energyOut = 0;
+            for (int i = 0; i < x.length; i++) {
+                energyIn += x[i] * x[i];
+                energyOut += whole[i] * whole[i];
+            }
+            assertTrue(energyOut > 0 && energyOut < energyIn, "gains in (0, 1): " + energyOut + " vs " + energyIn);
+            for (int block : new int[] {1, 5, 400}) {
+                AudioDenoiser d = new AudioDenoiser(m).withBlockFrames(block);
+                AudioDenoiser.Stream s = d.stream();
+                float[] out = new float[x.length + d.latencySamples()];
+                SplittableRandom rnd = new SplittableRandom(block);
+                int pos = 0;
+                while (pos < x.length) {
+                    int n = Math.min(x.length - pos, 1 + rnd.nextInt(700));
+                    s.process(x, pos, n, out, pos);
+                    pos += n;
+                }
+                float[] tail = s.finish();
+                System.arraycopy(tail, 0, out, x.length, tail.length);
+                float[] aligned = new float[x.length];
+                System.arraycopy(out, d.latencySamples(), aligned, 0, x.length);
+                assertArrayEquals(whole, aligned, 1e-5f, "block of " + block + " frames");
+            }
+            // Two streams are independent: each starts from a zero state.
+            float[] again = new AudioDenoiser(m).denoise(x, ProgressListener.NONE);
+            assertArrayEquals(whole, again, 0f);
+        }
+    }
+
+    @Test
+    void aContractWithAStateButNoNamesIsRefused() {
+        Map<String, String> meta = new HashMap<>(AudioTrainer.contract(new AudioSpec(16000, 512, 256, 256, 0, 0,
+                1e-5f, 32)));
+        meta.remove(ModelContract.STATE_OUTPUT_NAME);
+        meta.put(ModelContract.NAME, "broken");
+        ModelFormatException e = assertThrows(ModelFormatException.class, () -> ModelContract.parse(meta));
+        assertTrue(e.getMessage().contains(ModelContract.STATE_OUTPUT_NAME), e.getMessage());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
+                () -> new AudioSpec(16000, 512, 256, 256, 3, 0, 1e-5f, 32));
+        assertTrue(bad.getMessage().contains("no context or look-ahead"), bad.getMessage());
+        assertNotNull(result);
+    }
+}
