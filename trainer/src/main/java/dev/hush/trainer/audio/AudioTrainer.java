@@ -10,12 +10,16 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
-import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import dev.hush.runtime.CancelledException;
+import dev.hush.runtime.DenoiserModel;
+import dev.hush.runtime.HushException;
+import dev.hush.runtime.ProgressListener;
+import dev.hush.runtime.SessionConfig;
+import dev.hush.runtime.audio.AudioDenoiser;
 import dev.hush.runtime.Domain;
 import dev.hush.runtime.ModelContract;
 import dev.hush.runtime.audio.AudioMetrics;
@@ -46,13 +50,12 @@ import java.util.SplittableRandom;
 /**
  * Trains a speech denoiser with DJL: speech (espeak-ng or a folder) mixed on the fly with generated noise
  * at random SNR, STFT in Java, the network ({@link SpectralMaskNet}, or the recurrent {@link RecurrentMaskNet})
- * predicts a gain per bin from the noisy
- * log-magnitudes, and the loss is the squared error between the masked noisy magnitude and the clean one,
+ * predicts a gain per bin from the noisy log-magnitudes, and the loss is the squared error between the masked noisy magnitude and the clean one,
  * relative to the clean energy of each segment plus a tenth of its noisy energy (a spectral SNR, so quiet and loud
  * segments count alike, bounded where a segment holds almost no speech).
  * Frames without their full past context are left out of the loss, because at run time every frame has it.
- * Each epoch the whole model is checked on held-apart mixtures (other voices, other sentences, other noise):
- * SI-SDR, SNR and STOI improvement over the noisy input; the best epoch is kept.
+ * Each epoch the whole model is exported and run by the runtime on held-apart mixtures (other voices, other
+ * sentences, other noise): SI-SDR, SNR and STOI improvement over the noisy input; the best epoch is kept.
  */
 public final class AudioTrainer {
     private final AudioTrainingConfig config;
@@ -259,7 +262,7 @@ public final class AudioTrainer {
                         double secs = (System.nanoTime() - start) / 1e9;
                         progress.step((int) step, (int) total, lossValue, step * batch / secs);
                     }
-                    Epoch e = validate(net, trainer.getManager(), stft, bins, val, rate, epoch, lossSum / stepsPerEpoch,
+                    Epoch e = validate(net, spec, val, rate, epoch, lossSum / stepsPerEpoch,
                             (System.nanoTime() - start) / 1e9);
                     history.add(e);
                     progress.message(String.format(Locale.ROOT, "epoch %d/%d: loss %.4f, validation SI-SDR %+.2f dB,"
@@ -311,70 +314,55 @@ public final class AudioTrainer {
         }
     }
 
-    /** Writes one training segment: features (bins × frames) and the magnitudes of the loss frames. */
+    /**
+     * Writes one training segment: features (bins × frames) and the magnitudes of the loss frames. The features are
+     * the runtime's own ({@link Spectrogram#logMagnitude}), so the network trains on exactly what it will be given.
+     */
     private static void fill(Spectrogram noisy, Spectrogram clean, int b, int bins, int frames, int context,
                              float[] features, float[] noisyMag, float[] cleanMag) {
         int full = noisy.bins();
         int lossFrames = frames - context;
+        float[] logY = noisy.logMagnitude(Spectrogram.LOG_EPS);
+        float[] magY = noisy.magnitude();
+        float[] magS = clean.magnitude();
         for (int t = 0; t < frames; t++) {
             for (int k = 0; k < bins; k++) {
                 int i = t * full + k;
-                double my = Math.hypot(noisy.re()[i], noisy.im()[i]);
-                features[(b * bins + k) * frames + t] = (float) Math.log(my + Spectrogram.LOG_EPS);
+                features[(b * bins + k) * frames + t] = logY[i];
                 if (t >= context) {
                     int j = (b * bins + k) * lossFrames + t - context;
-                    noisyMag[j] = (float) my;
-                    cleanMag[j] = (float) Math.hypot(clean.re()[i], clean.im()[i]);
+                    noisyMag[j] = magY[i];
+                    cleanMag[j] = magS[i];
                 }
             }
         }
     }
 
-    /** Gains for a whole signal from the DJL network (bins × frames), the Nyquist bin taking the bin below's. */
-    static float[] gains(MaskNetwork net, NDManager manager, Spectrogram noisy, int bins) {
-        int full = noisy.bins();
-        int t = noisy.frames();
-        float[] x = new float[bins * t];
-        for (int f = 0; f < t; f++) {
-            for (int k = 0; k < bins; k++) {
-                int i = f * full + k;
-                x[k * t + f] = (float) Math.log(Math.hypot(noisy.re()[i], noisy.im()[i]) + Spectrogram.LOG_EPS);
-            }
-        }
-        try (NDManager m = manager.newSubManager()) {
-            NDArray in = m.create(x, new Shape(1, 1, bins, t));
-            return net.block().forward(new ParameterStore(m, false), new NDList(in), false).singletonOrThrow()
-                    .toFloatArray();
-        }
-    }
-
-    /** Applies gains (bins × frames) to a spectrogram (frames × full bins) and returns the masked copy. */
-    static Spectrogram masked(Spectrogram s, float[] gains, int bins) {
-        int full = s.bins();
-        int t = s.frames();
-        float[] re = new float[s.re().length];
-        float[] im = new float[s.im().length];
-        for (int f = 0; f < t; f++) {
-            for (int k = 0; k < full; k++) {
-                float g = gains[Math.min(k, bins - 1) * t + f];
-                re[f * full + k] = s.re()[f * full + k] * g;
-                im[f * full + k] = s.im()[f * full + k] * g;
-            }
-        }
-        return new Spectrogram(t, full, re, im);
-    }
-
-    private static Epoch validate(MaskNetwork net, NDManager manager, Stft stft, int bins,
-                                  List<SpeechMixer.Mixture> val, int rate, int epoch, double loss, double seconds) {
+    /**
+     * Validates the network as users will run it: exported to ONNX with the contract, opened in ONNX Runtime and
+     * run by the runtime's {@link AudioDenoiser} over each whole mixture, so the figures written into the model are
+     * the ones the runtime gives (the same STFT, features, past padding and synthesis).
+     */
+    private Epoch validate(MaskNetwork net, AudioSpec spec, List<SpeechMixer.Mixture> val, int rate, int epoch,
+                           double loss, double seconds) {
+        Map<String, String> meta = contract(spec);
+        meta.put(ModelContract.NAME, config.get("name"));
+        byte[] onnx = export(net, spec, meta).toByteArray();
         double si = 0;
         double snr = 0;
         double stoi = 0;
-        for (SpeechMixer.Mixture m : val) {
-            Spectrogram ny = stft.analyze(m.noisy());
-            float[] out = stft.synthesize(masked(ny, gains(net, manager, ny, bins), bins), m.noisy().length);
-            si += AudioMetrics.siSdr(out, m.clean()) - AudioMetrics.siSdr(m.noisy(), m.clean());
-            snr += AudioMetrics.snr(out, m.clean()) - AudioMetrics.snr(m.noisy(), m.clean());
-            stoi += AudioMetrics.stoi(out, m.clean(), rate) - AudioMetrics.stoi(m.noisy(), m.clean(), rate);
+        try (DenoiserModel m = DenoiserModel.fromBytes(onnx, "the network after epoch " + epoch,
+                SessionConfig.defaults().withThreads(1))) {
+            AudioDenoiser d = new AudioDenoiser(m);
+            for (SpeechMixer.Mixture x : val) {
+                float[] out = d.denoise(x.noisy(), ProgressListener.NONE);
+                si += AudioMetrics.siSdr(out, x.clean()) - AudioMetrics.siSdr(x.noisy(), x.clean());
+                snr += AudioMetrics.snr(out, x.clean()) - AudioMetrics.snr(x.noisy(), x.clean());
+                stoi += AudioMetrics.stoi(out, x.clean(), rate) - AudioMetrics.stoi(x.noisy(), x.clean(), rate);
+            }
+        } catch (HushException e) {
+            throw new IllegalStateException("the runtime could not run the network exported after epoch " + epoch
+                    + ": " + e.getMessage(), e);
         }
         int n = val.size();
         return new Epoch(epoch, loss, si / n, snr / n, stoi / n, seconds);
