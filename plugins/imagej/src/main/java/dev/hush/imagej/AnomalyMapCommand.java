@@ -18,16 +18,16 @@ import ij.process.ImageProcessor;
 import java.util.Locale;
 
 /**
- * Plugins › Hush › Anomaly Map...: runs an anomaly model (trained with {@code hush train image --mode anomaly} on
+ * Plugins › Hush › Hush Anomaly Map...: runs an anomaly model (trained with {@code hush train image --mode anomaly} on
  * normal images only) on the active grey image and makes {@code <title>-anomaly}: the smoothed reconstruction
  * error per pixel, in units where 1.0 is the 99th percentile of held-apart normal images when the model is
  * calibrated ({@code hush.anomaly.scale}), shown with the Fire LUT over 0–2. The image's score (the map's maximum)
- * goes to the log and to the result's Info. From a macro: {@code run("Anomaly Map...", "model=[/path/anomaly.onnx]")}.
+ * goes to the log and to the result's Info. From a macro: {@code run("Hush Anomaly Map...", "model=[/path/anomaly.onnx]")}.
  * The original is never modified; stacks are mapped plane by plane.
  */
 public class AnomalyMapCommand implements PlugIn {
     static final String TITLE = "Anomaly Map";
-    static final String COMMAND = "Anomaly Map...";
+    static final String COMMAND = "Hush Anomaly Map...";
 
     @Override
     public void run(String arg) {

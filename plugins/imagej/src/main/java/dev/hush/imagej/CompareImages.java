@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Plugins › Hush › Compare...: a noisy image, its denoised version and optionally the ground truth side by side
+ * Plugins › Hush › Hush Compare...: a noisy image, its denoised version and optionally the ground truth side by side
  * (noisy | denoised | noisy − denoised | ground truth) in a new image {@code <noisy>-comparison}, and with a ground
  * truth the PSNR and SSIM of both against it, per plane, in the table "Hush comparison" and the log. The mean
  * figures are also set as properties of the comparison image ({@code hush.psnr.noisy}, {@code hush.psnr.denoised},
@@ -29,7 +29,7 @@ public class CompareImages implements PlugIn {
     public void run(String arg) {
         ImagePlus active = WindowManager.getCurrentImage();
         if (active == null) {
-            error("there is no image open; open the noisy image and its denoised version (Denoise Image... makes it)"
+            error("there is no image open; open the noisy image and its denoised version (Hush Denoise Image... makes it)"
                     + " and run " + CompareOptions.COMMAND + " again");
             return;
         }

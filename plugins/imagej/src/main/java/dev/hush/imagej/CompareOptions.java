@@ -19,7 +19,7 @@ import java.util.Set;
  *                 (32-bit values, one slice per panel)
  */
 record CompareOptions(String noisy, String denoised, String truth, String layout) {
-    static final String COMMAND = "Compare...";
+    static final String COMMAND = "Hush Compare...";
     static final String NONE = "*None*";
     static final String MONTAGE = "montage";
     static final String STACK = "stack";
@@ -58,7 +58,7 @@ record CompareOptions(String noisy, String denoised, String truth, String layout
         }
         if (noisy.equals(denoised)) {
             throw new HushException("the noisy and the denoised image are the same image ('" + noisy + "'); choose the"
-                    + " image Denoise Image... made as the denoised one");
+                    + " image Hush Denoise Image... made as the denoised one");
         }
     }
 

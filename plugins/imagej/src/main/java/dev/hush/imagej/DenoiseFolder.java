@@ -20,16 +20,16 @@ import java.util.Locale;
 import java.util.stream.Stream;
 
 /**
- * Plugins › Hush › Denoise Folder...: denoises every PNG and TIFF under a folder (recursively) into another
+ * Plugins › Hush › Hush Denoise Folder...: denoises every PNG and TIFF under a folder (recursively) into another
  * folder, keeping the relative paths and each file's bit depth, as {@code hush image IN/ -o OUT/} does (the same
  * reader, writer and checks). A bad file does not stop the run: the others are written, and the failures are
  * listed at the end (in the log, and as the error that ends a macro). Outputs are written atomically and never over
  * an input; Esc stops between tiles. From a macro:
- * {@code run("Denoise Folder...", "input=[/in] output=[/out] model=[image-gray-multiscale]")}.
+ * {@code run("Hush Denoise Folder...", "input=[/in] output=[/out] model=[image-gray-multiscale]")}.
  */
 public class DenoiseFolder implements PlugIn {
     static final String TITLE = "Denoise Folder";
-    static final String COMMAND = "Denoise Folder...";
+    static final String COMMAND = "Hush Denoise Folder...";
 
     /** What a run did: files written, and one line per file that failed. */
     record Summary(int written, List<String> failures) {

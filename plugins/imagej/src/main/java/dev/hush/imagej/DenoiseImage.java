@@ -16,13 +16,13 @@ import java.awt.GraphicsEnvironment;
 import java.util.Locale;
 
 /**
- * Plugins › Hush › Denoise Image...: denoises the active image (8, 16, 32-bit or RGB; stacks and hyperstacks;
+ * Plugins › Hush › Hush Denoise Image...: denoises the active image (8, 16, 32-bit or RGB; stacks and hyperstacks;
  * the selection's bounding box if there is one) into a new image {@code <title>-denoised}, and optionally
  * {@code <title>-noise}. The original is never modified.
  *
  * <p>From the menu it asks with a dialog and records every option for the macro recorder. From a macro, a script
  * or headless it never builds a dialog: it reads {@code Macro.getOptions()}, and missing options (including
- * {@code run("Denoise Image...", "")}) take the defaults of {@link DenoiseOptions#defaults()}.
+ * {@code run("Hush Denoise Image...", "")}) take the defaults of {@link DenoiseOptions#defaults()}.
  */
 public class DenoiseImage implements PlugIn {
     static final String TITLE = "Denoise Image";

@@ -21,12 +21,12 @@ import java.util.Set;
  * @param noise    also output the removed noise (input − output)
  */
 record DenoiseOptions(String model, String file, String device, int tile, int threads, String channels, boolean noise) {
-    static final String COMMAND = "Denoise Image...";
+    static final String COMMAND = "Hush Denoise Image...";
     static final List<String> DEVICES = List.of("cpu", "cuda", "tensorrt", "directml", "coreml", "openvino", "auto");
     static final Set<String> KEYS = new LinkedHashSet<>(List.of("model", "file", "device", "tile", "threads", "channels",
             "noise"));
 
-    /** What {@code run("Denoise Image...", "")} does: the first shipped image model on the CPU, automatic tiles. */
+    /** What {@code run("Hush Denoise Image...", "")} does: the first shipped image model on the CPU, automatic tiles. */
     static DenoiseOptions defaults() {
         List<String> shipped = ModelChoice.shippedImageModels();
         return new DenoiseOptions(shipped.isEmpty() ? ModelChoice.FILE : shipped.get(0), "", "cpu", 0, 0,

@@ -6,7 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**
- * The options string of a macro call, as in {@code run("Denoise Image...", "model=[image-gray-small] tile=256 noise")}:
+ * The options string of a macro call, as in {@code run("Hush Denoise Image...", "model=[image-gray-small] tile=256 noise")}:
  * {@code key=value}, {@code key=[value with spaces]}, or a bare key for a ticked checkbox. Values are read with
  * {@link Macro#getValue}, as ImageJ's own dialogs read them.
  */

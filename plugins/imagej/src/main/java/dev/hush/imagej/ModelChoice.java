@@ -101,7 +101,7 @@ record ModelChoice(String shippedName, Path file) {
             model.close();
             throw new HushException("'" + name + "' is an " + domain.key() + " model, but Denoise Image needs an image"
                     + " model; pick one of " + String.join(", ", shippedImageModels())
-                    + " (Plugins › Hush › Models... describes them) or an image model file");
+                    + " (Plugins › Hush › Hush Models... describes them) or an image model file");
         }
         return model;
     }

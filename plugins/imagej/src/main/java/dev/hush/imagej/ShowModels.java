@@ -11,7 +11,7 @@ import java.awt.GraphicsEnvironment;
 import java.util.List;
 
 /**
- * Plugins › Hush › Models...: the installed models, one line each with their contract, then each model's card
+ * Plugins › Hush › Hush Models...: the installed models, one line each with their contract, then each model's card
  * (what it was trained on, how, and how well it does). In a text window, or in the log when headless.
  */
 public class ShowModels implements PlugIn {
@@ -34,7 +34,7 @@ public class ShowModels implements PlugIn {
             return "No Hush models are installed: hush-models-*.jar is missing from Fiji's jars folder"
                     + " (docs/imagej.md says what to copy where).";
         }
-        StringBuilder sb = new StringBuilder("Installed Hush models (use the name in Denoise Image... or model=[name]"
+        StringBuilder sb = new StringBuilder("Installed Hush models (use the name in Hush Denoise Image... or model=[name]"
                 + " in a macro):\n\n");
         for (String name : names) {
             sb.append(name).append("  ");
@@ -48,7 +48,7 @@ public class ShowModels implements PlugIn {
         }
         List<String> mine = UserModels.names();
         sb.append(mine.isEmpty() ? "\nYour own models: none in " + UserModels.folder() + " (put NAME.onnx and NAME.md"
-                + " there, or set HUSH_MODELS, to list them here and in Denoise Image...)\n"
+                + " there, or set HUSH_MODELS, to list them here and in Hush Denoise Image...)\n"
                 : "\nYour own models (" + UserModels.folder() + "):\n");
         for (String name : mine) {
             sb.append(name).append("  ");

@@ -15,7 +15,7 @@ import java.util.SplittableRandom;
 /**
  * What the plugin costs on top of the runtime: the same 16-bit stack denoised plane by plane through the runtime
  * API (pixels to floats, {@link ImageDenoiser}, floats back to 16 bit: the least any caller does) and through
- * Denoise Image...'s own code path (copy, normalise per plane, denoise, build the result image with calibration
+ * Hush Denoise Image...'s own code path (copy, normalise per plane, denoise, build the result image with calibration
  * and display range), same model, tile and threads. Each path's time inside ONNX Runtime comes from
  * {@link DenoiserModel#runNanos()}, so the share spent outside it (conversion, tiling, stitching) is measured,
  * not guessed.
@@ -40,7 +40,7 @@ public final class StackBenchmark {
             return String.format(Locale.ROOT, "%d×%d×%d 16-bit stack, model %s, %s; one warm-up plane"
                             + " first.%n%n| path | time (s) | MPix/s | inside ONNX Runtime (s) | outside ONNX Runtime |%n"
                             + "|---|---:|---:|---:|---:|%n| runtime API (ImageDenoiser per plane) | %.1f | %.2f | %.1f | %.1f %% |%n"
-                            + "| Denoise Image... (StackDenoiser) | %.1f | %.2f | %.1f | %.1f %% |%n%nPlugin over runtime: %+.1f %%%n",
+                            + "| Hush Denoise Image... (StackDenoiser) | %.1f | %.2f | %.1f | %.1f %% |%n%nPlugin over runtime: %+.1f %%%n",
                     width, height, planes, model, how, runtime.seconds(), mpix(runtime), runtime.ortSeconds(),
                     100 * runtime.outsideShare(), plugin.seconds(), mpix(plugin), plugin.ortSeconds(),
                     100 * plugin.outsideShare(), 100 * overhead());

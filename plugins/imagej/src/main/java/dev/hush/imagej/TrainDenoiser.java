@@ -14,9 +14,9 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Plugins › Hush › Train Denoiser (Noise2Void)... trains a model on the active image itself (every plane; no clean
+ * Plugins › Hush › Hush Train Denoiser (Noise2Void)... trains a model on the active image itself (every plane; no clean
  * image needed), and Train Denoiser (Pairs)... on a noisy image and its clean counterpart. The model is written as a
- * Hush .onnx file that Denoise Image... takes as {@code model=[/path/x.onnx]}; interactively the command then offers
+ * Hush .onnx file that Hush Denoise Image... takes as {@code model=[/path/x.onnx]}; interactively the command then offers
  * to denoise the image with it, in a macro the option {@code denoise} does.
  *
  * <p>This class uses nothing of the trainer: the trainer and DJL are only loaded by {@link TrainingJob} once
@@ -108,14 +108,14 @@ public class TrainDenoiser implements PlugIn {
         }
         GenericDialog gd = new GenericDialog(TITLE);
         gd.addMessage("The model is written to\n" + model + "\n \nDenoise '" + imp.getTitle() + "' with it now?\n"
-                + "(Later: Denoise Image... with Model File... and this file.)");
+                + "(Later: Hush Denoise Image... with Model File... and this file.)");
         gd.setOKLabel("Denoise");
         gd.setCancelLabel("Not now");
         gd.showDialog();
         return !gd.wasCanceled();
     }
 
-    /** Runs Denoise Image... with the new model, on the CPU with automatic tiles, and shows the result. */
+    /** Runs Hush Denoise Image... with the new model, on the CPU with automatic tiles, and shows the result. */
     private static void denoise(ImagePlus imp, Path model) throws HushException {
         DenoiseOptions options = new DenoiseOptions(model.toString(), "", "cpu", 0, 0, ChannelChoice.ALL, false);
         StackDenoiser.Result result = DenoiseImage.denoise(imp, options);

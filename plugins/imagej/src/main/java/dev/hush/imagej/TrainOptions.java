@@ -36,8 +36,8 @@ record TrainOptions(String mode, String noisy, String clean, String name, String
                     int width, int epochs, int steps, int patch, int batch, double mask, boolean denoise) {
     static final String N2V = "n2v";
     static final String PAIRS = "pairs";
-    static final String N2V_COMMAND = "Train Denoiser (Noise2Void)...";
-    static final String PAIRS_COMMAND = "Train Denoiser (Pairs)...";
+    static final String N2V_COMMAND = "Hush Train Denoiser (Noise2Void)...";
+    static final String PAIRS_COMMAND = "Hush Train Denoiser (Pairs)...";
     /** The image-to-image architectures, as the trainer names them (a test checks that it knows them all). */
     static final List<String> ARCHITECTURES = List.of("residual", "conv", "unet");
     static final Set<String> N2V_KEYS = new LinkedHashSet<>(List.of("name", "file", "architecture", "depth", "width",
@@ -52,7 +52,7 @@ record TrainOptions(String mode, String noisy, String clean, String name, String
     }
 
     /**
-     * What {@code run("Train Denoiser (Noise2Void)...", "")} does: a residual network of the default size, 10 epochs
+     * What {@code run("Hush Train Denoiser (Noise2Void)...", "")} does: a residual network of the default size, 10 epochs
      * of 50 steps of 16 patches of 64 px, 2 % blind spots, the model {@code <title>-n2v.onnx} beside the image (or in
      * ~/hush-models). {@code clean} is the pairs' clean image, or null.
      */

@@ -42,7 +42,7 @@ final class TrainerJars {
     static String message(List<String> missing) {
         return "training needs the Hush trainer and DJL/PyTorch jars in Fiji's jars folder (plain ImageJ: plugins/jars),"
                 + " and these are missing: " + String.join(", ", missing) + ". Copy them from the plugin's build"
-                + " (plugins/imagej/target/fiji/jars/, see docs/imagej.md) and restart; Denoise Image... works without them";
+                + " (plugins/imagej/target/fiji/jars/, see docs/imagej.md) and restart; Hush Denoise Image... works without them";
     }
 
     /** A class or native library of the trainer failed to load although the jars were found. */
@@ -50,6 +50,6 @@ final class TrainerJars {
         return "the trainer could not be loaded (" + e.getClass().getSimpleName() + ": " + e.getMessage() + "). Train"
                 + " Denoiser needs hush-trainer, DJL's api, pytorch-engine, pytorch-jni, protobuf-java and the"
                 + " pytorch-native-cpu jar for this platform (Linux x86-64, macOS arm64 or Windows x86-64) in Fiji's jars"
-                + " folder, one version of each (docs/imagej.md); Denoise Image... works without them";
+                + " folder, one version of each (docs/imagej.md); Hush Denoise Image... works without them";
     }
 }

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Plugins › Hush › Anomaly Map... on real ImageJ classes with a real (tiny, quickly trained) anomaly model. */
+/** Plugins › Hush › Hush Anomaly Map... on real ImageJ classes with a real (tiny, quickly trained) anomaly model. */
 class AnomalyMapCommandTest {
     @TempDir
     static Path dir;

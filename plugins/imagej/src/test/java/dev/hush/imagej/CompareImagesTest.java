@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /** Compare... run as a macro runs it, headless: the panels, their values, and PSNR/SSIM against a ground truth. */
 class CompareImagesTest {
-    static final String COMMAND = "Compare...";
+    static final String COMMAND = "Hush Compare...";
     static final int W = TestImages.W;
     static final int H = TestImages.H;
 

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Plugins › Hush › Denoise Folder... headless on real files: relative paths kept, a bad file listed at the end. */
+/** Plugins › Hush › Hush Denoise Folder... headless on real files: relative paths kept, a bad file listed at the end. */
 class DenoiseFolderTest {
     @TempDir
     Path dir;

@@ -32,7 +32,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * against the runtime's {@link ImageDenoiser} on the same pixels with the same model and tile size.
  */
 class DenoiseImageTest {
-    static final String COMMAND = "Denoise Image...";
+    static final String COMMAND = "Hush Denoise Image...";
     static final String OPTIONS = "model=[image-gray-small] device=cpu tile=32 threads=1";
     static final Rectangle ALL = new Rectangle(0, 0, TestImages.W, TestImages.H);
     private static DenoiserModel model;

@@ -42,7 +42,7 @@ public final class GuiDriver {
 
         String macro = "open('" + input + "');\n"
                 + "title = getTitle();\n"
-                + "run('Denoise Image...', 'model=[image-gray-small] device=cpu tile=0 threads=1');\n"
+                + "run('Hush Denoise Image...', 'model=[image-gray-small] device=cpu tile=0 threads=1');\n"
                 + "selectImage(title + '-denoised');\n"
                 + "saveAs('Tiff', '" + output + "');\n"
                 + "selectImage(title);\n"
@@ -55,7 +55,7 @@ public final class GuiDriver {
 
         String title = input.getFileName().toString();
         String train = "selectImage('" + title + "');\n"
-                + "run('Train Denoiser (Noise2Void)...', 'name=gui-n2v file=[" + model + "] architecture=residual depth=3"
+                + "run('Hush Train Denoiser (Noise2Void)...', 'name=gui-n2v file=[" + model + "] architecture=residual depth=3"
                 + " width=4 epochs=3 steps=3 patch=32 batch=4 mask=0.05 denoise');\n"
                 + "return getTitle();\n";
         System.out.println("training macro returned: " + IJ.runMacro(train.replace('\'', '"')));
@@ -68,11 +68,11 @@ public final class GuiDriver {
         capture(find("Training loss: gui-n2v"), shots.resolve("training-loss-plot.png"));
 
         WindowManager.setCurrentWindow(WindowManager.getImage(title).getWindow());
-        shoot("Denoise Image...", "Denoise Image", shots.resolve("denoise-dialog.png"));
-        shoot("Train Denoiser (Noise2Void)...", "Train Denoiser (Noise2Void)", shots.resolve("train-n2v-dialog.png"));
-        shoot("Compare...", "Compare", shots.resolve("compare-dialog.png"));
+        shoot("Hush Denoise Image...", "Denoise Image", shots.resolve("denoise-dialog.png"));
+        shoot("Hush Train Denoiser (Noise2Void)...", "Train Denoiser (Noise2Void)", shots.resolve("train-n2v-dialog.png"));
+        shoot("Hush Compare...", "Compare", shots.resolve("compare-dialog.png"));
         // The shipped model's result (saved and renamed by the first macro), not the tiny model's.
-        IJ.runMacro("run(\"Compare...\", \"noisy=[" + title + "] denoised=[" + output.getFileName() + "] layout=montage\");"
+        IJ.runMacro("run(\"Hush Compare...\", \"noisy=[" + title + "] denoised=[" + output.getFileName() + "] layout=montage\");"
                 + " run(\"Set... \", \"zoom=300\");");
         capture(find(title + "-comparison"), shots.resolve("compare-montage.png"));
         System.out.println("screenshots in " + shots);

@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
 
 /**
  * ImageJ 1.x with no display, as a batch-mode macro sees it (Fiji's --headless runs macros that way): commands
- * run through {@code IJ.run(imp, "Denoise Image...", options)}, and the images they show land in batch mode,
+ * run through {@code IJ.run(imp, "Hush Denoise Image...", options)}, and the images they show land in batch mode,
  * where {@link WindowManager} finds them.
  */
 final class HeadlessImageJ {

@@ -16,12 +16,12 @@ class ShowModelsTest {
     @Test
     void pluginsConfigNamesTheCommands() throws Exception {
         Map<String, String> commands = HeadlessImageJ.pluginsConfig();
-        assertTrue(commands.get("Denoise Image...").equals(DenoiseImage.class.getName()), commands.toString());
-        assertTrue(commands.get("Models...").equals(ShowModels.class.getName()), commands.toString());
-        assertTrue(commands.get("Compare...").equals(CompareImages.class.getName()), commands.toString());
-        assertTrue(commands.get("Train Denoiser (Noise2Void)...").equals(TrainDenoiser.class.getName() + "(\"n2v\")"),
+        assertTrue(commands.get("Hush Denoise Image...").equals(DenoiseImage.class.getName()), commands.toString());
+        assertTrue(commands.get("Hush Models...").equals(ShowModels.class.getName()), commands.toString());
+        assertTrue(commands.get("Hush Compare...").equals(CompareImages.class.getName()), commands.toString());
+        assertTrue(commands.get("Hush Train Denoiser (Noise2Void)...").equals(TrainDenoiser.class.getName() + "(\"n2v\")"),
                 commands.toString());
-        assertTrue(commands.get("Train Denoiser (Pairs)...").equals(TrainDenoiser.class.getName() + "(\"pairs\")"),
+        assertTrue(commands.get("Hush Train Denoiser (Pairs)...").equals(TrainDenoiser.class.getName() + "(\"pairs\")"),
                 commands.toString());
         for (String cls : commands.values()) {
             // A command may pass an argument to its class: dev.hush.imagej.TrainDenoiser("n2v").

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * before the trainer starts.
  */
 class TrainDenoiserTest {
-    static final String N2V = "Train Denoiser (Noise2Void)...";
-    static final String PAIRS = "Train Denoiser (Pairs)...";
+    static final String N2V = "Hush Train Denoiser (Noise2Void)...";
+    static final String PAIRS = "Hush Train Denoiser (Pairs)...";
     /** A tiny run: a 3-layer, 4-channel residual network, 2 epochs of 2 steps of 4 patches of 32 px. */
     static final String TINY = "architecture=residual depth=3 width=4 epochs=2 steps=2 patch=32 batch=4";
 

@@ -61,7 +61,7 @@ class WithoutTrainerTest {
                     report.get(2));
             assertTrue(report.get(2).contains("missing: hush-trainer-*.jar, api-*.jar (DJL), pytorch-engine-*.jar,"
                     + " pytorch-jni-*.jar, pytorch-native-cpu-*.jar (for this platform), protobuf-java-*.jar"), report.get(2));
-            assertTrue(report.get(2).contains("Denoise Image... works without them"), report.get(2));
+            assertTrue(report.get(2).contains("Hush Denoise Image... works without them"), report.get(2));
         } finally {
             thread.setContextClassLoader(before);
         }
@@ -72,13 +72,13 @@ class WithoutTrainerTest {
         HeadlessImageJ.install();
         List<String> report = new ArrayList<>();
         ImagePlus imp = TestImages.image("cells", "8-bit", 1);
-        List<ImagePlus> made = HeadlessImageJ.run(imp, "Denoise Image...", "model=[image-gray-small] tile=32 threads=1");
+        List<ImagePlus> made = HeadlessImageJ.run(imp, "Hush Denoise Image...", "model=[image-gray-small] tile=32 threads=1");
         report.add("denoised: " + made.get(0).getTitle());
         imp.show();
-        made = HeadlessImageJ.run(imp, "Compare...", "noisy=cells denoised=cells-denoised");
+        made = HeadlessImageJ.run(imp, "Hush Compare...", "noisy=cells denoised=cells-denoised");
         report.add("compared: " + made.get(0).getTitle());
         IJ.getErrorMessage();
-        HeadlessImageJ.Run run = HeadlessImageJ.attempt(imp, "Train Denoiser (Noise2Void)...", "epochs=1");
+        HeadlessImageJ.Run run = HeadlessImageJ.attempt(imp, "Hush Train Denoiser (Noise2Void)...", "epochs=1");
         report.add(run.aborted() ? IJ.getErrorMessage() : "not refused");
         HeadlessImageJ.closeAll();
         return report;
