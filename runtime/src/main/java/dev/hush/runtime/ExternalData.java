@@ -10,14 +10,14 @@ package dev.hush.runtime;
  * initializers, node attributes with tensors and subgraphs, functions), so that the runtime needs no protobuf library.
  * Bytes that do not parse are left to ONNX Runtime, which reports them.
  */
-final class ExternalData {
+public final class ExternalData {
     private static final int MAX_DEPTH = 64;
 
     private ExternalData() {
     }
 
     /** What a tensor's external data names (its location, or "external data" if none is given); null if there is none. */
-    static String find(byte[] model) {
+    public static String find(byte[] model) {
         try {
             return message(model, 0, model.length, Kind.MODEL, 0);
         } catch (RuntimeException malformed) {

@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "hush", mixinStandardHelpOptions = true, version = "hush 0.1.0",
         description = "Denoising autoencoders for images and audio.",
         subcommands = {DemoCommand.class, ImageCommand.class, AudioCommand.class, LiveCommand.class, AnomalyCommand.class,
+                LatentCommands.Encode.class, LatentCommands.Decode.class,
                 ModelsCommand.class, TrainCommand.class, BenchCommand.class, SparkCommand.class,
                 ExportCommand.class, CommandLine.HelpCommand.class})
 public final class Hush extends CommandGroup {

@@ -73,6 +73,11 @@ final class TrainImageCommand implements Callable<Integer> {
     @Option(names = "--blocks", description = "multiscale: residual blocks per level (default 2).")
     Integer blocks;
 
+    @Option(names = "--code", description = "conv: channels of the code at 1/2^depth resolution (default: the bottom"
+            + " level's width); with --global-residual false and --noise none this trains an image codec for"
+            + " 'hush encode' (docs/latent.md).")
+    Integer code;
+
     @Option(names = "--target", paramLabel = "DIR", description = "Folder of targets for pairs (clean) or n2n (second noisy shots).")
     String target;
 
@@ -157,6 +162,7 @@ final class TrainImageCommand implements Callable<Integer> {
         overrides.put("target", target);
         overrides.put("val_data", valData);
         overrides.put("blocks", blocks);
+        overrides.put("code", code);
         overrides.put("mask", mask);
         overrides.put("architecture", arch);
         overrides.put("depth", depth);

@@ -43,6 +43,15 @@ public final class Architectures {
     /** As above; {@code blocks} is the residual blocks per level of {@code multiscale} (0: its default, 2). */
     public static Network create(String name, int channels, int depth, int width, int patch, float dropout,
                                  boolean globalResidual, int blocks) {
+        return create(name, channels, depth, width, patch, dropout, globalResidual, blocks, 0);
+    }
+
+    /** As above; {@code code} is the channels of a {@code conv} network's code (0: its default, the bottom's width). */
+    public static Network create(String name, int channels, int depth, int width, int patch, float dropout,
+                                 boolean globalResidual, int blocks, int code) {
+        if (code != 0 && !name.equals("conv")) {
+            throw new IllegalArgumentException("code (the channels of the code) applies to conv only");
+        }
         if (blocks != 0 && !name.equals("multiscale")) {
             throw new IllegalArgumentException("blocks (residual blocks per level) applies to multiscale only");
         }
@@ -56,7 +65,7 @@ public final class Architectures {
             case "residual" -> new ResidualNet(channels, depth != 0 ? depth : 8, width != 0 ? width : 32, dropout);
             // depth = resolution levels, width = channels at full resolution; both subtract their noise estimate.
             case "conv" -> EncoderDecoderNet.conv(channels, depth != 0 ? depth : 2, width != 0 ? width : 16, globalResidual,
-                    dropout);
+                    dropout, code);
             case "unet" -> EncoderDecoderNet.unet(channels, depth != 0 ? depth : 2, width != 0 ? width : 16, globalResidual,
                     dropout);
             // depth = levels below the first (half-resolution) one, width = channels there, doubling per level.

@@ -45,6 +45,8 @@ public final class EncoderDecoderNet implements Network {
     private final int depth;
     private final int width;
     private final float dropout;
+    /** Channels of the code (the bottom's output); by default the bottom level's width. */
+    private final int codeChannels;
     private final Conv2d[][] encoder;
     private final Conv2d[] down;
     private final Conv2d bottom;
@@ -60,7 +62,17 @@ public final class EncoderDecoderNet implements Network {
 
     /** The plain encoder/decoder with dropout at {@code dropout} after every ReLU in training. */
     public static EncoderDecoderNet conv(int channels, int depth, int width, boolean globalResidual, float dropout) {
-        return new EncoderDecoderNet(false, channels, depth, width, globalResidual, dropout);
+        return new EncoderDecoderNet(false, channels, depth, width, globalResidual, dropout, 0);
+    }
+
+    /**
+     * The plain encoder/decoder with a code of {@code code} channels at 1/2^depth of the resolution (0: the bottom
+     * level's width, width·2^depth): the rate knob of an image codec ({@code code}·bits / 4^depth bits per pixel
+     * before entropy coding).
+     */
+    public static EncoderDecoderNet conv(int channels, int depth, int width, boolean globalResidual, float dropout,
+                                         int code) {
+        return new EncoderDecoderNet(false, channels, depth, width, globalResidual, dropout, code);
     }
 
     /** The U-Net ({@code unet}). */
@@ -70,11 +82,11 @@ public final class EncoderDecoderNet implements Network {
 
     /** The U-Net with dropout at {@code dropout} after every ReLU in training. */
     public static EncoderDecoderNet unet(int channels, int depth, int width, boolean globalResidual, float dropout) {
-        return new EncoderDecoderNet(true, channels, depth, width, globalResidual, dropout);
+        return new EncoderDecoderNet(true, channels, depth, width, globalResidual, dropout, 0);
     }
 
     private EncoderDecoderNet(boolean skips, int channels, int depth, int width, boolean globalResidual,
-                              float dropout) {
+                              float dropout, int code) {
         String kind = skips ? "unet" : "conv";
         if (depth < 1 || depth > MAX_DEPTH) {
             throw new IllegalArgumentException(kind + ": depth is the number of resolution levels and must be 1 to "
@@ -86,6 +98,11 @@ public final class EncoderDecoderNet implements Network {
         if (channels < 1) {
             throw new IllegalArgumentException(kind + ": channels must be at least 1, got " + channels);
         }
+        if (code < 0 || code > 4096 || code > 0 && skips) {
+            throw new IllegalArgumentException(skips ? "unet has no single code (its skips bypass the bottom), so code"
+                    + " applies to conv only" : kind + ": code (channels of the code) must lie in 0–4096, got " + code);
+        }
+        this.codeChannels = code > 0 ? code : width << depth;
         this.skips = skips;
         this.globalResidual = globalResidual;
         this.channels = channels;
@@ -104,7 +121,7 @@ public final class EncoderDecoderNet implements Network {
             down[l] = conv(2, 2, levelWidth(l + 1));
             up[l] = new UpConv(levelWidth(l));
         }
-        bottom = conv(KERNEL, 1, levelWidth(depth));
+        bottom = conv(KERNEL, 1, codeChannels);
         head = conv(1, 1, channels);
         Block body = skips ? new SequentialBlock().add(level(0)).add(head) : autoencoder();
         this.block = globalResidual ? new NoiseSubtraction(body) : body;
@@ -183,7 +200,8 @@ public final class EncoderDecoderNet implements Network {
     @Override
     public String describe() {
         return kind() + "(depth=" + depth + ",width=" + width + ",channels=" + channels
-                + ",global_residual=" + globalResidual + (dropout > 0 ? ",dropout=" + dropout : "") + ")";
+                + ",global_residual=" + globalResidual + (dropout > 0 ? ",dropout=" + dropout : "")
+                + (codeChannels != levelWidth(depth) ? ",code=" + codeChannels : "") + ")";
     }
 
     @Override
@@ -248,7 +266,7 @@ public final class EncoderDecoderNet implements Network {
 
     @Override
     public Object[] codeDims() {
-        return new Object[] {"N", (long) levelWidth(depth), "h", "w"};
+        return new Object[] {"N", (long) codeChannels, "h", "w"};
     }
 
     /** The encoder half of the chain {@link #exportLevel} writes when there are no skips: down to the bottom's ReLU. */
@@ -294,16 +312,17 @@ public final class EncoderDecoderNet implements Network {
         for (int l = 0; l < depth; l++) {
             long c = levelWidth(l);
             long next = levelWidth(l + 1);
+            long upIn = l == depth - 1 ? codeChannels : next;
             double positions = 1.0 / (1L << 2 * l);
             long in = l == 0 ? channels : c;
             macs += positions * k2 * (in * c + (CONVS_PER_LEVEL - 1) * c * c); // encoder
             macs += positions / 4 * (2 * 2) * c * next; // down: 2×2 taps at each level-(l+1) position
-            macs += positions * next * c; // up: one tap per output position
+            macs += positions * upIn * c; // up: one tap per output position
             long decIn = skips ? 2 * c : c;
             macs += positions * k2 * (decIn * c + (CONVS_PER_LEVEL - 1) * c * c); // decoder
         }
         long b = levelWidth(depth);
-        macs += k2 * b * b / (double) (1L << 2 * depth);
+        macs += k2 * b * codeChannels / (double) (1L << 2 * depth);
         macs += (double) width * channels; // head
         return Math.round(macs);
     }

@@ -110,7 +110,7 @@ public final class ImageTrainer {
         int patch = config.getInt("patch");
         Network net = Architectures.create(config.get("architecture"), channels, config.getInt("depth"),
                 config.getInt("width"), patch, (float) config.getDouble("dropout"),
-                Boolean.parseBoolean(config.get("global_residual")), config.getInt("blocks"));
+                Boolean.parseBoolean(config.get("global_residual")), config.getInt("blocks"), config.getInt("code"));
         if (net.noiseLevelInput() && (mode.equals("n2v") || planes != null && !planes.paired())) {
             throw new IllegalArgumentException(net.kind() + " takes the noise level as an input, which is learnt from"
                     + " clean targets; Noise2Void has none, so use residual, conv or unet with mode n2v");

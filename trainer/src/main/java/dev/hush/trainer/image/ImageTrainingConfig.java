@@ -20,7 +20,7 @@ public final class ImageTrainingConfig {
     private static final Set<String> KEYS = Set.of("name", "description", "architecture", "depth", "width", "channels",
             "patch", "batch", "epochs", "steps", "sigma", "clip", "lr", "seed", "threads", "val_images", "val_size",
             "norm_low", "norm_high", "data", "mode", "noise", "target", "mask", "patience", "checkpoint", "resume",
-            "sparse", "weight_decay", "dropout", "global_residual", "blocks", "val_data", "warm_start");
+            "sparse", "weight_decay", "dropout", "global_residual", "blocks", "val_data", "warm_start", "code");
 
     private final Map<String, String> values = new LinkedHashMap<>();
 
@@ -57,6 +57,7 @@ public final class ImageTrainingConfig {
         values.put("dropout", "0");
         values.put("global_residual", "true");
         values.put("blocks", "0");
+        values.put("code", "0");
         values.put("val_data", "");
         values.put("warm_start", "");
     }
@@ -132,7 +133,7 @@ public final class ImageTrainingConfig {
     public String toRecipe() {
         StringBuilder sb = new StringBuilder();
         new java.util.TreeMap<>(values).forEach((k, v) -> {
-            if (!(k.equals("warm_start") && v.isBlank())) {
+            if (!(k.equals("warm_start") && v.isBlank()) && !(k.equals("code") && v.equals("0"))) {
                 sb.append(k).append('=').append(v).append('\n');
             }
         });
@@ -173,6 +174,8 @@ public final class ImageTrainingConfig {
         boolean synthetic = dev.hush.trainer.image.data.CleanImages.isBuiltIn(values.get("data"));
         require(getInt("blocks") >= 0 && getInt("blocks") <= 8, "blocks (residual blocks per level of multiscale) must be"
                 + " 0 (default) to 8");
+        require(getInt("code") >= 0 && getInt("code") <= 4096, "code (channels of a conv network's code) must be 0"
+                + " (default: the bottom level's width) to 4096");
         require(!dataInMemory || mode.equals("n2v") || mode.equals("pairs"), "planes in memory train in mode n2v or pairs,"
                 + " not " + mode);
         require(dataInMemory || !mode.equals("synthetic") || synthetic || !values.get("data").isBlank(), "mode synthetic adds"

@@ -71,6 +71,9 @@ public final class OnnxExport {
             }
         }
         m.put("hush.code_shape", java.util.Arrays.toString(net.codeDims()));
+        // What a codec needs to tile: pixels per code cell along each axis, and the receptive-field radius.
+        m.put(ModelContract.SIZE_MULTIPLE, Integer.toString(net.sizeMultiple()));
+        m.put(ModelContract.HALO, Integer.toString(net.halo()));
         return m;
     }
 
