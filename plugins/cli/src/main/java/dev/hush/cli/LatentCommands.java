@@ -79,6 +79,23 @@ final class LatentCommands {
         return out.resolve(in.getFileName().toString().replaceFirst("\\.[^.]*$", "") + suffix);
     }
 
+    /**
+     * Whether {@code out} is the one output file (a single input and a file name of the output's kind); otherwise it
+     * must be a folder, made if missing. Two inputs that would write the same file there are refused first.
+     */
+    static boolean prepareOut(List<Path> inputs, Path out, boolean namesAFile, String folderFor) throws Exception {
+        requireDistinctNames(inputs);
+        if (inputs.size() == 1 && namesAFile) {
+            return true;
+        }
+        if (Files.exists(out) && !Files.isDirectory(out)) {
+            throw new HushException(HushException.Code.INVALID_INPUT, "--out " + out + " is a file; give a folder for "
+                    + folderFor);
+        }
+        Files.createDirectories(out);
+        return false;
+    }
+
     /** Two inputs that would write the same output file are refused before anything is written. */
     static void requireDistinctNames(List<Path> inputs) throws HushException {
         java.util.Map<String, Path> seen = new java.util.HashMap<>();
@@ -144,15 +161,8 @@ final class LatentCommands {
             if (tile < 16) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--tile must be at least 16");
             }
-            boolean outIsFile = inputs.size() == 1 && out.getFileName().toString().endsWith(".hlc");
-            requireDistinctNames(inputs);
-            if (!outIsFile) {
-                if (Files.exists(out) && !Files.isDirectory(out)) {
-                    throw new HushException(HushException.Code.INVALID_INPUT, "--out " + out + " is a file; give a"
-                            + " folder for several codes, or a NAME.hlc file for one image");
-                }
-                Files.createDirectories(out);
-            }
+            boolean outIsFile = prepareOut(inputs, out, out.getFileName().toString().endsWith(".hlc"),
+                    "several codes, or a NAME.hlc file for one image");
             List<String> failures = new ArrayList<>();
             try (LatentCodec codec = LatentCodec.openNamed(model != null ? model : defaultCodec(),
                     SessionConfig.defaults().withThreads(threads), tile)) {
@@ -230,15 +240,8 @@ final class LatentCommands {
         @Override
         public Integer call() throws Exception {
             ModelOptions.checkThreads(threads, spec);
-            boolean outIsFile = inputs.size() == 1 && ImageFiles.isImageName(out);
-            requireDistinctNames(inputs);
-            if (!outIsFile) {
-                if (Files.exists(out) && !Files.isDirectory(out)) {
-                    throw new HushException(HushException.Code.INVALID_INPUT, "--out " + out + " is a file; give a"
-                            + " folder for several images, or an image file name (.png, .tif) for one code");
-                }
-                Files.createDirectories(out);
-            }
+            boolean outIsFile = prepareOut(inputs, out, ImageFiles.isImageName(out),
+                    "several images, or an image file name (.png, .tif) for one code");
             List<String> failures = new ArrayList<>();
             ProgressBar bar = new ProgressBar(System.err, "decode", "codes");
             int done = 0;

@@ -56,4 +56,57 @@ final class ConvExport {
     static String relu(OnnxGraph g, String input) {
         return g.node("Relu", new String[] {input}, Map.of());
     }
+
+    /** A convolution with any kernel, pads (top, left, bottom, right), strides and dilations (H, W). */
+    static String conv(OnnxGraph g, String input, Conv2d conv, String name, long[] kernel, long[] pads, long[] strides,
+                       long[] dilations) {
+        NDArray w = conv.getParameters().get("weight").getArray();
+        NDArray b = conv.getParameters().get("bias").getArray();
+        String wn = g.initializer(name + ".weight", w.toFloatArray(), w.getShape().getShape());
+        String bn = g.initializer(name + ".bias", b.toFloatArray(), b.getShape().getShape());
+        return g.node("Conv", new String[] {input, wn, bn}, Map.of("kernel_shape", kernel, "pads", pads,
+                "strides", strides, "dilations", dilations));
+    }
+
+    /** A 1×1 convolution. */
+    static String conv1x1(OnnxGraph g, String input, Conv2d conv, String name) {
+        return conv(g, input, conv, name, new long[] {1, 1}, new long[] {0, 0, 0, 0}, new long[] {1, 1},
+                new long[] {1, 1});
+    }
+
+    /** A one-element constant. */
+    static String scalar(OnnxGraph g, String name, float v) {
+        return g.initializer(g.fresh(name), new float[] {v}, 1);
+    }
+
+    /** (x + shift) · scale: the spectral networks' input scaling. */
+    static String shiftScale(OnnxGraph g, String input, float shift, float scale) {
+        return g.node("Mul", new String[] {g.node("Add", new String[] {input, scalar(g, "shift", shift)}, Map.of()),
+                scalar(g, "scale", scale)}, Map.of());
+    }
+
+    /**
+     * A dense layer over the last axis of a tensor of any rank: MatMul with Wᵀ (stored transposed) and an Add of the
+     * bias, since Gemm takes 2-D inputs only.
+     */
+    static String denseLastAxis(OnnxGraph g, String input, Linear layer, String name) {
+        NDArray w = layer.getParameters().get("weight").getArray();
+        NDArray b = layer.getParameters().get("bias").getArray();
+        String wn = g.initializer(name + ".weightT", w.transpose().toFloatArray(), w.getShape().get(1),
+                w.getShape().get(0));
+        String bn = g.initializer(name + ".bias", b.toFloatArray(), b.getShape().getShape());
+        return g.node("Add", new String[] {g.node("MatMul", new String[] {input, wn}, Map.of()), bn}, Map.of());
+    }
+
+    /**
+     * The ONNX form of {@link SpectralMaskNet#upFrequency}: (N, 2C, F, T) → (N, C, 2F, T), channel 2c + k becoming
+     * bin 2f + k.
+     */
+    static String frequencyUp(OnnxGraph g, String y, long c, long f) {
+        String r1 = g.initializerInt64(g.fresh("shape"), new long[] {0, c, 2, f, -1}, 5);
+        y = g.node("Reshape", new String[] {y, r1}, Map.of());
+        y = g.node("Transpose", new String[] {y}, Map.of("perm", new long[] {0, 1, 3, 2, 4}));
+        String r2 = g.initializerInt64(g.fresh("shape"), new long[] {0, c, 2 * f, -1}, 4);
+        return g.node("Reshape", new String[] {y, r2}, Map.of());
+    }
 }

@@ -149,21 +149,11 @@ public final class RecurrentMaskNet extends AbstractBlock implements MaskNetwork
         seq = Activation.relu(outOf.forward(store, new NDList(seq), training).singletonOrThrow());
         x = seq.reshape(n, t, c, f).transpose(0, 2, 3, 1);
         for (int i = 0; i < LEVELS; i++) {
-            x = upFrequency(upChannels.get(i).forward(store, new NDList(x), training).singletonOrThrow());
+            x = SpectralMaskNet.upFrequency(upChannels.get(i).forward(store, new NDList(x), training).singletonOrThrow());
             x = skips.get(LEVELS - 1 - i).concat(x, 1);
             x = Activation.relu(merge.get(i).forward(store, new NDList(x), training).singletonOrThrow());
         }
         return new NDList(Activation.sigmoid(last.forward(store, new NDList(x), training).singletonOrThrow()));
-    }
-
-    /** (N, 2C, F, T) → (N, C, 2F, T): channel 2c + k becomes bin 2f + k. */
-    private static NDArray upFrequency(NDArray y) {
-        Shape s = y.getShape();
-        long n = s.get(0);
-        long c = s.get(1) / 2;
-        long f = s.get(2);
-        long t = s.get(3);
-        return y.reshape(n, c, 2, f, t).transpose(0, 1, 3, 2, 4).reshape(n, c, 2 * f, t);
     }
 
     @Override
@@ -204,8 +194,7 @@ public final class RecurrentMaskNet extends AbstractBlock implements MaskNetwork
 
     @Override
     public String[] exportWithState(OnnxGraph g, String input, String stateIn) {
-        String x = g.node("Mul", new String[] {g.node("Add", new String[] {input, scalar(g, "shift", SHIFT)}, Map.of()),
-                scalar(g, "scale", SCALE)}, Map.of());
+        String x = ConvExport.shiftScale(g, input, SHIFT, SCALE);
         x = relu(g, conv(g, x, first, "first", 1));
         List<String> skips = new ArrayList<>();
         for (int l = 0; l < LEVELS; l++) {
@@ -218,7 +207,7 @@ public final class RecurrentMaskNet extends AbstractBlock implements MaskNetwork
         String seq = g.node("Transpose", new String[] {x}, Map.of("perm", new long[] {3, 0, 1, 2}));
         seq = g.node("Reshape", new String[] {seq, g.initializerInt64(g.fresh("shape"), new long[] {0, 0, c * f}, 3)},
                 Map.of());
-        seq = relu(g, dense(g, seq, into, "into"));
+        seq = relu(g, ConvExport.denseLastAxis(g, seq, into, "into"));
         // State N×(L·H) → L×N×H, one 1×N×H initial state per layer.
         String st = g.node("Reshape", new String[] {stateIn, g.initializerInt64(g.fresh("shape"),
                 new long[] {0, layers, hidden}, 3)}, Map.of());
@@ -242,24 +231,19 @@ public final class RecurrentMaskNet extends AbstractBlock implements MaskNetwork
         stOut = g.node("Transpose", new String[] {stOut}, Map.of("perm", new long[] {1, 0, 2}));
         stOut = g.node("Reshape", new String[] {stOut, g.initializerInt64(g.fresh("shape"),
                 new long[] {0, (long) layers * hidden}, 2)}, Map.of());
-        seq = relu(g, dense(g, seq, outOf, "outOf"));
+        seq = relu(g, ConvExport.denseLastAxis(g, seq, outOf, "outOf"));
         x = g.node("Reshape", new String[] {seq, g.initializerInt64(g.fresh("shape"), new long[] {0, 0, c, f}, 4)},
                 Map.of());
         x = g.node("Transpose", new String[] {x}, Map.of("perm", new long[] {1, 2, 3, 0}));
         for (int i = 0; i < LEVELS; i++) {
             Conv2d up = upChannels.get(i);
             long cu = up.getParameters().get("weight").getArray().getShape().get(0) / 2;
-            String y = conv1x1(g, x, up, "up" + i);
-            y = g.node("Reshape", new String[] {y, g.initializerInt64(g.fresh("shape"), new long[] {0, cu, 2, f, -1}, 5)},
-                    Map.of());
-            y = g.node("Transpose", new String[] {y}, Map.of("perm", new long[] {0, 1, 3, 2, 4}));
-            y = g.node("Reshape", new String[] {y, g.initializerInt64(g.fresh("shape"), new long[] {0, cu, 2 * f, -1}, 4)},
-                    Map.of());
+            String y = ConvExport.frequencyUp(g, ConvExport.conv1x1(g, x, up, "up" + i), cu, f);
             f *= 2;
             x = g.node("Concat", new String[] {skips.get(LEVELS - 1 - i), y}, Map.of("axis", 1L));
             x = relu(g, conv(g, x, merge.get(i), "merge" + i, 1));
         }
-        return new String[] {g.node("Sigmoid", new String[] {conv1x1(g, x, last, "last")}, Map.of()), stOut};
+        return new String[] {g.node("Sigmoid", new String[] {ConvExport.conv1x1(g, x, last, "last")}, Map.of()), stOut};
     }
 
     /**
@@ -303,39 +287,14 @@ public final class RecurrentMaskNet extends AbstractBlock implements MaskNetwork
         throw new IllegalStateException("no GRU parameter " + kind + " " + type + " of layer " + layer + " among " + names);
     }
 
-    private static String scalar(OnnxGraph g, String name, float v) {
-        return g.initializer(g.fresh(name), new float[] {v}, 1);
-    }
-
     private static String relu(OnnxGraph g, String x) {
-        return g.node("Relu", new String[] {x}, Map.of());
+        return ConvExport.relu(g, x);
     }
 
-    /** x·Wᵀ + b over the last axis. */
-    private static String dense(OnnxGraph g, String x, Linear d, String name) {
-        NDArray w = d.getParameters().get("weight").getArray();
-        NDArray b = d.getParameters().get("bias").getArray();
-        String wn = g.initializer(name + ".weightT", w.transpose().toFloatArray(), w.getShape().get(1),
-                w.getShape().get(0));
-        String bn = g.initializer(name + ".bias", b.toFloatArray(), b.getShape().getShape());
-        return g.node("Add", new String[] {g.node("MatMul", new String[] {x, wn}, Map.of()), bn}, Map.of());
-    }
-
+    /** A convolution of 3 bins × 1 frame with frequency stride fs, frequency pads 1. */
     private static String conv(OnnxGraph g, String x, Conv2d c, String name, int fs) {
-        NDArray w = c.getParameters().get("weight").getArray();
-        NDArray b = c.getParameters().get("bias").getArray();
-        String wn = g.initializer(name + ".weight", w.toFloatArray(), w.getShape().getShape());
-        String bn = g.initializer(name + ".bias", b.toFloatArray(), b.getShape().getShape());
-        return g.node("Conv", new String[] {x, wn, bn}, Map.of("kernel_shape", new long[] {3, 1},
-                "pads", new long[] {1, 0, 1, 0}, "strides", new long[] {fs, 1}));
-    }
-
-    private static String conv1x1(OnnxGraph g, String x, Conv2d c, String name) {
-        NDArray w = c.getParameters().get("weight").getArray();
-        NDArray b = c.getParameters().get("bias").getArray();
-        String wn = g.initializer(name + ".weight", w.toFloatArray(), w.getShape().getShape());
-        String bn = g.initializer(name + ".bias", b.toFloatArray(), b.getShape().getShape());
-        return g.node("Conv", new String[] {x, wn, bn}, Map.of("kernel_shape", new long[] {1, 1}));
+        return ConvExport.conv(g, x, c, name, new long[] {3, 1}, new long[] {1, 0, 1, 0}, new long[] {fs, 1},
+                new long[] {1, 1});
     }
 
     @Override

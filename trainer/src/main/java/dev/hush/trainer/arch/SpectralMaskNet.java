@@ -148,7 +148,7 @@ public final class SpectralMaskNet extends AbstractBlock implements MaskNetwork 
     }
 
     /** (N, 2C, F, T) → (N, C, 2F, T): channel 2c + k becomes bin 2f + k. */
-    private static NDArray upFrequency(NDArray y) {
+    static NDArray upFrequency(NDArray y) {
         Shape s = y.getShape();
         long n = s.get(0);
         long c = s.get(1) / 2;
@@ -191,8 +191,7 @@ public final class SpectralMaskNet extends AbstractBlock implements MaskNetwork 
 
     @Override
     public String export(OnnxGraph g, String input) {
-        String x = g.node("Mul", new String[] {g.node("Add", new String[] {input, scalar(g, "shift", SHIFT)}, Map.of()),
-                scalar(g, "scale", SCALE)}, Map.of());
+        String x = ConvExport.shiftScale(g, input, SHIFT, SCALE);
         x = relu(g, conv(g, x, first, "first", 1, 1, 1, 1));
         List<String> skips = new ArrayList<>();
         long f = bins;
@@ -211,43 +210,22 @@ public final class SpectralMaskNet extends AbstractBlock implements MaskNetwork 
         for (int i = 0; i < LEVELS; i++) {
             Conv2d up = upChannels.get(i);
             long c = up.getParameters().get("weight").getArray().getShape().get(0) / 2;
-            String y = conv1x1(g, x, up, "up" + i);
-            String r1 = g.initializerInt64(g.fresh("shape"), new long[] {0, c, 2, f, -1}, 5);
-            y = g.node("Reshape", new String[] {y, r1}, Map.of());
-            y = g.node("Transpose", new String[] {y}, Map.of("perm", new long[] {0, 1, 3, 2, 4}));
-            String r2 = g.initializerInt64(g.fresh("shape"), new long[] {0, c, 2 * f, -1}, 4);
-            y = g.node("Reshape", new String[] {y, r2}, Map.of());
+            String y = ConvExport.frequencyUp(g, ConvExport.conv1x1(g, x, up, "up" + i), c, f);
             f *= 2;
             x = g.node("Concat", new String[] {skips.get(LEVELS - 1 - i), y}, Map.of("axis", 1L));
             x = relu(g, conv(g, x, merge.get(i), "merge" + i, 1, 1, 2, 0));
         }
-        return g.node("Sigmoid", new String[] {conv1x1(g, x, last, "last")}, Map.of());
-    }
-
-    private static String scalar(OnnxGraph g, String name, float v) {
-        return g.initializer(g.fresh(name), new float[] {v}, 1);
+        return g.node("Sigmoid", new String[] {ConvExport.conv1x1(g, x, last, "last")}, Map.of());
     }
 
     private static String relu(OnnxGraph g, String x) {
-        return g.node("Relu", new String[] {x}, Map.of());
+        return ConvExport.relu(g, x);
     }
 
     /** A 3×3 Conv with frequency stride fs, time dilation d and time pads (before, after); frequency pads 1. */
     private static String conv(OnnxGraph g, String x, Conv2d c, String name, int fs, int d, int before, int after) {
-        NDArray w = c.getParameters().get("weight").getArray();
-        NDArray b = c.getParameters().get("bias").getArray();
-        String wn = g.initializer(name + ".weight", w.toFloatArray(), w.getShape().getShape());
-        String bn = g.initializer(name + ".bias", b.toFloatArray(), b.getShape().getShape());
-        return g.node("Conv", new String[] {x, wn, bn}, Map.of("kernel_shape", new long[] {3, 3},
-                "pads", new long[] {1, before, 1, after}, "strides", new long[] {fs, 1}, "dilations", new long[] {1, d}));
-    }
-
-    private static String conv1x1(OnnxGraph g, String x, Conv2d c, String name) {
-        NDArray w = c.getParameters().get("weight").getArray();
-        NDArray b = c.getParameters().get("bias").getArray();
-        String wn = g.initializer(name + ".weight", w.toFloatArray(), w.getShape().getShape());
-        String bn = g.initializer(name + ".bias", b.toFloatArray(), b.getShape().getShape());
-        return g.node("Conv", new String[] {x, wn, bn}, Map.of("kernel_shape", new long[] {1, 1}));
+        return ConvExport.conv(g, x, c, name, new long[] {3, 3}, new long[] {1, before, 1, after}, new long[] {fs, 1},
+                new long[] {1, d});
     }
 
     @Override
