@@ -22,11 +22,19 @@ public final class AudioModelCard {
                 + " log(|X| + %.0e) of bins 0–%d (the Nyquist bin takes the gain of the bin below) and gives a gain in"
                 + " (0, 1) per bin.%n", rate, r.spec().nFft(), r.spec().hop(), hopMs, r.spec().logEps(),
                 r.spec().bins() - 1));
-        sb.append(String.format(Locale.ROOT, "- Context: output frame t depends on input frames t − %d … t + %d (%.0f ms of"
-                + " past, %.0f ms look-ahead). Streaming latency with blocks of one frame: n_fft + %d × hop − 1 samples ="
-                + " %.1f ms.%n", r.spec().context(), r.spec().lookahead(), r.spec().context() * hopMs,
-                r.spec().lookahead() * hopMs, r.spec().lookahead(),
-                1000.0 * (r.spec().nFft() + r.spec().lookahead() * r.spec().hop() - 1) / rate));
+        if (r.spec().stateSize() > 0) {
+            sb.append(String.format(Locale.ROOT, "- Memory: a recurrent state of %d floats (GRU), carried from one block of"
+                    + " frames to the next as an input and output of the ONNX graph, so output frame t depends on every"
+                    + " frame up to t and on none after it; streaming is exact at any block size. Streaming latency"
+                    + " with blocks of one frame: n_fft − 1 samples = %.1f ms.%n", r.spec().stateSize(),
+                    1000.0 * (r.spec().nFft() - 1) / rate));
+        } else {
+            sb.append(String.format(Locale.ROOT, "- Context: output frame t depends on input frames t − %d … t + %d (%.0f ms"
+                    + " of past, %.0f ms look-ahead). Streaming latency with blocks of one frame: n_fft + %d × hop − 1"
+                    + " samples = %.1f ms.%n", r.spec().context(), r.spec().lookahead(), r.spec().context() * hopMs,
+                    r.spec().lookahead() * hopMs, r.spec().lookahead(),
+                    1000.0 * (r.spec().nFft() + r.spec().lookahead() * r.spec().hop() - 1) / rate));
+        }
         sb.append("\n## Data and noise\n- ").append(r.dataOrigin()).append(".\n");
         boolean realSpeech = !config.get("speech").equals("espeak");
         boolean realNoise = !config.get("noise_data").isBlank();
@@ -47,8 +55,9 @@ public final class AudioModelCard {
                 config.get("seed")));
         sb.append(String.format(Locale.ROOT, "- Time on %s: %.0f s (%.0f frames/s, %.1f GFLOP/s achieved).%n", machine,
                 r.seconds(), r.framesPerSecond(), r.gflops()));
-        sb.append(String.format(Locale.ROOT, "- Export check: max |DJL − ONNX Runtime| = %.2e on a 2×1×%d×57 input.%n",
-                r.exportMaxDiff(), r.spec().bins()));
+        sb.append(String.format(Locale.ROOT, "- Export check: max |DJL − ONNX Runtime| = %.2e on a 2×1×%d×57 input%s.%n",
+                r.exportMaxDiff(), r.spec().bins(), r.spec().stateSize() > 0 ? " (ONNX Runtime in two calls of 23"
+                + " and 34 frames carrying the state, DJL in one)" : ""));
         sb.append("\n## Validation during training\n");
         sb.append("Held-apart mixtures (voices and sentences never trained on, SNR 0/5/10 dB, ").append(config.get("val_seconds"))
                 .append(" s each): mean improvement over the noisy input.\n\n");
