@@ -16,18 +16,111 @@ import java.util.List;
  *
  * @param inputs  noisy planes, row by row
  * @param targets clean planes for pairs, one per input; null for Noise2Void
- * @param width   width of every plane
- * @param height  height of every plane
+ * @param sizes   {width, height} of each plane
  * @param origin  where they came from, for the model's provenance
  */
-record TrainingData(List<float[]> inputs, List<float[]> targets, int width, int height, String origin) {
+record TrainingData(List<float[]> inputs, List<float[]> targets, List<int[]> sizes, String origin) {
     private static final int[] COLOUR_SHIFTS = {16, 8, 0};
+    /** The most pixels a folder may bring into memory for training (4 bytes each, twice for pairs). */
+    static final long MAX_FOLDER_PIXELS = 1L << 28;
+
+    /** Every plane {@code w}×{@code h}. */
+    private static List<int[]> same(int count, int w, int h) {
+        List<int[]> sizes = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            sizes.add(new int[] {w, h});
+        }
+        return sizes;
+    }
+
+    /**
+     * Every image under {@code noisy} (recursively; PNG and TIFF, as Hush Denoise Folder... reads them), each plane
+     * and each colour of an RGB image a plane of its own; with {@code clean}, the image of the same relative path
+     * under it is each one's clean target (pairs). Planes may differ in size but must each hold a training patch.
+     * A file that cannot be read stops the run before training, with every such file named.
+     */
+    static TrainingData folder(java.nio.file.Path noisy, java.nio.file.Path clean, int patch) throws HushException {
+        if (!java.nio.file.Files.isDirectory(noisy)) {
+            throw new HushException("the folder " + noisy + " does not exist or is not a folder");
+        }
+        if (clean != null && !java.nio.file.Files.isDirectory(clean)) {
+            throw new HushException("the clean folder " + clean + " does not exist or is not a folder");
+        }
+        List<java.nio.file.Path> files;
+        try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.walk(noisy)) {
+            files = s.filter(java.nio.file.Files::isRegularFile).filter(ImageFiles::isImageName).sorted().toList();
+        } catch (java.io.IOException e) {
+            throw new HushException("cannot list " + noisy + ": " + e.getMessage());
+        }
+        if (files.isEmpty()) {
+            throw new HushException("no PNG or TIFF images under " + noisy);
+        }
+        List<float[]> in = new ArrayList<>();
+        List<float[]> out = clean == null ? null : new ArrayList<>();
+        List<int[]> sizes = new ArrayList<>();
+        List<String> bad = new ArrayList<>();
+        long pixels = 0;
+        for (java.nio.file.Path f : files) {
+            java.nio.file.Path rel = noisy.relativize(f);
+            try {
+                List<dev.hush.runtime.image.FloatImage> a = ImageFiles.read(f).planes();
+                List<dev.hush.runtime.image.FloatImage> b = clean == null ? null
+                        : ImageFiles.read(clean.resolve(rel.toString())).planes();
+                if (b != null && (b.size() != a.size() || b.get(0).width() != a.get(0).width()
+                        || b.get(0).height() != a.get(0).height() || b.get(0).channels() != a.get(0).channels())) {
+                    throw new HushException("its clean counterpart differs in size, planes or channels");
+                }
+                for (int i = 0; i < a.size(); i++) {
+                    dev.hush.runtime.image.FloatImage p = a.get(i);
+                    if (p.width() < patch || p.height() < patch) {
+                        throw new HushException("it is " + p.width() + "×" + p.height() + ", smaller than the " + patch
+                                + "-pixel training patch");
+                    }
+                    int area = p.width() * p.height();
+                    pixels += (long) area * p.channels();
+                    if (pixels > MAX_FOLDER_PIXELS) {
+                        throw new HushException("the folder holds more than " + MAX_FOLDER_PIXELS + " pixels, more than"
+                                + " training keeps in memory; train on a subfolder");
+                    }
+                    for (int c = 0; c < p.channels(); c++) {
+                        in.add(finite(java.util.Arrays.copyOfRange(p.data(), c * area, (c + 1) * area), rel));
+                        if (out != null) {
+                            out.add(finite(java.util.Arrays.copyOfRange(b.get(i).data(), c * area, (c + 1) * area),
+                                    rel));
+                        }
+                        sizes.add(new int[] {p.width(), p.height()});
+                    }
+                }
+            } catch (HushException e) {
+                if (e.getMessage().contains("more than training keeps in memory")) {
+                    throw e;
+                }
+                bad.add(rel + ": " + e.getMessage());
+            }
+        }
+        if (!bad.isEmpty()) {
+            throw new HushException(bad.size() + " of " + files.size() + " image(s) under " + noisy + " cannot be"
+                    + " used; fix or move them and run again:\n  " + String.join("\n  ", bad));
+        }
+        return new TrainingData(in, out, sizes, "folder " + noisy + (clean == null ? "" : " → " + clean) + " ("
+                + files.size() + " image(s), " + in.size() + " plane(s))");
+    }
+
+    private static float[] finite(float[] v, java.nio.file.Path file) throws HushException {
+        for (float f : v) {
+            if (!Float.isFinite(f)) {
+                throw new HushException("it has NaN or infinite pixels; a network cannot learn from them");
+            }
+        }
+        return v;
+    }
 
     /** The noisy image alone (Noise2Void). */
     static TrainingData noisy(ImagePlus imp, int patch) throws HushException {
         Rectangle box = region(imp, patch);
         List<float[]> planes = planes(imp, box);
-        return new TrainingData(planes, null, box.width, box.height, "ImageJ image '" + imp.getTitle() + "' ("
+        return new TrainingData(planes, null, same(planes.size(), box.width, box.height), "ImageJ image '"
+                + imp.getTitle() + "' ("
                 + describe(planes.size(), box, imp) + ")");
     }
 
@@ -46,7 +139,8 @@ record TrainingData(List<float[]> inputs, List<float[]> targets, int width, int 
         Rectangle box = region(noisy, patch);
         List<float[]> in = planes(noisy, box);
         List<float[]> out = planes(clean, box);
-        return new TrainingData(in, out, box.width, box.height, "ImageJ images '" + noisy.getTitle() + "' → '"
+        return new TrainingData(in, out, same(in.size(), box.width, box.height), "ImageJ images '" + noisy.getTitle()
+                + "' → '"
                 + clean.getTitle() + "' (" + describe(in.size(), box, noisy) + ")");
     }
 

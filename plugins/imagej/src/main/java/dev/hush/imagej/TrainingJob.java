@@ -36,8 +36,7 @@ final class TrainingJob {
     static Outcome run(TrainingData data, TrainOptions options) throws HushException {
         Path file = options.modelFile();
         ImageTrainingConfig config = config(data, options);
-        List<int[]> sizes = new ArrayList<>();
-        data.inputs().forEach(p -> sizes.add(new int[] {data.width(), data.height()}));
+        List<int[]> sizes = data.sizes();
         TrainingPlanes planes = data.targets() == null ? TrainingPlanes.noisy(data.inputs(), sizes, data.origin())
                 : TrainingPlanes.pairs(data.inputs(), data.targets(), sizes, data.origin());
         ImageTrainer trainer;
