@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
 public final class ImageDenoiser {
     private static final Logger LOG = LoggerFactory.getLogger(ImageDenoiser.class);
     /** Default core size: large enough that the halo costs little, small enough for any machine. */
-    public static final int DEFAULT_TILE = 512;
+    public static final int DEFAULT_TILE = 1024;
     private static final int MIN_TILE = 32;
 
     private final DenoiserModel model;

@@ -29,7 +29,7 @@ public record TileGrid(int[] starts, int core, int halo, int overlap) {
             window = roundUp(2 * halo + multiple, multiple);
             core = window - 2 * halo;
         }
-        return layout(size, core, halo, multiple);
+        return layout(size, core, halo, multiple, true);
     }
 
     /**
@@ -42,25 +42,38 @@ public record TileGrid(int[] starts, int core, int halo, int overlap) {
         if (core < 1) {
             throw new IllegalArgumentException("a " + window + "-pixel window leaves no core inside a halo of " + halo);
         }
-        return layout(size, core, halo, 1);
+        return layout(size, core, halo, 1, false);
     }
 
-    private static TileGrid layout(int size, int core, int halo, int multiple) {
-        int overlap = core >= size ? 0 : Math.min(32, core / 8);
+    /**
+     * Cores of about {@code core} pixels overlapping by up to 32 px for blending. The count is what the requested
+     * core needs without overlap (⌈size / core⌉), and each core grows by the share of the overlap that needs, so
+     * that an image of exactly two cores is two tiles, not three (a 2048-pixel side at 1024: two cores of about 1040).
+     * A network that downsamples (size multiple &gt; 1) computes differently at positions of different phase modulo
+     * the multiple, so every tile starts on the whole image's grid (starts are multiples of it) and every window is a
+     * multiple of it. A fixed window ({@code grow} false) keeps its core, and the overlap then adds a tile where
+     * needed.
+     */
+    private static TileGrid layout(int size, int core, int halo, int multiple, boolean grow) {
+        int n = (size + core - 1) / core;
+        if (n <= 1) {
+            return new TileGrid(new int[] {0}, core, halo, 0);
+        }
+        int overlap = Math.min(32, core / 8);
+        // The window (core + 2·halo) must stay a multiple of the size multiple, as along() made it.
+        int grown = grow ? roundUp((size + (n - 1) * overlap + n - 1) / n + 2 * halo, multiple) - 2 * halo : core;
+        int step = Math.max(multiple, (grown - overlap) / multiple * multiple);
         List<Integer> starts = new ArrayList<>();
-        // A network that downsamples (size multiple > 1) computes differently at positions of different phase
-        // modulo the multiple, so every tile starts on the whole image's grid: starts are multiples of it.
-        int step = Math.max(multiple, (core - overlap) / multiple * multiple);
         int s = 0;
         while (true) {
-            if (s + core >= size) {
-                starts.add(roundUp(Math.max(0, size - core), multiple));
+            if (s + grown >= size) {
+                starts.add(roundUp(Math.max(0, size - grown), multiple));
                 break;
             }
             starts.add(s);
             s += step;
         }
-        return new TileGrid(starts.stream().mapToInt(Integer::intValue).toArray(), core, halo, overlap);
+        return new TileGrid(starts.stream().mapToInt(Integer::intValue).toArray(), grown, halo, overlap);
     }
 
     public int window() {
