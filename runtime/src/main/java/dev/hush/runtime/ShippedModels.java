@@ -42,12 +42,43 @@ public final class ShippedModels {
         }
     }
 
-    /** The first shipped model of a domain: the default when the user names none. */
-    public static String defaultFor(Domain domain) throws HushException {
+    /**
+     * The shipped denoisers of a domain ({@code image-…}, {@code audio-…}), in list order: every model of that
+     * domain except anomaly models (those whose contract has {@link ModelContract#ANOMALY_SCALE}).
+     */
+    public static List<String> denoisers(Domain domain) {
+        List<String> out = new ArrayList<>();
         for (String n : names()) {
-            if (n.startsWith(domain.key() + "-")) {
-                return n;
+            if (n.startsWith(domain.key() + "-") && !isAnomalyModel(n)) {
+                out.add(n);
             }
+        }
+        return out;
+    }
+
+    /** The shipped anomaly models (a calibrated {@link ModelContract#ANOMALY_SCALE}), in list order. */
+    public static List<String> anomalyModels() {
+        List<String> out = new ArrayList<>();
+        for (String n : names()) {
+            if (isAnomalyModel(n)) {
+                out.add(n);
+            }
+        }
+        return out;
+    }
+
+    private static boolean isAnomalyModel(String name) {
+        try {
+            return ModelContract.read(bytes(name), name).get(ModelContract.ANOMALY_SCALE, null) != null;
+        } catch (HushException e) {
+            return false;
+        }
+    }
+
+    /** The first shipped denoiser of a domain: the default when the user names none. */
+    public static String defaultFor(Domain domain) throws HushException {
+        for (String n : denoisers(domain)) {
+            return n;
         }
         throw new HushException("no shipped " + domain.key() + " model is on the classpath (is the hush-models jar"
                 + " missing?); give a model file with --model");

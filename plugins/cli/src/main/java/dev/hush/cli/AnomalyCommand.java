@@ -33,7 +33,8 @@ final class AnomalyCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "IMAGE", description = "PNG or TIFF images (the first plane of a stack).")
     List<Path> inputs;
 
-    @Option(names = {"-m", "--model"}, required = true, description = "An anomaly model (.onnx file or name).")
+    @Option(names = {"-m", "--model"}, description = "An anomaly model (.onnx file or name; default: the shipped"
+            + " demonstration model, trained on synthetic textures only: train your own on your normal images).")
     String model;
 
     @Option(names = {"-o", "--out"}, required = true, description = "Output folder.")
@@ -61,6 +62,14 @@ final class AnomalyCommand implements Callable<Integer> {
         }
         List<String> failures = new ArrayList<>();
         StringBuilder csv = new StringBuilder("file,score,calibrated\n");
+        if (model == null) {
+            List<String> shipped = dev.hush.runtime.ShippedModels.anomalyModels();
+            if (shipped.isEmpty()) {
+                throw new HushException(HushException.Code.MODEL_NOT_FOUND, "no anomaly model is shipped in this build;"
+                        + " train one (hush train image --mode anomaly --data normal/) and give it with -m");
+            }
+            model = shipped.get(0);
+        }
         try (DenoiserModel m = DenoiserModel.openNamed(model, SessionConfig.defaults().withThreads(threads))) {
             m.contract().requireDomain(Domain.IMAGE);
             AnomalyMap am = new AnomalyMap(m);

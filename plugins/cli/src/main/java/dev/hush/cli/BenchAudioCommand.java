@@ -148,11 +148,7 @@ final class BenchAudioCommand implements Callable<Integer> {
         if (models != null) {
             names.addAll(models);
         } else {
-            for (String n : ShippedModels.names()) {
-                if (n.startsWith(Domain.AUDIO.key() + "-")) {
-                    names.add(n);
-                }
-            }
+            names.addAll(ShippedModels.denoisers(Domain.AUDIO));
             if (names.isEmpty()) {
                 System.err.println("hush: no audio model is shipped in this build; pass --model FILE.onnx to include one");
             }

@@ -85,11 +85,7 @@ final class BenchImageCommand implements Callable<Integer> {
         if (models != null) {
             names.addAll(models);
         } else {
-            for (String n : ShippedModels.names()) {
-                if (n.startsWith(Domain.IMAGE.key() + "-")) {
-                    names.add(n);
-                }
-            }
+            names.addAll(ShippedModels.denoisers(Domain.IMAGE));
         }
         Path folder = sets.contains("grey") || sets.contains("rgb") ? (benchDir != null ? benchDir
                 : BenchSets.defaultFolder()) : null;

@@ -56,15 +56,9 @@ record ModelChoice(String shippedName, Path file) {
         }
     }
 
-    /** Shipped image models, by the runtime's naming convention ({@code image-…}), for the dialog's list. */
+    /** Shipped image denoisers (not anomaly models), for the dialog's list. */
     static List<String> shippedImageModels() {
-        List<String> names = new ArrayList<>();
-        for (String n : ShippedModels.names()) {
-            if (n.startsWith(Domain.IMAGE.key() + "-")) {
-                names.add(n);
-            }
-        }
-        return names;
+        return ShippedModels.denoisers(Domain.IMAGE);
     }
 
     /**
