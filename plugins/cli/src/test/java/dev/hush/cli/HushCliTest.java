@@ -315,7 +315,8 @@ class HushCliTest {
         assertTrue(given.err().contains("sigma 80") && given.err().contains("(given)"), given.err());
         assertFalse(java.util.Arrays.equals(pixels(dir.resolve("n-est.png")), pixels(dir.resolve("n-given.png"))),
                 "the level given reaches the network");
-        Run refused = hush("image", in.toString(), "-o", dir.resolve("n-small.png").toString(), "--sigma", "20");
+        Run refused = hush("image", in.toString(), "-o", dir.resolve("n-small.png").toString(), "--sigma", "20",
+                "--model", "image-gray-small");
         assertEquals(1, refused.code());
         assertTrue(refused.err().contains("no noise-level input"), refused.err());
         assertFalse(Files.exists(dir.resolve("n-small.png")));
@@ -381,7 +382,8 @@ class HushCliTest {
         for (int i = 0; i < w * h; i++) {
             redIn[i] = red.getProcessor().getf(i);
         }
-        try (dev.hush.runtime.DenoiserModel m = dev.hush.runtime.DenoiserModel.openShipped("image-gray-small",
+        try (dev.hush.runtime.DenoiserModel m = dev.hush.runtime.DenoiserModel.openShipped(
+                dev.hush.runtime.ShippedModels.defaultFor(dev.hush.runtime.Domain.IMAGE),
                 dev.hush.runtime.SessionConfig.defaults().withThreads(1))) {
             float[] want = new dev.hush.runtime.image.ImageDenoiser(m).withTileSize(64)
                     .denoise(FloatImage.gray(w, h, redIn), dev.hush.runtime.ProgressListener.NONE).data();

@@ -28,7 +28,7 @@ class DenoiseOptionsTest {
         DenoiseOptions d = DenoiseOptions.fromMacro(null);
         assertEquals(DenoiseOptions.defaults(), d);
         assertEquals(d, DenoiseOptions.fromMacro(""));
-        assertEquals("image-gray-small", d.model());
+        assertEquals("image-gray-multiscale", d.model(), "the best shipped model on real images is the default");
         assertEquals("cpu", d.device());
         assertEquals(0, d.tile());
         assertEquals(0, d.threads());
@@ -42,7 +42,8 @@ class DenoiseOptionsTest {
         String line = recorded(o, true);
         assertEquals("model=image-gray-small device=cuda:1 tile=256 threads=2 channels=1,3 noise", line);
         assertEquals(o, DenoiseOptions.fromMacro(line));
-        assertEquals("model=image-gray-small device=cpu tile=0 threads=0", recorded(DenoiseOptions.defaults(), false));
+        assertEquals("model=image-gray-multiscale device=cpu tile=0 threads=0", recorded(DenoiseOptions.defaults(),
+                false));
     }
 
     @Test
