@@ -29,13 +29,14 @@ import picocli.CommandLine.Option;
 /**
  * {@code hush bench codec}: rate and distortion of a latent codec on the real grey benchmark crops, beside PNG
  * (lossless) and JPEG (the JDK's encoder over a sweep of qualities) on the same images in the same run. For each
- * codec setting it also gives the JPEG rate at the same PSNR, interpolated per image along JPEG's curve.
+ * codec setting it also gives JPEG's rate at the codec's PSNR, interpolated per image along JPEG's curve, beside the
+ * codec's own rate on the same images (those whose codec PSNR lies within JPEG's curve).
  */
 @Command(name = "codec", mixinStandardHelpOptions = true,
         description = {"Bits per pixel and PSNR of a latent codec (hush encode) on the real grey benchmark crops,",
                 "beside PNG and JPEG on the same images: a rate-distortion table in markdown."})
 final class BenchCodecCommand implements Callable<Integer> {
-    private static final int[] JPEG_QUALITIES = {5, 10, 15, 20, 30, 40, 50, 60, 70, 80, 90, 95};
+    private static final int[] JPEG_QUALITIES = {1, 2, 3, 5, 10, 15, 20, 30, 40, 50, 60, 70, 80, 90, 95};
 
     @Option(names = {"-m", "--model"}, description = "The codec (default: the first shipped codec).")
     String model;
@@ -86,7 +87,7 @@ final class BenchCodecCommand implements Callable<Integer> {
             name = codec.name();
             ProgressBar bar = new ProgressBar(System.err, "codec", "images");
             int done = 0;
-            double[][] sums = new double[bits.length][3];
+            double[][] sums = new double[bits.length][4];
             int[] comparable = new int[bits.length];
             for (int i = 0; i < n; i++) {
                 BenchImage img = images.get(i);
@@ -102,6 +103,7 @@ final class BenchCodecCommand implements Callable<Integer> {
                     double j = jpegRateAt(jpeg.get(i), p);
                     if (Double.isFinite(j)) {
                         sums[k][2] += j;
+                        sums[k][3] += bpp;
                         comparable[k]++;
                     }
                 }
@@ -109,19 +111,21 @@ final class BenchCodecCommand implements Callable<Integer> {
             }
             for (int k = 0; k < bits.length; k++) {
                 codecRows.add(new double[] {bits[k], sums[k][0] / n, sums[k][1] / n,
-                        comparable[k] == 0 ? Double.NaN : sums[k][2] / comparable[k], comparable[k]});
+                        comparable[k] == 0 ? Double.NaN : sums[k][2] / comparable[k], comparable[k],
+                        comparable[k] == 0 ? Double.NaN : sums[k][3] / comparable[k]});
             }
         }
         sb.append(String.format(Locale.ROOT, "Rate and distortion on %d real grey crops (8-bit, %s), mean per image;"
                 + " PSNR of the 8-bit result against the original (peak 255).%n%n", n,
                 benchDir != null ? benchDir : BenchSets.RELATIVE + "/grey"));
-        sb.append("| method | bits per pixel | PSNR (dB) | JPEG's rate at the same PSNR (bpp) |\n|---|---:|---:|---:|\n");
+        sb.append("| method | bits per pixel | PSNR (dB) | at the same PSNR: JPEG's rate vs the codec's (bpp) |\n"
+                + "|---|---:|---:|---:|\n");
         sb.append(String.format(Locale.ROOT, "| PNG (lossless) | %.3f | ∞ | |%n", pngBpp / n));
         for (double[] r : codecRows) {
             sb.append(String.format(Locale.ROOT, "| `%s`, %s | %.3f | %.2f | %s |%n", name, r[0] == 0 ? "float32 code"
                     : (int) r[0] + "-bit code", r[1], r[2], Double.isNaN(r[3]) ? "beyond JPEG's range"
-                    : String.format(Locale.ROOT, "%.3f%s", r[3], r[4] < n ? " (" + (int) r[4] + " of " + n + " images)"
-                    : "")));
+                    : String.format(Locale.ROOT, "%.3f vs %.3f (%d of %d images within JPEG's range)", r[3], r[5],
+                    (int) r[4], n)));
         }
         for (int qi = 0; qi < JPEG_QUALITIES.length; qi++) {
             double b = 0;

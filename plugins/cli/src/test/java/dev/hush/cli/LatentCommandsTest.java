@@ -91,6 +91,21 @@ class LatentCommandsTest {
     }
 
     @Test
+    void theShippedCodecIsTheDefaultBothWays() throws Exception {
+        Path grey = firstBench("grey", "microscopy__");
+        Path code = dir.resolve("default.hlc");
+        HushCliTest.Run r = HushCliTest.hush("encode", grey.toString(), "-o", code.toString(), "--threads", "1",
+                "--psnr");
+        assertEquals(0, r.code(), r.err());
+        double psnr = Double.parseDouble(r.out().replaceAll("(?s).*PSNR ([0-9.]+) dB.*", "$1"));
+        assertTrue(psnr > 20, "the shipped codec on a real microscopy crop: " + r.out());
+        r = HushCliTest.hush("decode", code.toString(), "-o", dir.resolve("default.png").toString(), "--threads", "1");
+        assertEquals(0, r.code(), "the code names the shipped codec, so no --model is needed: " + r.err());
+        assertEquals(IJ.openImage(grey.toString()).getWidth(), IJ.openImage(dir.resolve("default.png").toString())
+                .getWidth());
+    }
+
+    @Test
     void aCodeFileThatIsNotOneIsRefusedWithAReason() throws Exception {
         Path fake = Files.writeString(dir.resolve("fake.hlc"), "HUSHLTNT but not really");
         HushCliTest.Run r = HushCliTest.hush("decode", fake.toString(), "-o", dir.resolve("fake.png").toString());
