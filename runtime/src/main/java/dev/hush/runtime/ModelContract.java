@@ -161,6 +161,12 @@ public final class ModelContract {
                 throw bad(NORM_LOW, "percentiles must lie in [0, 100]");
             }
         }
+        if ((raw.containsKey(STATE_INPUT_NAME) || raw.containsKey(STATE_OUTPUT_NAME)) && (domain != Domain.AUDIO
+                || !raw.getOrDefault(dev.hush.runtime.audio.AudioSpec.STATE_SIZE, "0").trim().matches("0*[1-9][0-9]*"))) {
+            throw new ModelFormatException("the model names a state input or output ('" + STATE_INPUT_NAME + "', '"
+                    + STATE_OUTPUT_NAME + "') but is not an audio model with a '"
+                    + dev.hush.runtime.audio.AudioSpec.STATE_SIZE + "' above 0; see docs/model-format.md");
+        }
         if (domain == Domain.AUDIO) {
             for (String key : REQUIRED_AUDIO) {
                 if (!raw.containsKey(key)) {

@@ -96,6 +96,17 @@ final class LatentCommands {
         return false;
     }
 
+    /**
+     * Refuses to replace a file that is already there unless {@code force}: a decoded image must never land on the
+     * original it was encoded from (a lossy copy over the real pixels), nor a code on another code.
+     */
+    static void refuseExisting(Path target, boolean force) throws HushException {
+        if (!force && Files.exists(target)) {
+            throw new HushException(HushException.Code.INVALID_INPUT, target + " exists; hush does not replace it"
+                    + " (it may be the original this came from). Choose another output, or pass --force");
+        }
+    }
+
     /** Two inputs that would write the same output file are refused before anything is written. */
     static void requireDistinctNames(List<Path> inputs) throws HushException {
         java.util.Map<String, Path> seen = new java.util.HashMap<>();
@@ -148,6 +159,9 @@ final class LatentCommands {
                 + " depth's maximum).")
         boolean psnr;
 
+        @Option(names = "--force", description = "Replace output files that already exist.")
+        boolean force;
+
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
@@ -176,6 +190,7 @@ final class LatentCommands {
                         byte[] bytes = code.toBytes();
                         Path target = target(out, in, inputs.size(), ".hlc", outIsFile);
                         AtomicFile.refuseInput(in, target, ".hlc");
+                        refuseExisting(target, force);
                         AtomicFile.write(target, bytes);
                         long pixels = (long) code.width() * code.height();
                         String quality = "";
@@ -191,8 +206,10 @@ final class LatentCommands {
                         }
                         System.out.printf(Locale.ROOT, "%s\t%d bytes\t%.3f bits per pixel%s%n", target, bytes.length,
                                 8.0 * bytes.length / pixels, quality);
-                    } catch (HushException e) {
+                    } catch (HushException | IllegalArgumentException e) {
                         failures.add(in + ": " + e.getMessage());
+                    } catch (java.io.IOException e) {
+                        failures.add(in + ": cannot write its code: " + e.getMessage());
                     }
                     bar.update(++done, inputs.size());
                 }
@@ -234,12 +251,19 @@ final class LatentCommands {
         @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime threads (default 0: all cores).")
         int threads;
 
+        @Option(names = "--force", description = "Replace output files that already exist (never done otherwise: a"
+                + " decoded image must not land on its original).")
+        boolean force;
+
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
             ModelOptions.checkThreads(threads, spec);
+            if (tile < 16) {
+                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--tile must be at least 16");
+            }
             boolean outIsFile = prepareOut(inputs, out, ImageFiles.isImageName(out),
                     "several images, or an image file name (.png, .tif) for one code");
             List<String> failures = new ArrayList<>();
@@ -259,10 +283,11 @@ final class LatentCommands {
                         String ext = code.bitDepth() == 8 || code.bitDepth() == 24 ? ".png" : ".tif";
                         Path target = target(out, in, inputs.size(), ext, outIsFile);
                         AtomicFile.refuseInput(in, target, "");
+                        refuseExisting(target, force);
                         ImageFiles.write(target, imagesFor(planes, code.bitDepth()), code.bitDepth(), null);
                         System.out.println(target);
                     }
-                } catch (HushException e) {
+                } catch (HushException | IllegalArgumentException e) {
                     failures.add(in + ": " + e.getMessage());
                 } catch (java.io.IOException e) {
                     failures.add(in + ": cannot read: " + e.getMessage());

@@ -106,6 +106,26 @@ class LatentCommandsTest {
     }
 
     @Test
+    void decodingNeverReplacesTheOriginal() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("originals"));
+        Path original = Files.copy(firstBench("grey", "microscopy__"), folder.resolve("cells.png"));
+        byte[] before = Files.readAllBytes(original);
+        HushCliTest.Run r = HushCliTest.hush("encode", original.toString(), "-m", codec.toString(), "-o",
+                folder.toString(), "--threads", "1");
+        assertEquals(0, r.code(), r.err());
+        r = HushCliTest.hush("decode", folder.resolve("cells.hlc").toString(), "-m", codec.toString(), "-o",
+                folder.toString(), "--threads", "1");
+        assertEquals(1, r.code(), r.err());
+        assertTrue(r.err().contains("exists") && r.err().contains("--force"), r.err());
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(original)), "the original is untouched");
+        r = HushCliTest.hush("encode", original.toString(), "-m", codec.toString(), "-o", folder.toString());
+        assertEquals(1, r.code(), "an existing code is not replaced either: " + r.err());
+        r = HushCliTest.hush("decode", folder.resolve("cells.hlc").toString(), "-m", codec.toString(), "-o",
+                dir.resolve("x.png").toString(), "--tile", "8");
+        assertEquals(2, r.code(), "a bad --tile is a usage error: " + r.err());
+    }
+
+    @Test
     void aCodeFileThatIsNotOneIsRefusedWithAReason() throws Exception {
         Path fake = Files.writeString(dir.resolve("fake.hlc"), "HUSHLTNT but not really");
         HushCliTest.Run r = HushCliTest.hush("decode", fake.toString(), "-o", dir.resolve("fake.png").toString());

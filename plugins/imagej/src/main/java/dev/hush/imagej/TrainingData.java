@@ -46,6 +46,11 @@ record TrainingData(List<float[]> inputs, List<float[]> targets, List<int[]> siz
         if (clean != null && !java.nio.file.Files.isDirectory(clean)) {
             throw new HushException("the clean folder " + clean + " does not exist or is not a folder");
         }
+        if (clean != null && (clean.toAbsolutePath().normalize().startsWith(noisy.toAbsolutePath().normalize())
+                || noisy.toAbsolutePath().normalize().startsWith(clean.toAbsolutePath().normalize()))) {
+            throw new HushException("the clean folder " + clean + " and the noisy folder " + noisy + " are the same or"
+                    + " one holds the other; give two separate folders with the same relative file names");
+        }
         List<java.nio.file.Path> files;
         try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.walk(noisy)) {
             files = s.filter(java.nio.file.Files::isRegularFile).filter(ImageFiles::isImageName).sorted().toList();
@@ -77,10 +82,11 @@ record TrainingData(List<float[]> inputs, List<float[]> targets, List<int[]> siz
                                 + "-pixel training patch");
                     }
                     int area = p.width() * p.height();
-                    pixels += (long) area * p.channels();
+                    pixels += (long) area * p.channels() * (clean == null ? 1 : 2);
                     if (pixels > MAX_FOLDER_PIXELS) {
-                        throw new HushException("the folder holds more than " + MAX_FOLDER_PIXELS + " pixels, more than"
-                                + " training keeps in memory; train on a subfolder");
+                        throw new TooMuchData("the folder holds more than " + MAX_FOLDER_PIXELS + " pixels"
+                                + (clean == null ? "" : " (noisy and clean together)") + ", more than training keeps"
+                                + " in memory; train on a subfolder");
                     }
                     for (int c = 0; c < p.channels(); c++) {
                         in.add(finite(java.util.Arrays.copyOfRange(p.data(), c * area, (c + 1) * area), rel));
@@ -91,10 +97,9 @@ record TrainingData(List<float[]> inputs, List<float[]> targets, List<int[]> siz
                         sizes.add(new int[] {p.width(), p.height()});
                     }
                 }
-            } catch (HushException e) {
-                if (e.getMessage().contains("more than training keeps in memory")) {
-                    throw e;
-                }
+            } catch (TooMuchData e) {
+                throw e;
+            } catch (HushException | RuntimeException e) {
                 bad.add(rel + ": " + e.getMessage());
             }
         }
@@ -104,6 +109,13 @@ record TrainingData(List<float[]> inputs, List<float[]> targets, List<int[]> siz
         }
         return new TrainingData(in, out, sizes, "folder " + noisy + (clean == null ? "" : " → " + clean) + " ("
                 + files.size() + " image(s), " + in.size() + " plane(s))");
+    }
+
+    /** The folder is too large to train on in memory: ends the reading at once. */
+    private static final class TooMuchData extends HushException {
+        TooMuchData(String message) {
+            super(message);
+        }
     }
 
     private static float[] finite(float[] v, java.nio.file.Path file) throws HushException {

@@ -17,7 +17,9 @@ import java.util.List;
 public record TileGrid(int[] starts, int core, int halo, int overlap) {
 
     /**
-     * Lays out tiles of at most {@code tile} core pixels over {@code size} pixels.
+     * Lays out tiles of about {@code tile} core pixels over {@code size} pixels: ⌈size / tile⌉ of them along the side,
+     * each core grown a little (by its share of the blending overlap, rounded to the size multiple) so that they
+     * meet.
      */
     public static TileGrid along(int size, int tile, int halo, int multiple) {
         if (tile < 1) {
@@ -63,6 +65,11 @@ public record TileGrid(int[] starts, int core, int halo, int overlap) {
         // The window (core + 2·halo) must stay a multiple of the size multiple, as along() made it.
         int grown = grow ? roundUp((size + (n - 1) * overlap + n - 1) / n + 2 * halo, multiple) - 2 * halo : core;
         int step = Math.max(multiple, (grown - overlap) / multiple * multiple);
+        // Steps are rounded down to the multiple; grow by whole multiples until n tiles reach the end.
+        while (grow && (long) (n - 1) * step + grown < size) {
+            grown += multiple;
+            step = Math.max(multiple, (grown - overlap) / multiple * multiple);
+        }
         List<Integer> starts = new ArrayList<>();
         int s = 0;
         while (true) {

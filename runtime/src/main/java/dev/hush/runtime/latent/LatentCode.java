@@ -21,7 +21,7 @@ import java.util.zip.Inflater;
  * normalisation, and the code itself, quantised per code channel and compressed with deflate. Big-endian:
  *
  * <pre>
- * "HUSHLTNT" (8 bytes) · version u8 (1) · codec name (u16 length + UTF-8) · codec hash (32 bytes, SHA-256)
+ * "HUSHLTNT" (8 bytes) · version u8 (1) · codec name (u16 byte length + UTF-8) · codec hash (32 bytes, SHA-256)
  * width i32 · height i32 · bit depth u8 · planes u16 · code channels u16 · code width i32 · code height i32
  * scale u16 (pixels per code cell) · normalisation low f64 · high f64 · bits u8 (0: float32 values, 1–8: quantised)
  * for bits &gt; 0, per plane and code channel: min f32 · step f32
@@ -30,8 +30,9 @@ import java.util.zip.Inflater;
  * </pre>
  *
  * Reading checks every size against what the file can hold before allocating anything: the code must have
- * exactly ⌈width/scale⌉ × ⌈height/scale⌉ cells per channel, and its values cannot be more than deflate's
- * largest ratio (1032 : 1) times the payload.
+ * exactly ⌈width/scale⌉ × ⌈height/scale⌉ cells per channel, its values cannot be more than deflate's
+ * largest ratio (1032 : 1) times the payload, and no code may describe more than {@link #MAX_PIXELS} pixels or hold
+ * more than {@link #MAX_VALUES} values.
  *
  * @param codec     the codec's name
  * @param hash      SHA-256 of the codec's encoder and decoder files (hex); decoding refuses another codec's code
@@ -44,6 +45,13 @@ public record LatentCode(String codec, String hash, int width, int height, int b
     static final int VERSION = 1;
     /** The largest image side a code may describe. */
     public static final int MAX_SIDE = 1 << 18;
+    /**
+     * The most pixels (width × height × planes) a code may describe: decoding holds them all as floats (1 GB at this
+     * limit), so a small file must not be able to ask for more.
+     */
+    public static final long MAX_PIXELS = 1L << 28;
+    /** The most code values a file may hold (64 MB quantised, 256 MB as floats). */
+    public static final long MAX_VALUES = 1L << 26;
     /** Deflate cannot compress more than about 1032 : 1, so more inflated bytes than that mean a corrupt file. */
     private static final long MAX_RATIO = 1032;
 
@@ -55,8 +63,16 @@ public record LatentCode(String codec, String hash, int width, int height, int b
             throw new IllegalArgumentException("a code of " + codeWidth + "×" + codeHeight + " cells at " + scale
                     + " pixels each does not fit a " + width + "×" + height + " image");
         }
-        if (bits < 0 || bits > 8 || planes < 1 || codeChannels < 1 || planes > 64 || codeChannels > 4096) {
-            throw new IllegalArgumentException("bits must lie in 0–8, planes in 1–64 and code channels in 1–4096");
+        if (bits < 0 || bits > 8) {
+            throw new IllegalArgumentException("bits must lie in 0–8, got " + bits);
+        }
+        if (planes < 1 || planes > 4096 || codeChannels < 1 || codeChannels > 4096) {
+            throw new IllegalArgumentException("planes and code channels must lie in 1–4096, got " + planes + " and "
+                    + codeChannels);
+        }
+        if ((long) width * height * planes > MAX_PIXELS) {
+            throw new IllegalArgumentException(width + "×" + height + " × " + planes + " planes is more than the "
+                    + MAX_PIXELS + " pixels a code may hold");
         }
         if (values.length != cells(planes, codeChannels, codeWidth, codeHeight)) {
             throw new IllegalArgumentException("the code holds " + values.length + " values, not planes × channels ×"
@@ -79,7 +95,12 @@ public record LatentCode(String codec, String hash, int width, int height, int b
             DataOutputStream out = new DataOutputStream(bytes);
             out.write(MAGIC);
             out.writeByte(VERSION);
-            out.writeUTF(codec);
+            byte[] name = codec.getBytes(StandardCharsets.UTF_8);
+            if (name.length > 65535) {
+                throw new IllegalArgumentException("the codec's name is longer than 65535 bytes");
+            }
+            out.writeShort(name.length);
+            out.write(name);
             out.write(HexFormat.of().parseHex(hash));
             out.writeInt(width);
             out.writeInt(height);
@@ -108,7 +129,11 @@ public record LatentCode(String codec, String hash, int width, int height, int b
                         min = Math.min(min, values[i]);
                         max = Math.max(max, values[i]);
                     }
-                    float step = max > min ? (max - min) / levels : 1f;
+                    // In double, then kept to a positive finite float: a range too small or too large for a float
+                    // step must still give a file the reader accepts.
+                    double range = (double) max - min;
+                    float step = range > 0 ? (float) Math.min(Float.MAX_VALUE, Math.max(Float.MIN_NORMAL,
+                            range / levels)) : 1f;
                     out.writeFloat(min);
                     out.writeFloat(step);
                     for (int i = k * area; i < (k + 1) * area; i++) {
@@ -156,7 +181,13 @@ public record LatentCode(String codec, String hash, int width, int height, int b
             if (version != VERSION) {
                 throw bad(source, "is a latent code of version " + version + "; this Hush reads version " + VERSION);
             }
-            String codec = in.readUTF();
+            int nameLength = in.readUnsignedShort();
+            if (nameLength > in.available()) {
+                throw bad(source, "is cut short (the file ends inside its header)");
+            }
+            byte[] nameBytes = new byte[nameLength];
+            in.readFully(nameBytes);
+            String codec = new String(nameBytes, StandardCharsets.UTF_8);
             byte[] hash = new byte[32];
             in.readFully(hash);
             int width = in.readInt();
@@ -172,13 +203,17 @@ public record LatentCode(String codec, String hash, int width, int height, int b
             int bits = in.readUnsignedByte();
             if (width < 1 || height < 1 || width > MAX_SIDE || height > MAX_SIDE || scale < 1
                     || codeWidth != ceilDiv(width, scale) || codeHeight != ceilDiv(height, scale) || planes < 1
-                    || planes > 64 || channels < 1 || bits > 8 || !Double.isFinite(low) || !Double.isFinite(high)
+                    || channels < 1 || bits > 8 || !Double.isFinite(low) || !Double.isFinite(high)
                     || !(bitDepth == 8 || bitDepth == 16 || bitDepth == 24 || bitDepth == 32)) {
                 throw bad(source, "has an inconsistent header (image " + width + "×" + height + ", code " + codeWidth
                         + "×" + codeHeight + " at " + scale + " px per cell, " + planes + " planes, " + bits
                         + " bits, bit depth " + bitDepth + ")");
             }
             long count = cells(planes, channels, codeWidth, codeHeight);
+            if ((long) width * height * planes > MAX_PIXELS || count > MAX_VALUES) {
+                throw bad(source, "describes " + width + "×" + height + " × " + planes + " planes (" + count
+                        + " code values), more than a code may (" + MAX_PIXELS + " pixels, " + MAX_VALUES + " values)");
+            }
             int per = bits == 0 ? 4 : 1;
             float[] mins = new float[bits == 0 ? 0 : planes * channels];
             float[] steps = new float[mins.length];

@@ -85,7 +85,7 @@ public final class LatentCodec implements AutoCloseable {
         }
         this.scale = number(em, ModelContract.SIZE_MULTIPLE, 1, 1024);
         this.halo = number(em, ModelContract.HALO, 0, 4096);
-        this.norm = em.getOrDefault(ModelContract.NORM, "none");
+        this.norm = em.getOrDefault(ModelContract.NORM, "none").trim().toLowerCase(java.util.Locale.ROOT);
         this.normLow = Double.parseDouble(em.getOrDefault(ModelContract.NORM_LOW, "0"));
         this.normHigh = Double.parseDouble(em.getOrDefault(ModelContract.NORM_HIGH, "1"));
         this.encoderInput = encoder.getInputNames().iterator().next();
@@ -264,9 +264,14 @@ public final class LatentCodec implements AutoCloseable {
                         + p.height() + " (the first is " + w + "×" + h + ")");
             }
         }
-        if (w > LatentCode.MAX_SIDE || h > LatentCode.MAX_SIDE) {
-            throw new HushException(HushException.Code.INVALID_INPUT, "the image is " + w + "×" + h + "; codes hold"
-                    + " images up to " + LatentCode.MAX_SIDE + " pixels a side");
+        if (w > LatentCode.MAX_SIDE || h > LatentCode.MAX_SIDE || (long) w * h * planes.size() > LatentCode.MAX_PIXELS
+                || planes.size() > 4096) {
+            throw new HushException(HushException.Code.INVALID_INPUT, "the image is " + w + "×" + h + " × "
+                    + planes.size() + " planes; a code holds up to " + LatentCode.MAX_SIDE + " pixels a side, "
+                    + LatentCode.MAX_PIXELS + " pixels and 4096 planes in all: encode the planes in parts");
+        }
+        if (bits < 0 || bits > 8) {
+            throw new IllegalArgumentException("bits must lie in 0–8, got " + bits);
         }
         Normalization n = normalization(planes);
         int cw = (w + scale - 1) / scale;

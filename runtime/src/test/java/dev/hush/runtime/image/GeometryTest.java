@@ -43,6 +43,31 @@ class GeometryTest {
     }
 
     @Test
+    void tilesAreAsFewAsTheRequestedCoreNeedsAndStartOnTheMultiple() {
+        for (int multiple : new int[] {1, 8, 16}) {
+            for (int halo : new int[] {0, 5, 91}) {
+                for (int tile : new int[] {64, 512, 1024}) {
+                    for (int size = 1; size <= 4200; size += 7) {
+                        TileGrid g = TileGrid.along(size, tile, halo, multiple);
+                        int want = Math.max(1, (size + Math.max(tile, multiple) - 1) / Math.max(tile, multiple));
+                        assertTrue(g.starts().length <= want, size + " px at tile " + tile + ", halo " + halo
+                                + ", multiple " + multiple + ": " + g.starts().length + " tiles, not at most " + want);
+                        assertEquals(0, g.window() % multiple, "window on the multiple");
+                        int end = 0;
+                        for (int st : g.starts()) {
+                            assertEquals(0, st % multiple, "start on the multiple");
+                            assertTrue(st <= end, "no gap before " + st);
+                            end = Math.max(end, st + g.core());
+                        }
+                        assertTrue(end >= size, "the last core reaches the end");
+                    }
+                }
+            }
+        }
+        assertEquals(2, TileGrid.along(2048, 1024, 91, 8).starts().length, "2048 px at 1024: two tiles, not three");
+    }
+
+    @Test
     void exactWindowsCoverEverySizeWithCoresInsideTheHalo() {
         // A 32-pixel model with halo 8: windows of 32, cores of 16, whether the image is smaller or larger.
         for (int size : new int[] {1, 7, 16, 31, 32, 33, 100}) {

@@ -2,7 +2,6 @@ package dev.hush.trainer.audio;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -78,6 +77,10 @@ class RecurrentAudioModelTest {
             // A stateful model refuses a call without its state, and a wrong-sized state is an error, not a crash.
             FloatBuffer in = FloatBuffer.wrap(new float[256 * 3]);
             assertThrows(IllegalArgumentException.class, () -> m.run(in, new long[] {1, 1, 256, 3}, new RunContext()));
+            dev.hush.runtime.HushException wrong = assertThrows(dev.hush.runtime.HushException.class,
+                    () -> m.run(FloatBuffer.wrap(new float[256 * 3]), new long[] {1, 1, 256, 3}, new float[5],
+                            new RunContext()));
+            assertEquals(dev.hush.runtime.HushException.Code.INVALID_INPUT, wrong.code(), wrong.getMessage());
         }
     }
 
@@ -128,6 +131,10 @@ class RecurrentAudioModelTest {
         IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
                 () -> new AudioSpec(16000, 512, 256, 256, 3, 0, 1e-5f, 32));
         assertTrue(bad.getMessage().contains("no context or look-ahead"), bad.getMessage());
-        assertNotNull(result);
+        Map<String, String> imageWithState = new HashMap<>(meta);
+        imageWithState.put(ModelContract.STATE_OUTPUT_NAME, "state_out");
+        imageWithState.put(ModelContract.DOMAIN, "image");
+        e = assertThrows(ModelFormatException.class, () -> ModelContract.parse(imageWithState));
+        assertTrue(e.getMessage().contains("not an audio model"), e.getMessage());
     }
 }
