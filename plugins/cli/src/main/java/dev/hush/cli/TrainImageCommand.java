@@ -244,10 +244,18 @@ final class TrainImageCommand implements Callable<Integer> {
             if (ch == 1) {
                 sets.add("deadleaves");
             }
-            String tables;
-            try (DenoiserModel model = DenoiserModel.open(out, SessionConfig.defaults())) {
-                tables = BenchImageCommand.tables(List.of(model), sets, folder, evalImages, evalSize, true, false, null,
-                        System.out);
+            // A model that was taught to reproduce clean images (an anomaly model, a codec: noise 'none') is not a
+            // denoiser: a denoising table would say nothing about it, so its card gets none.
+            boolean denoiser = !config.get("mode").equals("anomaly") && !config.noiseSpec().equals("none");
+            String tables = "";
+            if (denoiser) {
+                try (DenoiserModel model = DenoiserModel.open(out, SessionConfig.defaults())) {
+                    tables = BenchImageCommand.tables(List.of(model), sets, folder, evalImages, evalSize, true, false,
+                            null, System.out);
+                }
+            } else {
+                tables = "Not a denoiser (it was trained to reproduce clean images): no denoising table; see its"
+                        + " metrics (" + ModelContract.METRICS + ") and docs/anomaly.md or docs/latent.md.\n";
             }
             Map<String, String> meta = new LinkedHashMap<>();
             result.model().getMetadataPropsList().forEach(e -> meta.put(e.getKey(), e.getValue()));

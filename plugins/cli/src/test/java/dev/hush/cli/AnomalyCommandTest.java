@@ -44,4 +44,21 @@ class AnomalyCommandTest {
         assertEquals(max, score, 1e-4 * Math.max(1, max), "the score is the map's maximum");
         assertFalse(Files.exists(out.resolve("broken.anomaly.tif")));
     }
+
+    @Test
+    void withoutAModelTheShippedDemonstrationRunsCalibrated() throws Exception {
+        Path bench = BenchSets.defaultFolder().resolve("grey");
+        Path a;
+        try (var s = Files.list(bench)) {
+            a = s.filter(p -> p.getFileName().toString().startsWith("microscopy__")).sorted().findFirst().orElseThrow();
+        }
+        Path out = dir.resolve("demo-maps");
+        HushCliTest.Run r = HushCliTest.hush("anomaly", a.toString(), "-o", out.toString(), "--threads", "1");
+        assertEquals(0, r.code(), r.err());
+        assertFalse(r.err().contains("hush.anomaly.scale"), "the demonstration model is calibrated: " + r.err());
+        List<String> csv = Files.readAllLines(out.resolve("anomaly-scores.csv"));
+        assertTrue(csv.get(1).endsWith(",true"), csv.toString());
+        // A microscopy image is nothing like the synthetic textures the demonstration learnt: it scores far above 1.
+        assertTrue(Double.parseDouble(csv.get(1).split(",")[1]) > 1, csv.toString());
+    }
 }

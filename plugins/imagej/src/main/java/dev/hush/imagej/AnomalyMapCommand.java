@@ -38,10 +38,10 @@ public class AnomalyMapCommand implements PlugIn {
         }
         String model;
         if (DenoiseImage.scripted()) {
-            model = MacroOptions.of(Macro.getOptions()).value("model", "");
+            model = MacroOptions.of(Macro.getOptions()).value("model", defaultModel());
         } else {
             GenericDialog gd = new GenericDialog(TITLE);
-            gd.addFileField("Anomaly model (.onnx)", "");
+            gd.addFileField("Anomaly model (name or .onnx)", defaultModel());
             gd.addMessage("Train one on normal images only: hush train image --mode anomaly --data normal/ (docs/anomaly.md)");
             gd.showDialog();
             if (gd.wasCanceled()) {
@@ -64,6 +64,12 @@ public class AnomalyMapCommand implements PlugIn {
     }
 
     /** The anomaly map of every plane of {@code imp} (not shown); the scores go to the log. */
+    /** The first shipped anomaly model (a demonstration on synthetic textures), or empty if none is shipped. */
+    static String defaultModel() {
+        java.util.List<String> shipped = dev.hush.runtime.ShippedModels.anomalyModels();
+        return shipped.isEmpty() ? "" : shipped.get(0);
+    }
+
     static ImagePlus map(ImagePlus imp, String model) throws HushException {
         if (model == null || model.isBlank()) {
             throw new HushException("no anomaly model given: choose the .onnx file a --mode anomaly training wrote (in a"
