@@ -31,7 +31,7 @@ import java.util.Map;
  */
 public final class RecurrentMaskNet extends AbstractBlock implements MaskNetwork {
     private static final byte VERSION = 1;
-    private static final int LEVELS = 3;
+    private static final int LEVELS = FrequencyUNet.LEVELS;
     private static final float SHIFT = 4f;
     private static final float SCALE = 0.25f;
 
@@ -39,14 +39,10 @@ public final class RecurrentMaskNet extends AbstractBlock implements MaskNetwork
     private final int width;
     private final int hidden;
     private final int layers;
-    private final Conv2d first;
-    private final List<Conv2d> down = new ArrayList<>();
+    private final FrequencyUNet unet;
     private final Linear into;
     private final GRU gru;
     private final Linear outOf;
-    private final List<Conv2d> upChannels = new ArrayList<>();
-    private final List<Conv2d> merge = new ArrayList<>();
-    private final Conv2d last;
 
     /** {@code bins}: a multiple of 8; {@code width}: encoder channels; {@code hidden}, {@code layers}: the GRU stack. */
     public RecurrentMaskNet(int bins, int width, int hidden, int layers) {
@@ -62,30 +58,19 @@ public final class RecurrentMaskNet extends AbstractBlock implements MaskNetwork
         this.width = width;
         this.hidden = hidden;
         this.layers = layers;
-        first = addChildBlock("first", conv(width, 1));
-        for (int l = 0; l < LEVELS; l++) {
-            down.add(addChildBlock("down" + l, conv(channelsAt(l + 1), 2)));
-        }
+        unet = new FrequencyUNet(bins, width);
+        FrequencyUNet.Maker maker = (role, filters, fs) -> conv(filters, fs);
+        unet.buildEncoder(this::addChildBlock, maker);
         into = addChildBlock("into", Linear.builder().setUnits(hidden).build());
         gru = addChildBlock("gru", GRU.builder().setStateSize(hidden).setNumLayers(layers).optBatchFirst(true)
                 .optReturnState(false).build());
         outOf = addChildBlock("outOf", Linear.builder().setUnits(bottleneckFeatures()).build());
-        for (int l = LEVELS; l >= 1; l--) {
-            int inner = l == LEVELS ? channelsAt(LEVELS) : width;
-            upChannels.add(addChildBlock("up" + l, Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(2 * inner)
-                    .build()));
-            merge.add(addChildBlock("merge" + l, conv(width, 1)));
-        }
-        last = addChildBlock("last", Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(1).build());
-    }
-
-    private int channelsAt(int l) {
-        return l >= 2 ? 2 * width : width;
+        unet.buildDecoder(this::addChildBlock, maker);
     }
 
     /** Features per frame at the bottom of the encoder: channels × bins/8. */
     private int bottleneckFeatures() {
-        return channelsAt(LEVELS) * (bins >> LEVELS);
+        return unet.bottomChannels() * unet.bottomBins();
     }
 
     /** A convolution of 3 bins along frequency (stride {@code fs}) and 1 frame along time. */
@@ -135,12 +120,9 @@ public final class RecurrentMaskNet extends AbstractBlock implements MaskNetwork
         NDArray x = inputs.singletonOrThrow().add(SHIFT).mul(SCALE);
         long n = x.getShape().get(0);
         long t = x.getShape().get(3);
-        x = Activation.relu(first.forward(store, new NDList(x), training).singletonOrThrow());
+        FrequencyUNet.Runner runner = (role, c, in) -> c.forward(store, new NDList(in), training).singletonOrThrow();
         List<NDArray> skips = new ArrayList<>();
-        for (Conv2d c : down) {
-            skips.add(x);
-            x = Activation.relu(c.forward(store, new NDList(x), training).singletonOrThrow());
-        }
+        x = unet.encode(x, skips, runner);
         long c = x.getShape().get(1);
         long f = x.getShape().get(2);
         NDArray seq = x.transpose(0, 3, 1, 2).reshape(n, t, c * f);
@@ -148,12 +130,7 @@ public final class RecurrentMaskNet extends AbstractBlock implements MaskNetwork
         seq = gru.forward(store, new NDList(seq), training).head();
         seq = Activation.relu(outOf.forward(store, new NDList(seq), training).singletonOrThrow());
         x = seq.reshape(n, t, c, f).transpose(0, 2, 3, 1);
-        for (int i = 0; i < LEVELS; i++) {
-            x = SpectralMaskNet.upFrequency(upChannels.get(i).forward(store, new NDList(x), training).singletonOrThrow());
-            x = skips.get(LEVELS - 1 - i).concat(x, 1);
-            x = Activation.relu(merge.get(i).forward(store, new NDList(x), training).singletonOrThrow());
-        }
-        return new NDList(Activation.sigmoid(last.forward(store, new NDList(x), training).singletonOrThrow()));
+        return new NDList(unet.decode(x, skips, runner, store, training));
     }
 
     @Override
@@ -167,24 +144,11 @@ public final class RecurrentMaskNet extends AbstractBlock implements MaskNetwork
         Shape in = inputShapes[0];
         long n = in.get(0);
         long t = in.get(3);
-        first.initialize(manager, dataType, in);
-        List<Shape> skipShapes = new ArrayList<>();
-        Shape s = new Shape(n, width, bins, t);
-        for (int l = 0; l < LEVELS; l++) {
-            down.get(l).initialize(manager, dataType, s);
-            skipShapes.add(s);
-            s = new Shape(n, channelsAt(l + 1), s.get(2) / 2, t);
-        }
+        Shape s = unet.initEncoder(manager, dataType, in);
         into.initialize(manager, dataType, new Shape(n * t, bottleneckFeatures()));
         gru.initialize(manager, dataType, new Shape(n, t, hidden));
         outOf.initialize(manager, dataType, new Shape(n * t, hidden));
-        for (int i = 0; i < LEVELS; i++) {
-            upChannels.get(i).initialize(manager, dataType, s);
-            Shape skip = skipShapes.get(LEVELS - 1 - i);
-            merge.get(i).initialize(manager, dataType, new Shape(n, skip.get(1) + s.get(1), skip.get(2), t));
-            s = new Shape(n, width, skip.get(2), t);
-        }
-        last.initialize(manager, dataType, s);
+        unet.initDecoder(manager, dataType, s);
     }
 
     @Override
@@ -194,15 +158,11 @@ public final class RecurrentMaskNet extends AbstractBlock implements MaskNetwork
 
     @Override
     public String[] exportWithState(OnnxGraph g, String input, String stateIn) {
-        String x = ConvExport.shiftScale(g, input, SHIFT, SCALE);
-        x = relu(g, conv(g, x, first, "first", 1));
+        FrequencyUNet.Writer writer = (role, conv, in, name, fs) -> conv(g, in, conv, name, fs);
         List<String> skips = new ArrayList<>();
-        for (int l = 0; l < LEVELS; l++) {
-            skips.add(x);
-            x = relu(g, conv(g, x, down.get(l), "down" + l, 2));
-        }
-        long c = channelsAt(LEVELS);
-        long f = bins >> LEVELS;
+        String x = unet.exportEncoder(g, ConvExport.shiftScale(g, input, SHIFT, SCALE), skips, writer);
+        long c = unet.bottomChannels();
+        long f = unet.bottomBins();
         // N×C×F×T → T×N×(C·F), the GRU's sequence-first layout.
         String seq = g.node("Transpose", new String[] {x}, Map.of("perm", new long[] {3, 0, 1, 2}));
         seq = g.node("Reshape", new String[] {seq, g.initializerInt64(g.fresh("shape"), new long[] {0, 0, c * f}, 3)},
@@ -235,15 +195,7 @@ public final class RecurrentMaskNet extends AbstractBlock implements MaskNetwork
         x = g.node("Reshape", new String[] {seq, g.initializerInt64(g.fresh("shape"), new long[] {0, 0, c, f}, 4)},
                 Map.of());
         x = g.node("Transpose", new String[] {x}, Map.of("perm", new long[] {1, 2, 3, 0}));
-        for (int i = 0; i < LEVELS; i++) {
-            Conv2d up = upChannels.get(i);
-            long cu = up.getParameters().get("weight").getArray().getShape().get(0) / 2;
-            String y = ConvExport.frequencyUp(g, ConvExport.conv1x1(g, x, up, "up" + i), cu, f);
-            f *= 2;
-            x = g.node("Concat", new String[] {skips.get(LEVELS - 1 - i), y}, Map.of("axis", 1L));
-            x = relu(g, conv(g, x, merge.get(i), "merge" + i, 1));
-        }
-        return new String[] {g.node("Sigmoid", new String[] {ConvExport.conv1x1(g, x, last, "last")}, Map.of()), stOut};
+        return new String[] {unet.exportDecoder(g, x, skips, writer), stOut};
     }
 
     /**
@@ -299,25 +251,7 @@ public final class RecurrentMaskNet extends AbstractBlock implements MaskNetwork
 
     @Override
     public long macsPerFrame() {
-        long m = (long) bins * width * 3;
-        long f = bins;
-        int cin = width;
-        for (int l = 0; l < LEVELS; l++) {
-            f /= 2;
-            m += f * cin * channelsAt(l + 1) * 3L;
-            cin = channelsAt(l + 1);
-        }
         long flat = bottleneckFeatures();
-        m += 2 * flat * hidden;
-        m += (long) layers * 3 * hidden * 2L * hidden;
-        int c = cin;
-        for (int l = LEVELS; l >= 1; l--) {
-            m += f * c * 2L * c;
-            f *= 2;
-            int skip = channelsAt(l - 1);
-            m += f * (skip + c) * width * 3L;
-            c = width;
-        }
-        return m + f * width;
+        return unet.macsPerFrame(1) + 2 * flat * hidden + (long) layers * 3 * hidden * 2L * hidden;
     }
 }

@@ -32,19 +32,15 @@ import java.util.Map;
 public final class SpectralMaskNet extends AbstractBlock implements MaskNetwork {
     private static final byte VERSION = 1;
     public static final int LOOKAHEAD = 1;
-    private static final int LEVELS = 3;
+    private static final int LEVELS = FrequencyUNet.LEVELS;
     private static final int[] DILATIONS = {1, 2, 4, 8};
     private static final float SHIFT = 4f;
     private static final float SCALE = 0.25f;
 
     private final int bins;
     private final int width;
-    private final Conv2d first;
-    private final List<Conv2d> down = new ArrayList<>();
+    private final FrequencyUNet unet;
     private final List<Conv2d> bottleneck = new ArrayList<>();
-    private final List<Conv2d> upChannels = new ArrayList<>();
-    private final List<Conv2d> merge = new ArrayList<>();
-    private final Conv2d last;
 
     /** {@code bins}: a multiple of 8 (the model drops the Nyquist bin: 256 for n_fft 512); {@code width}: channels. */
     public SpectralMaskNet(int bins, int width) {
@@ -57,25 +53,16 @@ public final class SpectralMaskNet extends AbstractBlock implements MaskNetwork 
         }
         this.bins = bins;
         this.width = width;
-        first = addChildBlock("first", conv(width, 1, 1, 1));
-        for (int l = 0; l < LEVELS; l++) {
-            down.add(addChildBlock("down" + l, conv(channelsAt(l + 1), 2, 1, 2)));
-        }
+        unet = new FrequencyUNet(bins, width);
+        // The first convolution sees one frame on each side (the look-ahead); the others are causal: padded by two
+        // frames on both sides, their last two output frames dropped.
+        FrequencyUNet.Maker maker = (role, filters, fs) -> conv(filters, fs, 1, role == FrequencyUNet.Role.FIRST ? 1 : 2);
+        unet.buildEncoder(this::addChildBlock, maker);
         for (int i = 0; i < DILATIONS.length; i++) {
-            bottleneck.add(addChildBlock("bottleneck" + i, conv(channelsAt(LEVELS), 1, DILATIONS[i], 2 * DILATIONS[i])));
+            bottleneck.add(addChildBlock("bottleneck" + i, conv(unet.bottomChannels(), 1, DILATIONS[i],
+                    2 * DILATIONS[i])));
         }
-        for (int l = LEVELS; l >= 1; l--) {
-            int inner = l == LEVELS ? channelsAt(LEVELS) : width;
-            upChannels.add(addChildBlock("up" + l, Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(2 * inner)
-                    .build()));
-            merge.add(addChildBlock("merge" + l, conv(width, 1, 1, 2)));
-        }
-        last = addChildBlock("last", Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(1).build());
-    }
-
-    /** Channels at level l (0 = full resolution): width, width, 2·width, 2·width. */
-    private int channelsAt(int l) {
-        return l >= 2 ? 2 * width : width;
+        unet.buildDecoder(this::addChildBlock, maker);
     }
 
     /** A 3×3 convolution, stride {@code fs} along frequency, dilation {@code d} along time, {@code tp} frames of padding on both time sides. */
@@ -124,21 +111,14 @@ public final class SpectralMaskNet extends AbstractBlock implements MaskNetwork 
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow().add(SHIFT).mul(SCALE);
         long t = x.getShape().get(3);
-        x = Activation.relu(run(first, store, x, training, 0));
+        FrequencyUNet.Runner runner = (role, c, in) -> run(c, store, in, training,
+                role == FrequencyUNet.Role.FIRST ? 0 : t);
         List<NDArray> skips = new ArrayList<>();
-        for (Conv2d c : down) {
-            skips.add(x);
-            x = Activation.relu(run(c, store, x, training, t));
-        }
+        x = unet.encode(x, skips, runner);
         for (Conv2d c : bottleneck) {
             x = x.add(Activation.relu(run(c, store, x, training, t)));
         }
-        for (int i = 0; i < LEVELS; i++) {
-            x = upFrequency(run(upChannels.get(i), store, x, training, 0));
-            x = skips.get(LEVELS - 1 - i).concat(x, 1);
-            x = Activation.relu(run(merge.get(i), store, x, training, t));
-        }
-        return new NDList(Activation.sigmoid(run(last, store, x, training, 0)));
+        return new NDList(unet.decode(x, skips, runner, store, training));
     }
 
     /** Runs a convolution; with {@code keep} > 0 drops its output frames past the first {@code keep} (causal). */
@@ -165,57 +145,25 @@ public final class SpectralMaskNet extends AbstractBlock implements MaskNetwork 
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-        Shape in = inputShapes[0];
-        long n = in.get(0);
-        long t = in.get(3);
-        first.initialize(manager, dataType, in);
-        List<Shape> skipShapes = new ArrayList<>();
-        Shape s = new Shape(n, width, bins, t);
-        for (int l = 0; l < LEVELS; l++) {
-            down.get(l).initialize(manager, dataType, s);
-            skipShapes.add(s);
-            s = new Shape(n, channelsAt(l + 1), s.get(2) / 2, t);
-        }
+        Shape s = unet.initEncoder(manager, dataType, inputShapes[0]);
         for (Conv2d c : bottleneck) {
             c.initialize(manager, dataType, s);
         }
-        for (int i = 0; i < LEVELS; i++) {
-            upChannels.get(i).initialize(manager, dataType, s);
-            Shape skip = skipShapes.get(LEVELS - 1 - i);
-            long upC = s.get(1);
-            merge.get(i).initialize(manager, dataType, new Shape(n, skip.get(1) + upC, skip.get(2), t));
-            s = new Shape(n, width, skip.get(2), t);
-        }
-        last.initialize(manager, dataType, s);
+        unet.initDecoder(manager, dataType, s);
     }
 
     @Override
     public String export(OnnxGraph g, String input) {
-        String x = ConvExport.shiftScale(g, input, SHIFT, SCALE);
-        x = relu(g, conv(g, x, first, "first", 1, 1, 1, 1));
+        FrequencyUNet.Writer writer = (role, c, in, name, fs) -> role == FrequencyUNet.Role.FIRST
+                ? conv(g, in, c, name, fs, 1, 1, 1) : conv(g, in, c, name, fs, 1, 2, 0);
         List<String> skips = new ArrayList<>();
-        long f = bins;
-        List<Long> skipBins = new ArrayList<>();
-        for (int l = 0; l < LEVELS; l++) {
-            skips.add(x);
-            skipBins.add(f);
-            x = relu(g, conv(g, x, down.get(l), "down" + l, 2, 1, 2, 0));
-            f /= 2;
-        }
+        String x = unet.exportEncoder(g, ConvExport.shiftScale(g, input, SHIFT, SCALE), skips, writer);
         for (int i = 0; i < DILATIONS.length; i++) {
             int d = DILATIONS[i];
             String y = relu(g, conv(g, x, bottleneck.get(i), "bottleneck" + i, 1, d, 2 * d, 0));
             x = g.node("Add", new String[] {x, y}, Map.of());
         }
-        for (int i = 0; i < LEVELS; i++) {
-            Conv2d up = upChannels.get(i);
-            long c = up.getParameters().get("weight").getArray().getShape().get(0) / 2;
-            String y = ConvExport.frequencyUp(g, ConvExport.conv1x1(g, x, up, "up" + i), c, f);
-            f *= 2;
-            x = g.node("Concat", new String[] {skips.get(LEVELS - 1 - i), y}, Map.of("axis", 1L));
-            x = relu(g, conv(g, x, merge.get(i), "merge" + i, 1, 1, 2, 0));
-        }
-        return g.node("Sigmoid", new String[] {ConvExport.conv1x1(g, x, last, "last")}, Map.of());
+        return unet.exportDecoder(g, x, skips, writer);
     }
 
     private static String relu(OnnxGraph g, String x) {
@@ -230,23 +178,8 @@ public final class SpectralMaskNet extends AbstractBlock implements MaskNetwork 
 
     @Override
     public long macsPerFrame() {
-        long m = (long) bins * width * 9;
-        long f = bins;
-        int cin = width;
-        for (int l = 0; l < LEVELS; l++) {
-            f /= 2;
-            m += f * cin * channelsAt(l + 1) * 9L;
-            cin = channelsAt(l + 1);
-        }
-        m += DILATIONS.length * f * cin * cin * 9L;
-        int c = cin;
-        for (int l = LEVELS; l >= 1; l--) {
-            m += f * c * 2L * c;
-            f *= 2;
-            int skip = channelsAt(l - 1);
-            m += f * (skip + c) * width * 9L;
-            c = width;
-        }
-        return m + f * width;
+        long f = unet.bottomBins();
+        long c = unet.bottomChannels();
+        return unet.macsPerFrame(3) + DILATIONS.length * f * c * c * 9L;
     }
 }
