@@ -93,15 +93,7 @@ public class TrainOnFolder implements PlugIn {
         if (file == null) {
             file = Path.of(d.file()).resolveSibling(name + ".onnx").toString();
         }
-        TrainOptions options = new TrainOptions(d.mode(), folder, d.clean(), name, file,
-                o.value("architecture", d.architecture()),
-                o.count("depth", d.depth(), "layers or resolution levels; 0 = the architecture's default"),
-                o.count("width", d.width(), "channels of the hidden layers; 0 = the architecture's default"),
-                o.whole("epochs", d.epochs(), 1, "passes over the data; the loss is plotted after each"),
-                o.whole("steps", d.steps(), 1, "optimiser steps per epoch"),
-                o.whole("patch", d.patch(), 16, "training patch side in pixels"),
-                o.whole("batch", d.batch(), 1, "patches per step"),
-                o.number("mask", d.mask(), "share of blind-spot pixels per patch, e.g. 0.02"), false);
+        TrainOptions options = TrainOptions.withNetwork(o, d, d.mode(), folder, d.clean(), name, file, true);
         options.check();
         return options;
     }

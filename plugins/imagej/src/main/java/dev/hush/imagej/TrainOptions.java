@@ -100,11 +100,19 @@ record TrainOptions(String mode, String noisy, String clean, String name, String
         if (file == null) {
             file = defaultFolder(noisy).resolve(name + ".onnx").toString();
         }
-        TrainOptions options = new TrainOptions(mode,
-                pairs ? o.value("noisy", d.noisy()) : "",
-                pairs ? o.value("clean", d.clean()) : "",
-                name,
-                file,
+        TrainOptions options = withNetwork(o, d, mode, pairs ? o.value("noisy", d.noisy()) : "",
+                pairs ? o.value("clean", d.clean()) : "", name, file, !pairs);
+        options.check();
+        return options;
+    }
+
+    /**
+     * The network and schedule keys of a macro ({@code architecture depth width epochs steps patch batch}, and
+     * {@code mask} when {@code readMask}) over the defaults {@code d}; the rest as given.
+     */
+    static TrainOptions withNetwork(MacroOptions o, TrainOptions d, String mode, String noisy, String clean, String name,
+                                    String file, boolean readMask) throws HushException {
+        return new TrainOptions(mode, noisy, clean, name, file,
                 o.value("architecture", d.architecture()),
                 o.count("depth", d.depth(), "layers or resolution levels; 0 = the architecture's default"),
                 o.count("width", d.width(), "channels of the hidden layers; 0 = the architecture's default"),
@@ -112,10 +120,8 @@ record TrainOptions(String mode, String noisy, String clean, String name, String
                 o.whole("steps", d.steps(), 1, "optimiser steps per epoch"),
                 o.whole("patch", d.patch(), 16, "training patch side in pixels"),
                 o.whole("batch", d.batch(), 1, "patches per step"),
-                pairs ? d.mask() : o.number("mask", d.mask(), "share of blind-spot pixels per patch, e.g. 0.02"),
+                readMask ? o.number("mask", d.mask(), "share of blind-spot pixels per patch, e.g. 0.02") : d.mask(),
                 o.flag("denoise"));
-        options.check();
-        return options;
     }
 
     /** Checks what can be checked before any image is read or the trainer is started. */
