@@ -278,21 +278,10 @@ public final class LatentCodec implements AutoCloseable {
         int ch = (h + scale - 1) / scale;
         int area = cw * ch;
         float[] code = new float[planes.size() * codeChannels * area];
-        int core = Math.max(1, tile / scale);
-        int margin = (halo + scale - 1) / scale;
-        long done = 0;
-        long total = (long) planes.size() * ((cw + core - 1) / core) * ((ch + core - 1) / core);
         for (int p = 0; p < planes.size(); p++) {
             FloatImage img = planes.get(p);
-            for (int cy0 = 0; cy0 < ch; cy0 += core) {
-                for (int cx0 = 0; cx0 < cw; cx0 += core) {
-                    context.throwIfCancelled();
-                    int cx1 = Math.min(cw, cx0 + core);
-                    int cy1 = Math.min(ch, cy0 + core);
-                    int wx0 = Math.max(0, cx0 - margin);
-                    int wy0 = Math.max(0, cy0 - margin);
-                    int wx1 = Math.min(cw, cx1 + margin);
-                    int wy1 = Math.min(ch, cy1 + margin);
+            int plane = p;
+            forEachTile(cw, ch, plane, planes.size(), context, (cx0, cy0, cx1, cy1, wx0, wy0, wx1, wy1) -> {
                     int pw = (wx1 - wx0) * scale;
                     int ph = (wy1 - wy0) * scale;
                     float[] in = new float[channels * pw * ph];
@@ -314,12 +303,10 @@ public final class LatentCodec implements AutoCloseable {
                     for (int k = 0; k < codeChannels; k++) {
                         for (int y = cy0; y < cy1; y++) {
                             System.arraycopy(out, (k * oh + y - wy0) * ow + cx0 - wx0, code,
-                                    ((p * codeChannels + k) * ch + y) * cw + cx0, cx1 - cx0);
+                                    ((plane * codeChannels + k) * ch + y) * cw + cx0, cx1 - cx0);
                         }
                     }
-                    context.progress().update(++done, total);
-                }
-            }
+            });
         }
         return new LatentCode(name, hash, w, h, bitDepth, planes.size(), codeChannels, cw, ch, scale, n.low(), n.high(),
                 bits, code);
@@ -338,27 +325,18 @@ public final class LatentCodec implements AutoCloseable {
         int h = code.height();
         int cw = code.codeWidth();
         int ch = code.codeHeight();
-        int core = Math.max(1, tile / scale);
-        int margin = (halo + scale - 1) / scale;
         List<FloatImage> planes = new ArrayList<>();
-        long done = 0;
-        long total = (long) code.planes() * ((cw + core - 1) / core) * ((ch + core - 1) / core);
         float[] values = code.values();
         for (int p = 0; p < code.planes(); p++) {
             FloatImage img = new FloatImage(channels, w, h);
-            for (int cy0 = 0; cy0 < ch; cy0 += core) {
-                for (int cx0 = 0; cx0 < cw; cx0 += core) {
-                    context.throwIfCancelled();
-                    int cx1 = Math.min(cw, cx0 + core);
-                    int cy1 = Math.min(ch, cy0 + core);
-                    int wx0 = Math.max(0, cx0 - margin);
-                    int wy0 = Math.max(0, cy0 - margin);
-                    int ow = Math.min(cw, cx1 + margin) - wx0;
-                    int oh = Math.min(ch, cy1 + margin) - wy0;
+            int plane = p;
+            forEachTile(cw, ch, plane, code.planes(), context, (cx0, cy0, cx1, cy1, wx0, wy0, wx1, wy1) -> {
+                    int ow = wx1 - wx0;
+                    int oh = wy1 - wy0;
                     float[] in = new float[codeChannels * ow * oh];
                     for (int k = 0; k < codeChannels; k++) {
                         for (int y = 0; y < oh; y++) {
-                            System.arraycopy(values, ((p * codeChannels + k) * ch + wy0 + y) * cw + wx0, in,
+                            System.arraycopy(values, ((plane * codeChannels + k) * ch + wy0 + y) * cw + wx0, in,
                                     (k * oh + y) * ow, ow);
                         }
                     }
@@ -381,12 +359,40 @@ public final class LatentCodec implements AutoCloseable {
                             }
                         }
                     }
-                    context.progress().update(++done, total);
-                }
-            }
+            });
             planes.add(img);
         }
         return planes;
+    }
+
+    /** One tile: its core cells [cx0, cx1) × [cy0, cy1) and its window with the margin, [wx0, wx1) × [wy0, wy1). */
+    @FunctionalInterface
+    private interface TileWork {
+        void run(int cx0, int cy0, int cx1, int cy1, int wx0, int wy0, int wx1, int wy1) throws HushException;
+    }
+
+    /**
+     * Walks the code's cells (cw × ch) in tiles of {@code tile} pixels' worth of cells, each with a margin of cells
+     * covering {@code hush.halo} pixels, clipped to the code; checks for cancellation and reports progress over all
+     * planes.
+     */
+    private void forEachTile(int cw, int ch, int plane, int planes, RunContext context, TileWork work)
+            throws HushException {
+        int core = Math.max(1, tile / scale);
+        int margin = (halo + scale - 1) / scale;
+        int across = (cw + core - 1) / core;
+        int down = (ch + core - 1) / core;
+        long done = (long) plane * across * down;
+        for (int cy0 = 0; cy0 < ch; cy0 += core) {
+            for (int cx0 = 0; cx0 < cw; cx0 += core) {
+                context.throwIfCancelled();
+                int cx1 = Math.min(cw, cx0 + core);
+                int cy1 = Math.min(ch, cy0 + core);
+                work.run(cx0, cy0, cx1, cy1, Math.max(0, cx0 - margin), Math.max(0, cy0 - margin),
+                        Math.min(cw, cx1 + margin), Math.min(ch, cy1 + margin));
+                context.progress().update(++done, (long) planes * across * down);
+            }
+        }
     }
 
     private Normalization normalization(List<FloatImage> planes) {
