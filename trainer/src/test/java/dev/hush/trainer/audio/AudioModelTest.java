@@ -121,18 +121,7 @@ class AudioModelTest {
             assertEquals(x.length, whole.length);
             for (int block : new int[] {1, 7, 300}) {
                 AudioDenoiser d = new AudioDenoiser(m).withBlockFrames(block);
-                AudioDenoiser.Stream s = d.stream();
-                float[] out = new float[x.length + d.latencySamples()];
-                SplittableRandom rnd = new SplittableRandom(block);
-                int pos = 0;
-                while (pos < x.length) {
-                    int n = Math.min(x.length - pos, 1 + rnd.nextInt(900));
-                    s.process(x, pos, n, out, pos);
-                    pos += n;
-                }
-                float[] tail = s.finish();
-                assertEquals(d.latencySamples(), tail.length);
-                System.arraycopy(tail, 0, out, x.length, tail.length);
+                float[] out = streamInPieces(d, x, 900, block);
                 float[] aligned = new float[x.length];
                 System.arraycopy(out, d.latencySamples(), aligned, 0, x.length);
                 assertArrayEquals(whole, aligned, 1e-5f, "block of " + block + " frames");
@@ -235,6 +224,26 @@ class AudioModelTest {
                 .set("val_seconds", "1.5").set("threads", "1").set("warm_start", ckpt.toString());
         e = assertThrows(IllegalArgumentException.class, () -> new AudioTrainer(wide).train(TrainingProgress.NONE));
         assertTrue(e.getMessage().contains("same architecture"), e.getMessage());
+    }
+
+    /**
+     * Streams {@code x} through a new stream of {@code d} in pieces of random size (1 … {@code maxPiece} samples,
+     * seeded), then finishes it: the output, delayed by the latency and {@code x.length + latency} long.
+     */
+    static float[] streamInPieces(AudioDenoiser d, float[] x, int maxPiece, long seed) throws Exception {
+        AudioDenoiser.Stream s = d.stream();
+        float[] out = new float[x.length + d.latencySamples()];
+        SplittableRandom rnd = new SplittableRandom(seed);
+        int pos = 0;
+        while (pos < x.length) {
+            int n = Math.min(x.length - pos, 1 + rnd.nextInt(maxPiece));
+            s.process(x, pos, n, out, pos);
+            pos += n;
+        }
+        float[] tail = s.finish();
+        assertEquals(d.latencySamples(), tail.length);
+        System.arraycopy(tail, 0, out, x.length, tail.length);
+        return out;
     }
 
     static float[] mixture(int n, long seed) {

@@ -99,17 +99,7 @@ class RecurrentAudioModelTest {
             assertTrue(energyOut > 0 && energyOut < energyIn, "gains in (0, 1): " + energyOut + " vs " + energyIn);
             for (int block : new int[] {1, 5, 400}) {
                 AudioDenoiser d = new AudioDenoiser(m).withBlockFrames(block);
-                AudioDenoiser.Stream s = d.stream();
-                float[] out = new float[x.length + d.latencySamples()];
-                SplittableRandom rnd = new SplittableRandom(block);
-                int pos = 0;
-                while (pos < x.length) {
-                    int n = Math.min(x.length - pos, 1 + rnd.nextInt(700));
-                    s.process(x, pos, n, out, pos);
-                    pos += n;
-                }
-                float[] tail = s.finish();
-                System.arraycopy(tail, 0, out, x.length, tail.length);
+                float[] out = AudioModelTest.streamInPieces(d, x, 700, block);
                 float[] aligned = new float[x.length];
                 System.arraycopy(out, d.latencySamples(), aligned, 0, x.length);
                 assertArrayEquals(whole, aligned, 1e-5f, "block of " + block + " frames");
