@@ -70,7 +70,8 @@ public final class DenoiserModel implements AutoCloseable {
     private static byte[] readFile(Path file) throws HushException {
         if (!Files.exists(file)) {
             throw new HushException(HushException.Code.MODEL_NOT_FOUND, "model file not found: " + file.toAbsolutePath()
-                    + " (give a path to a .onnx file or the name of a shipped model)");
+                    + " (give a path to a .onnx file or the name of a shipped model: "
+                    + String.join(", ", ShippedModels.names()) + ")");
         }
         if (Files.isDirectory(file)) {
             throw new HushException(HushException.Code.MODEL_NOT_FOUND, "model path is a folder, not a file: "
@@ -119,10 +120,15 @@ public final class DenoiserModel implements AutoCloseable {
         return ModelContract.read(at.bytes(), at.source());
     }
 
-    private record Located(byte[] bytes, String source) {
+    /** A model's ONNX bytes and where they came from ({@code shipped:NAME} or the file), for messages. */
+    public record Located(byte[] bytes, String source) {
     }
 
-    private static Located locate(String nameOrPath) throws HushException {
+    /**
+     * The bytes of the model {@link #openNamed(String, SessionConfig)} would open, with the same checks (a shipped
+     * name, a model of the user's folder, or a regular file of at most 2 GB), without opening it.
+     */
+    public static Located locate(String nameOrPath) throws HushException {
         if (ShippedModels.names().contains(nameOrPath)) {
             return new Located(ShippedModels.bytes(nameOrPath), "shipped:" + nameOrPath);
         }

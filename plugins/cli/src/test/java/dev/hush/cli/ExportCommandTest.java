@@ -52,7 +52,7 @@ class ExportCommandTest {
 
         Run missing = hush("export", "bioimageio", "image-grey-small", "-o", dir.resolve("a.zip").toString());
         assertEquals(1, missing.code());
-        assertTrue(missing.err().contains("'image-grey-small' not found") && missing.err().contains("image-gray-small"),
+        assertTrue(missing.err().contains("no model named 'image-grey-small'") && missing.err().contains("image-gray-small"),
                 missing.err());
 
         Path audio = dir.resolve("speech.onnx");

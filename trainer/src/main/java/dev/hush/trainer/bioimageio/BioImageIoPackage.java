@@ -15,7 +15,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
@@ -58,29 +57,13 @@ public final class BioImageIoPackage {
         this.opset = opset;
     }
 
-    /** Packages a shipped model (by name, with its model card) or a {@code .onnx} file. */
+    /**
+     * Packages a shipped model (by name, with its model card), a model of the user's folder, or a {@code .onnx} file,
+     * read with the runtime's own checks ({@link DenoiserModel#locate}).
+     */
     public static BioImageIoPackage open(String nameOrPath) throws HushException {
-        if (ShippedModels.names().contains(nameOrPath)) {
-            return of(ShippedModels.bytes(nameOrPath), "shipped:" + nameOrPath, shippedCard(nameOrPath));
-        }
-        Path file;
-        try {
-            file = Path.of(nameOrPath);
-        } catch (InvalidPathException e) {
-            file = null;
-        }
-        if (file == null || !Files.isRegularFile(file)) {
-            String shipped = ShippedModels.names().isEmpty() ? "none on the classpath" : String.join(", ", ShippedModels.names());
-            throw new HushException("model '" + nameOrPath + "' not found: it is neither a shipped model (" + shipped
-                    + ") nor a readable .onnx file" + (file != null && Files.isDirectory(file) ? " (it is a folder)" : ""));
-        }
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(file);
-        } catch (IOException e) {
-            throw new HushException("cannot read model file " + file.toAbsolutePath() + ": " + e.getMessage(), e);
-        }
-        return of(bytes, file.toString(), null);
+        DenoiserModel.Located at = DenoiserModel.locate(nameOrPath);
+        return of(at.bytes(), at.source(), ShippedModels.names().contains(nameOrPath) ? shippedCard(nameOrPath) : null);
     }
 
     private static String shippedCard(String name) {
