@@ -71,6 +71,7 @@ public final class GuiDriver {
         shoot("Hush Denoise Image...", "Denoise Image", shots.resolve("denoise-dialog.png"));
         shoot("Hush Train Denoiser (Noise2Void)...", "Train Denoiser (Noise2Void)", shots.resolve("train-n2v-dialog.png"));
         shoot("Hush Compare...", "Compare", shots.resolve("compare-dialog.png"));
+        shoot("Hush Train on Folder...", "Train on Folder", shots.resolve("train-folder-dialog.png"));
         // The shipped model's result (saved and renamed by the first macro), not the tiny model's.
         IJ.runMacro("run(\"Hush Compare...\", \"noisy=[" + title + "] denoised=[" + output.getFileName() + "] layout=montage\");"
                 + " run(\"Set... \", \"zoom=300\");");

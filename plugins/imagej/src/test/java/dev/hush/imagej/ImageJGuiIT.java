@@ -153,7 +153,7 @@ class ImageJGuiIT {
 
         assertTrue(Files.isRegularFile(dir.resolve("gui-n2v.onnx")), "the training macro wrote its model:\n" + log);
         assertTrue(log.contains("Train Denoiser: wrote"), log);
-        for (String name : List.of("denoise-dialog.png", "train-n2v-dialog.png", "compare-dialog.png",
+        for (String name : List.of("denoise-dialog.png", "train-n2v-dialog.png", "compare-dialog.png", "train-folder-dialog.png",
                 "training-loss-plot.png", "compare-montage.png")) {
             BufferedImage shot = ImageIO.read(SHOTS.resolve(name).toFile());
             assertNotNull(shot, name);
