@@ -32,6 +32,10 @@ final class ModelsCommand implements Callable<Integer> {
         for (String name : ShippedModels.names()) {
             System.out.printf("%-22s %s%n", name, DenoiserModel.readContract(name).summary());
         }
+        for (String name : dev.hush.runtime.latent.LatentCodec.shippedCodecs()) {
+            System.out.printf("%-22s codec for hush encode / hush decode (NAME.encoder.onnx + NAME.decoder.onnx; card:"
+                    + " hush models --card %s)%n", name, name);
+        }
         List<String> mine = UserModels.names();
         if (!mine.isEmpty()) {
             System.out.println("your models (" + UserModels.folder() + "):");
@@ -55,6 +59,9 @@ final class ModelsCommand implements Callable<Integer> {
     static String card(String nameOrFile) throws HushException {
         if (ShippedModels.names().contains(nameOrFile)) {
             return ShippedModels.card(nameOrFile);
+        }
+        if (dev.hush.runtime.latent.LatentCodec.shippedCodecs().contains(nameOrFile)) {
+            return new String(ShippedModels.file(nameOrFile + ".md"), java.nio.charset.StandardCharsets.UTF_8);
         }
         Optional<String> text = UserModels.card(nameOrFile);
         if (text.isEmpty() && nameOrFile.endsWith(".onnx")) {

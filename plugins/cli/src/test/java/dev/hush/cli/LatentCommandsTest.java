@@ -103,6 +103,11 @@ class LatentCommandsTest {
         assertEquals(0, r.code(), "the code names the shipped codec, so no --model is needed: " + r.err());
         assertEquals(IJ.openImage(grey.toString()).getWidth(), IJ.openImage(dir.resolve("default.png").toString())
                 .getWidth());
+        r = HushCliTest.hush("models");
+        assertTrue(r.out().contains("image-gray-codec") && r.out().contains("codec for hush encode"), r.out());
+        r = HushCliTest.hush("models", "--card", "image-gray-codec");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("Rate and distortion on real images"), r.out());
     }
 
     @Test
