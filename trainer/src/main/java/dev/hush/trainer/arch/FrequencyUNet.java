@@ -22,6 +22,9 @@ import java.util.Map;
  */
 final class FrequencyUNet {
     static final int LEVELS = 3;
+    /** The features log(|X| + 1e-5) of float audio, scaled by (x + 4)/4 inside the graph, land near [−2, 2]. */
+    private static final float SHIFT = 4f;
+    private static final float SCALE = 0.25f;
 
     /** Which convolution: the first (full resolution), one of the encoder's strided ones, or a decoder merge. */
     enum Role { FIRST, DOWN, MERGE }
@@ -55,7 +58,11 @@ final class FrequencyUNet {
     private Conv2d last;
     private List<Shape> skipShapes;
 
-    FrequencyUNet(int bins, int width) {
+    /** {@code kind} names the owning network in messages; {@code bins} must be a multiple of 2^{@link #LEVELS}. */
+    FrequencyUNet(String kind, int bins, int width) {
+        if (bins < 8 || bins % (1 << LEVELS) != 0) {
+            throw new IllegalArgumentException(kind + ": bins must be a multiple of " + (1 << LEVELS) + ", got " + bins);
+        }
         this.bins = bins;
         this.width = width;
     }
@@ -121,9 +128,12 @@ final class FrequencyUNet {
         last.initialize(manager, dataType, s);
     }
 
-    /** The encoder: returns the bottom's features and fills {@code skips} (full resolution first). */
-    NDArray encode(NDArray x, List<NDArray> skips, Runner run) {
-        x = Activation.relu(run.run(Role.FIRST, first, x));
+    /**
+     * The encoder on the noisy log-magnitudes (scaled here): returns the bottom's features and fills {@code skips}
+     * (full resolution first).
+     */
+    NDArray encode(NDArray features, List<NDArray> skips, Runner run) {
+        NDArray x = Activation.relu(run.run(Role.FIRST, first, features.add(SHIFT).mul(SCALE)));
         for (Conv2d c : down) {
             skips.add(x);
             x = Activation.relu(run.run(Role.DOWN, c, x));
@@ -144,8 +154,9 @@ final class FrequencyUNet {
     }
 
     /** The encoder in ONNX: returns the bottom's value and fills {@code skips}. */
-    String exportEncoder(OnnxGraph g, String x, List<String> skips, Writer w) {
-        x = ConvExport.relu(g, w.write(Role.FIRST, first, x, "first", 1));
+    String exportEncoder(OnnxGraph g, String features, List<String> skips, Writer w) {
+        String x = ConvExport.relu(g, w.write(Role.FIRST, first, ConvExport.shiftScale(g, features, SHIFT, SCALE),
+                "first", 1));
         for (int l = 0; l < LEVELS; l++) {
             skips.add(x);
             x = ConvExport.relu(g, w.write(Role.DOWN, down.get(l), x, "down" + l, 2));

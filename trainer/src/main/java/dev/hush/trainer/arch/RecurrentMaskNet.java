@@ -32,8 +32,6 @@ import java.util.Map;
 public final class RecurrentMaskNet extends AbstractBlock implements MaskNetwork {
     private static final byte VERSION = 1;
     private static final int LEVELS = FrequencyUNet.LEVELS;
-    private static final float SHIFT = 4f;
-    private static final float SCALE = 0.25f;
 
     private final int bins;
     private final int width;
@@ -47,9 +45,6 @@ public final class RecurrentMaskNet extends AbstractBlock implements MaskNetwork
     /** {@code bins}: a multiple of 8; {@code width}: encoder channels; {@code hidden}, {@code layers}: the GRU stack. */
     public RecurrentMaskNet(int bins, int width, int hidden, int layers) {
         super(VERSION);
-        if (bins < 8 || bins % (1 << LEVELS) != 0) {
-            throw new IllegalArgumentException("recurrent: bins must be a multiple of " + (1 << LEVELS) + ", got " + bins);
-        }
         if (width < 2 || hidden < 2 || layers < 1 || layers > 4) {
             throw new IllegalArgumentException("recurrent: width and hidden must be at least 2 and layers 1–4, got width "
                     + width + ", hidden " + hidden + ", layers " + layers);
@@ -58,7 +53,7 @@ public final class RecurrentMaskNet extends AbstractBlock implements MaskNetwork
         this.width = width;
         this.hidden = hidden;
         this.layers = layers;
-        unet = new FrequencyUNet(bins, width);
+        unet = new FrequencyUNet("recurrent", bins, width);
         FrequencyUNet.Maker maker = (role, filters, fs) -> conv(filters, fs);
         unet.buildEncoder(this::addChildBlock, maker);
         into = addChildBlock("into", Linear.builder().setUnits(hidden).build());
@@ -117,7 +112,7 @@ public final class RecurrentMaskNet extends AbstractBlock implements MaskNetwork
 
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray x = inputs.singletonOrThrow().add(SHIFT).mul(SCALE);
+        NDArray x = inputs.singletonOrThrow();
         long n = x.getShape().get(0);
         long t = x.getShape().get(3);
         FrequencyUNet.Runner runner = (role, c, in) -> c.forward(store, new NDList(in), training).singletonOrThrow();
@@ -160,7 +155,7 @@ public final class RecurrentMaskNet extends AbstractBlock implements MaskNetwork
     public String[] exportWithState(OnnxGraph g, String input, String stateIn) {
         FrequencyUNet.Writer writer = (role, conv, in, name, fs) -> conv(g, in, conv, name, fs);
         List<String> skips = new ArrayList<>();
-        String x = unet.exportEncoder(g, ConvExport.shiftScale(g, input, SHIFT, SCALE), skips, writer);
+        String x = unet.exportEncoder(g, input, skips, writer);
         long c = unet.bottomChannels();
         long f = unet.bottomBins();
         // N×C×F×T → T×N×(C·F), the GRU's sequence-first layout.

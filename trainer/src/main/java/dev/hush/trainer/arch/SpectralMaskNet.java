@@ -34,8 +34,6 @@ public final class SpectralMaskNet extends AbstractBlock implements MaskNetwork 
     public static final int LOOKAHEAD = 1;
     private static final int LEVELS = FrequencyUNet.LEVELS;
     private static final int[] DILATIONS = {1, 2, 4, 8};
-    private static final float SHIFT = 4f;
-    private static final float SCALE = 0.25f;
 
     private final int bins;
     private final int width;
@@ -45,15 +43,12 @@ public final class SpectralMaskNet extends AbstractBlock implements MaskNetwork 
     /** {@code bins}: a multiple of 8 (the model drops the Nyquist bin: 256 for n_fft 512); {@code width}: channels. */
     public SpectralMaskNet(int bins, int width) {
         super(VERSION);
-        if (bins < 8 || bins % (1 << LEVELS) != 0) {
-            throw new IllegalArgumentException("spectral: bins must be a multiple of " + (1 << LEVELS) + ", got " + bins);
-        }
         if (width < 2) {
             throw new IllegalArgumentException("spectral: width must be at least 2, got " + width);
         }
         this.bins = bins;
         this.width = width;
-        unet = new FrequencyUNet(bins, width);
+        unet = new FrequencyUNet("spectral", bins, width);
         // The first convolution sees one frame on each side (the look-ahead); the others are causal: padded by two
         // frames on both sides, their last two output frames dropped.
         FrequencyUNet.Maker maker = (role, filters, fs) -> conv(filters, fs, 1, role == FrequencyUNet.Role.FIRST ? 1 : 2);
@@ -109,7 +104,7 @@ public final class SpectralMaskNet extends AbstractBlock implements MaskNetwork 
 
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray x = inputs.singletonOrThrow().add(SHIFT).mul(SCALE);
+        NDArray x = inputs.singletonOrThrow();
         long t = x.getShape().get(3);
         FrequencyUNet.Runner runner = (role, c, in) -> run(c, store, in, training,
                 role == FrequencyUNet.Role.FIRST ? 0 : t);
@@ -157,7 +152,7 @@ public final class SpectralMaskNet extends AbstractBlock implements MaskNetwork 
         FrequencyUNet.Writer writer = (role, c, in, name, fs) -> role == FrequencyUNet.Role.FIRST
                 ? conv(g, in, c, name, fs, 1, 1, 1) : conv(g, in, c, name, fs, 1, 2, 0);
         List<String> skips = new ArrayList<>();
-        String x = unet.exportEncoder(g, ConvExport.shiftScale(g, input, SHIFT, SCALE), skips, writer);
+        String x = unet.exportEncoder(g, input, skips, writer);
         for (int i = 0; i < DILATIONS.length; i++) {
             int d = DILATIONS[i];
             String y = relu(g, conv(g, x, bottleneck.get(i), "bottleneck" + i, 1, d, 2 * d, 0));
