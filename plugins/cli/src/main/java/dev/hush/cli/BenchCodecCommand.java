@@ -94,8 +94,8 @@ final class BenchCodecCommand implements Callable<Integer> {
                 for (int k = 0; k < bits.length; k++) {
                     LatentCode code = codec.encode(List.of(img.clean()), 8, bits[k], new RunContext());
                     byte[] file = code.toBytes();
-                    float[] back = LatentCommands.round(codec.decode(code.quantised(), new RunContext()).get(0).data(),
-                            8);
+                    float[] back = LatentCommands.round(codec.decode(LatentCode.read(file, img.name()), new RunContext())
+                            .get(0).data(), 8);
                     double bpp = 8.0 * file.length / pixels(img);
                     double p = psnr(back, img.clean());
                     sums[k][0] += bpp;

@@ -2,7 +2,6 @@ package dev.hush.cli;
 
 import dev.hush.imagej.ImageFiles;
 import dev.hush.runtime.HushException;
-import dev.hush.runtime.ProgressListener;
 import dev.hush.runtime.RunContext;
 import dev.hush.runtime.SessionConfig;
 import dev.hush.runtime.image.FloatImage;
@@ -23,6 +22,34 @@ import picocli.CommandLine.Parameters;
 /** {@code hush encode} and {@code hush decode}: images to latent codes and back (docs/latent.md). */
 final class LatentCommands {
     private LatentCommands() {
+    }
+
+    /** The options encode and decode share: tiles, threads, replacing outputs. */
+    static final class Shared {
+        @picocli.CommandLine.Spec(picocli.CommandLine.Spec.Target.MIXEE)
+        picocli.CommandLine.Model.CommandSpec mixee;
+
+        @Option(names = "--tile", defaultValue = "512", description = "Tile core side in pixels (memory vs speed).")
+        int tile;
+
+        @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime threads (default 0: all cores).")
+        int threads;
+
+        @Option(names = "--force", description = "Replace output files that already exist (never done otherwise: a"
+                + " decoded image must not land on its original, nor a code on another code).")
+        boolean force;
+
+        /** Usage errors (exit 2) for --threads and --tile. */
+        void check() {
+            ModelOptions.checkThreads(threads, mixee);
+            if (tile < 16) {
+                throw new picocli.CommandLine.ParameterException(mixee.commandLine(), "--tile must be at least 16");
+            }
+        }
+
+        LatentCodec open(String codec) throws HushException {
+            return LatentCodec.openNamed(codec, SessionConfig.defaults().withThreads(threads), tile);
+        }
     }
 
     /** The codec to use when none is named: the first shipped one. */
@@ -149,37 +176,27 @@ final class LatentCommands {
                 + " float32 (no quantisation error). Default 8.")
         int bits;
 
-        @Option(names = "--tile", defaultValue = "512", description = "Tile core side in pixels (memory vs speed).")
-        int tile;
-
-        @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime threads (default 0: all cores).")
-        int threads;
-
         @Option(names = "--psnr", description = "Also decode and print the PSNR against the input (peak: the bit"
                 + " depth's maximum).")
         boolean psnr;
 
-        @Option(names = "--force", description = "Replace output files that already exist.")
-        boolean force;
+        @picocli.CommandLine.Mixin
+        Shared shared;
 
         @picocli.CommandLine.Spec
         picocli.CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
-            ModelOptions.checkThreads(threads, spec);
+            shared.check();
             if (bits < 0 || bits > 8) {
                 throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--bits must lie in 0–8, got "
                         + bits);
             }
-            if (tile < 16) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--tile must be at least 16");
-            }
             boolean outIsFile = prepareOut(inputs, out, out.getFileName().toString().endsWith(".hlc"),
                     "several codes, or a NAME.hlc file for one image");
             List<String> failures = new ArrayList<>();
-            try (LatentCodec codec = LatentCodec.openNamed(model != null ? model : defaultCodec(),
-                    SessionConfig.defaults().withThreads(threads), tile)) {
+            try (LatentCodec codec = shared.open(model != null ? model : defaultCodec())) {
                 ProgressBar bar = new ProgressBar(System.err, "encode", "images");
                 int done = 0;
                 for (Path in : inputs) {
@@ -190,12 +207,14 @@ final class LatentCommands {
                         byte[] bytes = code.toBytes();
                         Path target = target(out, in, inputs.size(), ".hlc", outIsFile);
                         AtomicFile.refuseInput(in, target, ".hlc");
-                        refuseExisting(target, force);
+                        refuseExisting(target, shared.force);
                         AtomicFile.write(target, bytes);
                         long pixels = (long) code.width() * code.height();
                         String quality = "";
                         if (psnr) {
-                            List<FloatImage> back = codec.decode(code.quantised(), new RunContext());
+                            // The file's own bytes read back: what hush decode will see, quantisation included.
+                            List<FloatImage> back = codec.decode(LatentCode.read(bytes, target.toString()),
+                                    new RunContext());
                             double peak = img.bitDepth() == 16 ? 65535 : img.bitDepth() == 32 ? 1 : 255;
                             double sum = 0;
                             for (int p = 0; p < planes.size(); p++) {
@@ -245,25 +264,12 @@ final class LatentCommands {
         @Option(names = {"-m", "--model"}, description = "The codec (default: the one each code names).")
         String model;
 
-        @Option(names = "--tile", defaultValue = "512", description = "Tile core side in pixels (memory vs speed).")
-        int tile;
-
-        @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime threads (default 0: all cores).")
-        int threads;
-
-        @Option(names = "--force", description = "Replace output files that already exist (never done otherwise: a"
-                + " decoded image must not land on its original).")
-        boolean force;
-
-        @picocli.CommandLine.Spec
-        picocli.CommandLine.Model.CommandSpec spec;
+        @picocli.CommandLine.Mixin
+        Shared shared;
 
         @Override
         public Integer call() throws Exception {
-            ModelOptions.checkThreads(threads, spec);
-            if (tile < 16) {
-                throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--tile must be at least 16");
-            }
+            shared.check();
             boolean outIsFile = prepareOut(inputs, out, ImageFiles.isImageName(out),
                     "several images, or an image file name (.png, .tif) for one code");
             List<String> failures = new ArrayList<>();
@@ -277,13 +283,12 @@ final class LatentCommands {
                                 + " than a latent code can be");
                     }
                     LatentCode code = LatentCode.read(Files.readAllBytes(in), in.toString());
-                    try (LatentCodec codec = LatentCodec.openNamed(model != null ? model : code.codec(),
-                            SessionConfig.defaults().withThreads(threads), tile)) {
+                    try (LatentCodec codec = shared.open(model != null ? model : code.codec())) {
                         List<FloatImage> planes = codec.decode(code, new RunContext());
                         String ext = code.bitDepth() == 8 || code.bitDepth() == 24 ? ".png" : ".tif";
                         Path target = target(out, in, inputs.size(), ext, outIsFile);
                         AtomicFile.refuseInput(in, target, "");
-                        refuseExisting(target, force);
+                        refuseExisting(target, shared.force);
                         ImageFiles.write(target, imagesFor(planes, code.bitDepth()), code.bitDepth(), null);
                         System.out.println(target);
                     }

@@ -162,11 +162,6 @@ public record LatentCode(String codec, String hash, int width, int height, int b
         }
     }
 
-    /** This code as its file would give it back: quantised and dequantised (the same object when bits is 0). */
-    public LatentCode quantised() throws HushException {
-        return bits == 0 ? this : read(toBytes(), "the code");
-    }
-
     /** Reads a code file's bytes; {@code source} names it in messages. */
     public static LatentCode read(byte[] file, String source) throws HushException {
         try {
