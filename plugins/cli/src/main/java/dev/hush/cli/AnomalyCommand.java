@@ -100,11 +100,6 @@ final class AnomalyCommand implements Callable<Integer> {
             AtomicFile.write(out.resolve("anomaly-scores.csv"), csv.toString().getBytes(StandardCharsets.UTF_8));
         }
         System.err.println("wrote " + (names.size() - failures.size()) + " map(s) and anomaly-scores.csv to " + out);
-        if (!failures.isEmpty()) {
-            System.err.println(failures.size() + " file(s) failed:");
-            failures.forEach(f -> System.err.println("  " + f));
-            return 1;
-        }
-        return 0;
+        return Hush.reportFailures(failures);
     }
 }

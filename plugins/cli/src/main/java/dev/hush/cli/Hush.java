@@ -15,6 +15,16 @@ public final class Hush extends CommandGroup {
     public static final int EXIT_USAGE = 2;
     public static final int EXIT_CANCELLED = 130;
 
+    /** The end of a batch that goes on past bad files: lists them on stderr; exit 1 if there were any, else 0. */
+    static int reportFailures(java.util.List<String> failures) {
+        if (failures.isEmpty()) {
+            return 0;
+        }
+        System.err.println(failures.size() + " file(s) failed:");
+        failures.forEach(f -> System.err.println("  " + f));
+        return EXIT_FAILED;
+    }
+
 
     /** Whether the run was reported as cancelled already (by the handler below or the shutdown hook). */
     private static final java.util.concurrent.atomic.AtomicBoolean CANCEL_REPORTED =

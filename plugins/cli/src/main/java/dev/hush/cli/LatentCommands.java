@@ -147,14 +147,6 @@ final class LatentCommands {
         }
     }
 
-    static int report(List<String> failures) {
-        if (failures.isEmpty()) {
-            return 0;
-        }
-        System.err.println(failures.size() + " file(s) failed:");
-        failures.forEach(f -> System.err.println("  " + f));
-        return Hush.EXIT_FAILED;
-    }
 
     @Command(name = "encode", mixinStandardHelpOptions = true,
             description = {"Images to latent codes: the encoder half of an autoencoder codec, the code quantised per",
@@ -233,7 +225,7 @@ final class LatentCommands {
                     bar.update(++done, inputs.size());
                 }
             }
-            return report(failures);
+            return Hush.reportFailures(failures);
         }
     }
 
@@ -299,7 +291,7 @@ final class LatentCommands {
                 }
                 bar.update(++done, inputs.size());
             }
-            return report(failures);
+            return Hush.reportFailures(failures);
         }
     }
 }
