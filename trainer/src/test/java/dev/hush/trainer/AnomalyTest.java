@@ -88,10 +88,22 @@ class AnomalyTest {
             ImageTrainingConfig c = new ImageTrainingConfig().set("mode", "anomaly").set("data", "textures")
                     .set("architecture", arch);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c::validate);
-            assertTrue(e.getMessage().contains("bottleneck"), e.getMessage());
+            assertTrue(e.getMessage().contains("bottleneck") && e.getMessage().contains("blotches"), e.getMessage());
+            // Trained to repair damage, any architecture is an anomaly model: copying the input is then wrong.
+            ImageTrainingConfig repairs = new ImageTrainingConfig().set("mode", "anomaly").set("data", "textures")
+                    .set("architecture", arch).set("noise", "blotches:1:4");
+            repairs.validate();
+            assertEquals("blotches:1:4", repairs.noiseSpec());
         }
-        ImageTrainingConfig noisy = new ImageTrainingConfig().set("mode", "anomaly").set("data", "textures")
-                .set("architecture", "conv").set("global_residual", "false").set("noise", "gaussian:10");
-        assertThrows(IllegalArgumentException.class, noisy::validate);
+        assertEquals("none", new ImageTrainingConfig().set("mode", "anomaly").noiseSpec());
+    }
+
+    @Test
+    void thePsnrLossIsForTargetsNotBlindSpots() {
+        new ImageTrainingConfig().set("loss", "psnr").validate();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new ImageTrainingConfig().set("loss", "psnr").set("mode", "n2v").set("data", "x").validate());
+        assertTrue(e.getMessage().contains("Noise2Void"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new ImageTrainingConfig().set("loss", "l1").validate());
     }
 }

@@ -49,10 +49,11 @@ public final class AudioModelCard {
                         : ", real microphones' noise beyond the generated kinds.\n");
         sb.append("\n## Training\n");
         sb.append(String.format(Locale.ROOT, "- %d steps of %s segments of %s frames (%.2f s), Adam, cosine learning rate"
-                + " from %s, seed %s; loss: squared error of masked vs clean magnitude, relative to the clean energy (plus"
+                + " from %s, seed %s; loss: squared error of masked vs clean %s, relative to the clean energy (plus"
                 + " a tenth of the noisy energy) of each segment.%n", r.steps(), config.get("batch"), config.get("frames"),
                 (Integer.parseInt(config.get("frames")) * r.spec().hop()) / (double) rate, config.get("lr"),
-                config.get("seed")));
+                config.get("seed"), config.getDouble("loss_power") == 1 ? "magnitude"
+                        : "magnitude^" + config.get("loss_power") + " (compressed)"));
         sb.append(String.format(Locale.ROOT, "- Time on %s: %.0f s (%.0f frames/s, %.1f GFLOP/s achieved).%n", machine,
                 r.seconds(), r.framesPerSecond(), r.gflops()));
         sb.append(String.format(Locale.ROOT, "- Export check: max |DJL − ONNX Runtime| = %.2e on a 2×1×%d×57 input%s.%n",

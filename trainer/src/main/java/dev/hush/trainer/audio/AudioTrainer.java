@@ -50,7 +50,8 @@ import java.util.SplittableRandom;
 /**
  * Trains a speech denoiser with DJL: speech (espeak-ng or a folder) mixed on the fly with generated noise
  * at random SNR, STFT in Java, the network ({@link SpectralMaskNet}, or the recurrent {@link RecurrentMaskNet})
- * predicts a gain per bin from the noisy log-magnitudes, and the loss is the squared error between the masked noisy magnitude and the clean one,
+ * predicts a gain per bin from the noisy log-magnitudes, and the loss is the squared error between the masked noisy magnitude and the clean one
+ * (both raised to {@code loss_power}, 1 by default; 0.3 compresses them so that quiet bins count),
  * relative to the clean energy of each segment plus a tenth of its noisy energy (a spectral SNR, so quiet and loud
  * segments count alike, bounded where a segment holds almost no speech).
  * Frames without their full past context are left out of the loss, because at run time every frame has it.
@@ -176,6 +177,7 @@ public final class AudioTrainer {
         int stepsPerEpoch = config.getInt("steps");
         long total = (long) epochs * stepsPerEpoch;
         float lr = (float) config.getDouble("lr");
+        float power = (float) config.getDouble("loss_power");
         // Resumed runs go on along the same schedule; resumed and warm-started runs warm the rate up first.
         LearningRate schedule = new LearningRate(lr, total);
         DefaultTrainingConfig djlConfig = new DefaultTrainingConfig(Loss.l2Loss())
@@ -241,7 +243,15 @@ public final class AudioTrainer {
                             NDArray ms = nd.create(cleanMag, lossShape);
                             try (GradientCollector gc = trainer.newGradientCollector()) {
                                 NDArray g = trainer.forward(new NDList(x)).head().get(new NDIndex(":, :, :, {}:", context));
-                                NDArray err = g.mul(my).sub(ms).square().sum(new int[] {1, 2, 3});
+                                NDArray est = g.mul(my);
+                                if (power != 1f) {
+                                    // Compressed magnitudes (|.|^p, p < 1) weigh quiet bins more: the residual noise
+                                    // between words and in weak high bands counts, not only the loud vowels.
+                                    est = est.add(1e-6f).pow(power);
+                                    my = my.pow(power);
+                                    ms = ms.pow(power);
+                                }
+                                NDArray err = est.sub(ms).square().sum(new int[] {1, 2, 3});
                                 // A tenth of the noisy energy in the denominator keeps segments with (almost) no speech
                                 // from dividing by nothing: real recordings have pauses, and one such segment made the
                                 // loss 10^7 and wrecked a run.

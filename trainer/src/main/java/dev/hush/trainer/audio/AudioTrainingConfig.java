@@ -47,6 +47,7 @@ public final class AudioTrainingConfig {
         values.put("val_mixtures", "12");
         values.put("val_seconds", "3");
         values.put("patience", "0");
+        values.put("loss_power", "1");
         values.put("checkpoint", "");
         values.put("resume", "");
         values.put("warm_start", "");
@@ -149,6 +150,8 @@ public final class AudioTrainingConfig {
         require(getInt("utterances") >= 2, "utterances must be at least 2");
         require(getInt("val_mixtures") >= 1, "val_mixtures must be at least 1");
         require(getDouble("val_seconds") >= 1, "val_seconds must be at least 1 (STOI needs 0.4 s of speech)");
+        require(getDouble("loss_power") >= 0.1 && getDouble("loss_power") <= 1, "loss_power (the exponent of the"
+                + " magnitudes compared in the loss; 1 = plain magnitudes, 0.3 = compressed) must lie in [0.1, 1]");
         require(getInt("patience") >= 0, "patience must be 0 (never stop early) or more");
         require(get("name").matches("[A-Za-z0-9._-]+"), "name may hold letters, digits, '.', '_' and '-' only");
         require(get("warm_start").isBlank() || get("resume").isBlank(), "give resume (continue a run) or warm_start"

@@ -257,6 +257,7 @@ public final class ImageTrainer {
                 float[] mask = new float[noisy.length];
                 float[] withLevel = net.noiseLevelInput() ? new float[batch * inChannels * patch * patch] : null;
                 long step = 0;
+                boolean psnrLoss = config.get("loss").equals("psnr");
                 for (int epoch = firstEpoch; epoch <= epochs; epoch++) {
                     double lossSum = 0;
                     double activitySum = 0;
@@ -278,8 +279,11 @@ public final class ImageTrainer {
                                 NDList out = trainer.forward(new NDList(x));
                                 NDArray pred = out.head();
                                 NDArray sq = pred.sub(y).square();
-                                // Noise2Void: only the blind spots count, each patch equally.
-                                NDArray loss = w == null ? sq.mean() : sq.mul(w).sum().div(w.sum().maximum(1f));
+                                // Noise2Void: only the blind spots count, each patch equally. The 'psnr' loss is the
+                                // mean over patches of ln(MSE + 1e-5) (a 50 dB ceiling): each patch's PSNR counts
+                                // alike, where plain MSE lets the noisiest patches outweigh the quiet ones.
+                                NDArray loss = w != null ? sq.mul(w).sum().div(w.sum().maximum(1f))
+                                        : psnrLoss ? sq.mean(new int[] {1, 2, 3}).add(1e-5f).log().mean() : sq.mean();
                                 if (net.exposesBottleneck()) {
                                     NDArray activity = out.get(1).abs().mean();
                                     activitySum += activity.getFloat();

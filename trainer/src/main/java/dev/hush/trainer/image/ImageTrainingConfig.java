@@ -20,7 +20,7 @@ public final class ImageTrainingConfig {
     private static final Set<String> KEYS = Set.of("name", "description", "architecture", "depth", "width", "channels",
             "patch", "batch", "epochs", "steps", "sigma", "clip", "lr", "seed", "threads", "val_images", "val_size",
             "norm_low", "norm_high", "data", "mode", "noise", "target", "mask", "patience", "checkpoint", "resume",
-            "sparse", "weight_decay", "dropout", "global_residual", "blocks", "val_data", "warm_start", "code");
+            "sparse", "weight_decay", "dropout", "global_residual", "blocks", "val_data", "warm_start", "code", "loss");
 
     private final Map<String, String> values = new LinkedHashMap<>();
 
@@ -60,17 +60,21 @@ public final class ImageTrainingConfig {
         values.put("code", "0");
         values.put("val_data", "");
         values.put("warm_start", "");
+        values.put("loss", "mse");
     }
 
     /** Training modes: where inputs and targets come from. */
     public static final java.util.List<String> MODES = java.util.List.of("synthetic", "pairs", "n2n", "n2v", "anomaly");
 
-    /** The noise spec: {@code noise} if given, else Gaussian from the older {@code sigma} and {@code clip} keys. */
+    /**
+     * The noise spec: {@code noise} if given, else Gaussian from the older {@code sigma} and {@code clip} keys; an
+     * anomaly model's damage to repair ({@code blotches:…}), or {@code none} when it learns to reconstruct.
+     */
     public String noiseSpec() {
-        if ("anomaly".equals(values.get("mode"))) {
-            return "none";
-        }
         String n = values.get("noise");
+        if ("anomaly".equals(values.get("mode"))) {
+            return n == null || n.isBlank() ? "none" : n;
+        }
         if (n != null && !n.isBlank()) {
             return n;
         }
@@ -186,17 +190,23 @@ public final class ImageTrainingConfig {
                         + (mode.equals("pairs") ? "clean targets" : "second noisy shots") + ">");
         require(!mode.equals("anomaly") || !dataInMemory && !values.get("data").isBlank(), "mode anomaly learns to"
                 + " reconstruct normal images: use data=<folder of normal images> or data=textures");
-        require(!mode.equals("anomaly") || values.get("noise").isBlank() || values.get("noise").equals("none"),
-                "mode anomaly trains on clean normal images; leave noise unset");
+        boolean repairs = mode.equals("anomaly") && !values.get("noise").isBlank() && !values.get("noise").equals("none");
         String arch = values.get("architecture");
-        require(!mode.equals("anomaly") || (arch.equals("conv") && values.get("global_residual").equals("false"))
-                || arch.equals("vanilla") || arch.equals("multilayer"), "mode anomaly needs an autoencoder that must"
-                + " squeeze the image through a bottleneck: architecture=conv with global_residual=false, or vanilla or"
-                + " multilayer (residual, unet and multiscale can copy their input, so they would reconstruct anomalies"
-                + " too)");
+        require(!mode.equals("anomaly") || repairs || (arch.equals("conv") && values.get("global_residual").equals("false"))
+                || arch.equals("vanilla") || arch.equals("multilayer"), "mode anomaly on clean images needs an"
+                + " autoencoder that must squeeze the image through a bottleneck: architecture=conv with"
+                + " global_residual=false, or vanilla or multilayer (residual, unet and multiscale can copy their input,"
+                + " so they would reconstruct anomalies too); or give noise=blotches:1:4 so that any architecture learns"
+                + " to repair damage instead of copying");
         require(getDouble("mask") > 0 && getDouble("mask") < 0.5, "mask (the Noise2Void blind-spot fraction) must lie in"
                 + " (0, 0.5)");
         validateRegularisation();
+        require(values.get("loss").equals("mse") || values.get("loss").equals("psnr"), "loss must be 'mse' (the mean"
+                + " squared error over the batch, so noisier patches weigh more) or 'psnr' (the mean of each patch's"
+                + " log squared error: every patch's PSNR counts alike, whatever its noise level), got '"
+                + values.get("loss") + "'");
+        require(!values.get("loss").equals("psnr") || !mode.equals("n2v"), "loss psnr needs clean or second noisy"
+                + " targets; Noise2Void's blind-spot loss is mse");
         dev.hush.trainer.image.noise.NoiseModel.parse(noiseSpec());
     }
 

@@ -41,8 +41,11 @@ public final class ModelCard {
                 .append(channels == 1 ? ", colour images (a colour image is denoised channel by channel).\n\n"
                         : ", noise correlated across colour channels (e.g. after demosaicing).\n\n");
         sb.append("## Training\n");
-        sb.append(String.format(Locale.ROOT, "- %d steps of %s patches of %s px, Adam, cosine learning rate from %s, seed %s.%n",
-                result.steps(), config.get("batch"), config.get("patch"), config.get("lr"), config.get("seed")));
+        sb.append(String.format(Locale.ROOT, "- %d steps of %s patches of %s px, Adam, cosine learning rate from %s, seed %s;"
+                + " loss: %s.%n", result.steps(), config.get("batch"), config.get("patch"), config.get("lr"),
+                config.get("seed"), config.get("mode").equals("n2v") ? "squared error at the blind spots"
+                        : config.get("loss").equals("psnr") ? "mean over patches of ln(squared error + 1e-5), so each"
+                        + " patch's PSNR counts alike" : "mean squared error"));
         sb.append(String.format(Locale.ROOT, "- Time on %s: %.0f s in this run (%.1f patches/s, about %.1f GFLOP/s"
                 + " achieved).%n", machine, result.seconds(), result.patchesPerSecond(), result.gflops()));
         if (result.totalSteps() > result.steps()) {

@@ -18,6 +18,8 @@ import java.util.SplittableRandom;
  *   <li>{@code poisson-gaussian:PMIN:PMAX:SMIN:SMAX} – shot noise plus Gaussian read noise (microscopy)</li>
  *   <li>{@code salt-pepper:MIN:MAX} – a fraction in [MIN, MAX] of pixels set to 0 or 1</li>
  *   <li>{@code speckle:MIN:MAX} – multiplicative Gaussian, relative sigma in [MIN, MAX]</li>
+ *   <li>{@code blotches:MIN:MAX} – local damage (irregular blobs and strokes filled with a level, a flattened or a
+ *   shifted copy), MIN–MAX per 128 × 128 pixels: anomaly autoencoders trained to repair it ({@link Blotches})</li>
  *   <li>{@code none} – no noise: the input is the clean image (anomaly autoencoders learn to reconstruct)</li>
  *   <li>{@code A|B|…} – one of the alternatives, chosen uniformly for each image</li>
  * </ul>
@@ -101,8 +103,9 @@ public interface NoiseModel {
             }
             case "salt-pepper" -> new SaltPepperNoise(range(v, 0, spec), range(v, 1, spec));
             case "speckle" -> new SpeckleNoise(range(v, 0, spec), range(v, 1, spec));
+            case "blotches" -> new Blotches(range(v, 0, spec), range(v, 1, spec));
             default -> throw new IllegalArgumentException("unknown noise '" + kind + "' in '" + spec + "'; use gaussian,"
-                    + " poisson, poisson-gaussian, salt-pepper, speckle or none, e.g. gaussian:0:50");
+                    + " poisson, poisson-gaussian, salt-pepper, speckle, blotches or none, e.g. gaussian:0:50");
         };
     }
 

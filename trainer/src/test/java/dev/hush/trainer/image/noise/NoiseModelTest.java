@@ -102,4 +102,49 @@ class NoiseModelTest {
         assertThrows(IllegalArgumentException.class, () -> NoiseModel.parse("poisson-gaussian:1:2"));
         assertThrows(IllegalArgumentException.class, () -> NoiseModel.parse("gaussian:10,clip=2"));
     }
+
+    @Test
+    void blotchesDamageLocallyAndRepeatWithTheSeed() {
+        // A smooth ramp: every kind of damage (a level, a flattened or a shifted copy) shows as changed pixels.
+        int side = 128;
+        float[] clean = new float[side * side];
+        for (int y = 0; y < side; y++) {
+            for (int x = 0; x < side; x++) {
+                clean[y * side + x] = (float) (0.5 + 0.2 * Math.sin(x * 0.3) * Math.cos(y * 0.2) + 0.2 * (x / (double) side - 0.5));
+            }
+        }
+        NoiseModel m = NoiseModel.parse("blotches:2:2");
+        int damagedImages = 0;
+        for (int seed = 0; seed < 20; seed++) {
+            float[] a = m.apply(clean, new SplittableRandom(seed));
+            float[] b = m.apply(clean, new SplittableRandom(seed));
+            assertTrue(Arrays.equals(a, b), "the same seed gives the same damage");
+            int changed = 0;
+            for (int i = 0; i < a.length; i++) {
+                assertTrue(a[i] >= 0 && a[i] <= 1, "values stay in [0, 1]");
+                changed += a[i] != clean[i] ? 1 : 0;
+            }
+            // Local: two blotches or strokes never cover a fifth of the image.
+            assertTrue(changed < side * side / 5, "seed " + seed + ": " + changed + " px changed");
+            damagedImages += changed > 0 ? 1 : 0;
+        }
+        assertTrue(damagedImages >= 18, damagedImages + " of 20 images damaged");
+        assertEquals(0, countChanged(NoiseModel.parse("blotches:0:0").apply(clean, new SplittableRandom(1)), clean));
+        // Three channels of a square image work too; a non-square length is refused with the reason.
+        float[] rgb = new float[3 * 64 * 64];
+        Arrays.fill(rgb, 0.5f);
+        assertTrue(countChanged(NoiseModel.parse("blotches:20:20").apply(rgb, new SplittableRandom(4)), rgb) > 0);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> m.apply(new float[10 * 12], new SplittableRandom(1)));
+        assertTrue(e.getMessage().contains("square"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> NoiseModel.parse("blotches:3:1"));
+    }
+
+    private static int countChanged(float[] a, float[] b) {
+        int n = 0;
+        for (int i = 0; i < a.length; i++) {
+            n += a[i] != b[i] ? 1 : 0;
+        }
+        return n;
+    }
 }
