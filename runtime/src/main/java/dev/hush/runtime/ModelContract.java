@@ -56,6 +56,14 @@ public final class ModelContract {
      * the top 1 % of normal pixels".
      */
     public static final String ANOMALY_SCALE = "hush.anomaly.scale";
+    /**
+     * What an anomaly model looks at when it is not an image: {@code spectrogram} for sounds
+     * ({@link dev.hush.runtime.audio.AudioAnomaly}; the STFT is given by {@link #AUDIO_SAMPLE_RATE},
+     * {@link #AUDIO_N_FFT} and {@link #AUDIO_HOP}).
+     */
+    public static final String ANOMALY_INPUT = "hush.anomaly.input";
+    /** A sound anomaly model's frame calibration: the 99th percentile of normal frames' highest map value. */
+    public static final String ANOMALY_FRAME_SCALE = "hush.anomaly.frame_scale";
     public static final String AUDIO_SAMPLE_RATE = "hush.audio.sample_rate";
     public static final String AUDIO_N_FFT = "hush.audio.n_fft";
     public static final String AUDIO_HOP = "hush.audio.hop";

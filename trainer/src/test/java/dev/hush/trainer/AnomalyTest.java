@@ -106,4 +106,84 @@ class AnomalyTest {
         assertTrue(e.getMessage().contains("Noise2Void"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new ImageTrainingConfig().set("loss", "l1").validate());
     }
+
+    @Test
+    void machineRecordingsMarkTheirAnomalyAndRepeatWithTheSeed() {
+        for (String kind : dev.hush.trainer.audio.MachineSounds.ANOMALIES) {
+            var a = dev.hush.trainer.audio.MachineSounds.anomalous(3, kind, new SplittableRandom(5));
+            var b = dev.hush.trainer.audio.MachineSounds.anomalous(3, kind, new SplittableRandom(5));
+            assertTrue(java.util.Arrays.equals(a.samples(), b.samples()), kind + ": same seed, same recording");
+            int marked = 0;
+            double peak = 0;
+            for (int i = 0; i < a.samples().length; i++) {
+                marked += a.anomalous()[i] ? 1 : 0;
+                peak = Math.max(peak, Math.abs(a.samples()[i]));
+            }
+            // 0.3 to 1 s of a 3 s recording (at most a third), peak below full scale.
+            assertTrue(marked >= 0.3 * 16_000 - 1 && marked <= 16_000, kind + ": " + marked + " samples marked");
+            assertTrue(peak > 0.2 && peak < 0.9, kind + ": peak " + peak);
+        }
+        var n = dev.hush.trainer.audio.MachineSounds.normal(2, new SplittableRandom(6));
+        for (boolean m : n.anomalous()) {
+            assertTrue(!m, "a normal recording has no anomaly");
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> dev.hush.trainer.audio.MachineSounds.anomalous(3, "explosion", new SplittableRandom(1)));
+    }
+
+    @Test
+    void aSoundModelCarriesItsStftAndFrameCalibration() throws Exception {
+        ImageTrainingConfig c = new ImageTrainingConfig().set("mode", "anomaly").set("data", "machines")
+                .set("architecture", "conv").set("global_residual", "false").set("depth", "2").set("width", "8")
+                .set("patch", "32").set("batch", "8").set("epochs", "1").set("steps", "40").set("val_images", "4")
+                .set("val_size", "64").set("seed", "3").set("threads", "1").set("lr", "0.003");
+        List<String> messages = new ArrayList<>();
+        ImageTrainer.Result r = new ImageTrainer(c).train(new TrainingProgress() {
+            @Override
+            public void message(String line) {
+                messages.add(line);
+            }
+        });
+        assertTrue(messages.stream().anyMatch(m -> m.startsWith("anomaly AUC on generated machines")), messages.toString());
+        try (DenoiserModel m = DenoiserModel.fromBytes(r.model().toByteArray(), "sound-anomaly-test",
+                SessionConfig.defaults().withThreads(1))) {
+            assertTrue(dev.hush.runtime.audio.AudioAnomaly.isForSound(m.contract()));
+            assertEquals("16000", m.contract().get(ModelContract.AUDIO_SAMPLE_RATE, ""));
+            dev.hush.runtime.audio.AudioAnomaly a = new dev.hush.runtime.audio.AudioAnomaly(m);
+            assertTrue(a.calibrated(), "pixel and frame calibration both present");
+            // Calibrated: over new normal machines, the 99th percentile of the frame scores is near 1.
+            List<Float> all = new ArrayList<>();
+            SplittableRandom rnd = new SplittableRandom(77);
+            for (int i = 0; i < 4; i++) {
+                var res = a.compute(dev.hush.trainer.audio.MachineSounds.normal(4, rnd).samples(), 16_000,
+                        ProgressListener.NONE);
+                // One score per STFT hop (128 samples at 16 kHz = 8 ms).
+                assertEquals(0.008, res.frameSeconds(), 1e-12);
+                assertTrue(Math.abs(res.frameScores().length - 4 * 16_000 / 128) <= 2, "frames "
+                        + res.frameScores().length);
+                for (float f : res.frameScores()) {
+                    all.add(f);
+                }
+            }
+            float[] v = new float[all.size()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = all.get(i);
+            }
+            double p99 = AnomalyMap.percentile(v, 99);
+            assertTrue(p99 > 0.5 && p99 < 2, "99th percentile of normal frame scores: " + p99);
+            // A recording at another rate is resampled to the model's, so it gives the same number of frames.
+            float[] at48 = new float[48_000 * 2];
+            for (int i = 0; i < at48.length; i++) {
+                at48[i] = (float) (0.1 * Math.sin(i * 0.05));
+            }
+            assertTrue(Math.abs(a.compute(at48, 48_000, ProgressListener.NONE).frameScores().length - 250) <= 2);
+            // An image model is not a sound model.
+            try (DenoiserModel image = DenoiserModel.openShipped("image-anomaly-textures",
+                    SessionConfig.defaults().withThreads(1))) {
+                dev.hush.runtime.HushException e = assertThrows(dev.hush.runtime.HushException.class,
+                        () -> new dev.hush.runtime.audio.AudioAnomaly(image));
+                assertTrue(e.getMessage().contains("spectrogram"), e.getMessage());
+            }
+        }
+    }
 }

@@ -6,8 +6,12 @@ import dev.hush.runtime.HushException;
 import dev.hush.runtime.ModelContract;
 import dev.hush.runtime.ProgressListener;
 import dev.hush.runtime.SessionConfig;
+import dev.hush.runtime.audio.AudioAnomaly;
+import dev.hush.runtime.audio.Stft;
 import dev.hush.runtime.image.AnomalyMap;
 import dev.hush.runtime.image.FloatImage;
+import dev.hush.trainer.audio.MachineSounds;
+import dev.hush.trainer.audio.SpectrogramImages;
 import dev.hush.trainer.image.data.CleanImages;
 import dev.hush.trainer.image.data.Textures;
 import java.util.ArrayList;
@@ -74,6 +78,9 @@ public final class AnomalyEvaluation {
             progress.message(String.format(Locale.ROOT, "anomaly calibration: 99th percentile of the smoothed error on %d"
                     + " normal images = %.4g (normalised units)", count, scale));
             ModelProto out = withMetadata(onnx, ModelContract.ANOMALY_SCALE, String.format(Locale.ROOT, "%.6g", scale));
+            if (normal instanceof SpectrogramImages sounds) {
+                out = calibratedFrames(out, sounds, config, progress);
+            }
             if (normal instanceof Textures) {
                 try (DenoiserModel cal = DenoiserModel.fromBytes(out.toByteArray(), config.get("name"),
                         SessionConfig.defaults().withThreads(1))) {
@@ -91,6 +98,124 @@ public final class AnomalyEvaluation {
         } catch (HushException e) {
             throw new IllegalStateException("anomaly calibration failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Sound models: the frame calibration ({@link ModelContract#ANOMALY_FRAME_SCALE}, the 99th percentile of normal
+     * frames' highest map value) over whole held-apart normal recordings (8 new generated machines, or the
+     * recordings of {@code val_data}); for generated machines also the AUCs on machines with anomalies.
+     */
+    private static ModelProto calibratedFrames(ModelProto onnx, SpectrogramImages sounds, ImageTrainingConfig config,
+                                               TrainingProgress progress) throws HushException {
+        boolean machines = config.get("val_data").isBlank() ? config.get("data").equals("machines")
+                : config.get("val_data").equals("machines");
+        List<FloatImage> normals = new ArrayList<>();
+        if (machines) {
+            SplittableRandom rnd = new SplittableRandom(SEED + 2);
+            Stft stft = new Stft(SpectrogramImages.N_FFT, SpectrogramImages.HOP);
+            for (int i = 0; i < 8; i++) {
+                normals.add(AudioAnomaly.spectrogramImage(stft, MachineSounds.normal(6, rnd).samples()));
+            }
+        } else {
+            normals.addAll(sounds.images());
+        }
+        List<float[]> frames = new ArrayList<>();
+        int total = 0;
+        try (DenoiserModel m = DenoiserModel.fromBytes(onnx.toByteArray(), config.get("name"),
+                SessionConfig.defaults().withThreads(1))) {
+            AudioAnomaly a = new AudioAnomaly(m);
+            for (FloatImage img : normals) {
+                float[] f = a.score(img, ProgressListener.NONE).frameScores();
+                frames.add(f);
+                total += f.length;
+            }
+        }
+        float[] all = new float[total];
+        int at = 0;
+        for (float[] f : frames) {
+            System.arraycopy(f, 0, all, at, f.length);
+            at += f.length;
+        }
+        double scale = Math.max(1e-6, AnomalyMap.percentile(all, 99));
+        progress.message(String.format(Locale.ROOT, "frame calibration: 99th percentile of %d normal frames' highest map"
+                + " value = %.4g", total, scale));
+        ModelProto out = withMetadata(onnx, ModelContract.ANOMALY_FRAME_SCALE, String.format(Locale.ROOT, "%.6g", scale));
+        if (machines) {
+            try (DenoiserModel cal = DenoiserModel.fromBytes(out.toByteArray(), config.get("name"),
+                    SessionConfig.defaults().withThreads(1))) {
+                Auc auc = onMachines(cal, 24, 6);
+                progress.message(String.format(Locale.ROOT, "anomaly AUC on generated machines: per recording %.3f, per"
+                        + " frame %.3f (%d normal, %d with an anomaly); per recording by kind: %s", auc.image(),
+                        auc.pixel(), auc.normal(), auc.defective(), auc.byKind()));
+                String metrics = metadata(out, ModelContract.METRICS);
+                out = withMetadata(out, ModelContract.METRICS, (metrics == null ? "" : metrics + ";")
+                        + String.format(Locale.ROOT, "anomaly_auc_recording=%.3f;anomaly_auc_frame=%.3f", auc.image(),
+                        auc.pixel()));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@code n} normal machines and {@code n} with an anomaly (each kind in turn), {@code seconds} long, from
+     * {@link #SEED} + 3: per-recording AUC (the highest frame score) in {@code image}, per-frame AUC (frames of the
+     * anomalous recordings, a frame counting as anomalous when its centre lies in the anomaly) in {@code pixel}.
+     */
+    public static Auc onMachines(DenoiserModel model, int n, double seconds) throws HushException {
+        AudioAnomaly a = new AudioAnomaly(model);
+        SplittableRandom rnd = new SplittableRandom(SEED + 3);
+        double[] normalScores = new double[n];
+        double[] anomalyScores = new double[n];
+        List<Double> frameValues = new ArrayList<>();
+        List<Boolean> frameLabels = new ArrayList<>();
+        int hop = SpectrogramImages.HOP;
+        for (int i = 0; i < n; i++) {
+            normalScores[i] = a.compute(MachineSounds.normal(seconds, rnd).samples(), MachineSounds.RATE,
+                    ProgressListener.NONE).score();
+            MachineSounds.Recording r = MachineSounds.anomalous(seconds, MachineSounds.ANOMALIES.get(
+                    i % MachineSounds.ANOMALIES.size()), rnd);
+            AudioAnomaly.Result res = a.compute(r.samples(), MachineSounds.RATE, ProgressListener.NONE);
+            anomalyScores[i] = res.score();
+            float[] f = res.frameScores();
+            for (int t = 0; t < f.length; t++) {
+                int centre = t * hop;
+                frameValues.add((double) f[t]);
+                frameLabels.add(centre < r.anomalous().length && r.anomalous()[centre]);
+            }
+        }
+        double[] values = new double[frameValues.size()];
+        boolean[] positive = new boolean[values.length];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = frameValues.get(i);
+            positive[i] = frameLabels.get(i);
+        }
+        return new Auc(pairAuc(normalScores, anomalyScores, 0, 1), auc(values, positive), n, n,
+                byKind(normalScores, anomalyScores, MachineSounds.ANOMALIES));
+    }
+
+    /** AUC of normal vs the positives {@code from}, {@code from + step}, … */
+    private static double pairAuc(double[] normal, double[] positives, int from, int step) {
+        List<Double> pos = new ArrayList<>();
+        for (int i = from; i < positives.length; i += step) {
+            pos.add(positives[i]);
+        }
+        double[] s = new double[normal.length + pos.size()];
+        boolean[] l = new boolean[s.length];
+        System.arraycopy(normal, 0, s, 0, normal.length);
+        for (int i = 0; i < pos.size(); i++) {
+            s[normal.length + i] = pos.get(i);
+            l[normal.length + i] = true;
+        }
+        return auc(s, l);
+    }
+
+    /** Per-kind AUC when positive {@code i} is of kind {@code i % kinds.size()}. */
+    private static java.util.Map<String, Double> byKind(double[] normal, double[] positives, List<String> kinds) {
+        java.util.Map<String, Double> out = new java.util.LinkedHashMap<>();
+        for (int d = 0; d < kinds.size(); d++) {
+            out.put(kinds.get(d), pairAuc(normal, positives, d, kinds.size()));
+        }
+        return out;
     }
 
     /**
@@ -131,22 +256,8 @@ public final class AnomalyEvaluation {
             scores[n + i] = defectScores[i];
             labels[n + i] = true;
         }
-        java.util.Map<String, Double> byKind = new java.util.LinkedHashMap<>();
-        for (int d = 0; d < Textures.DEFECTS.size(); d++) {
-            List<Double> kindScores = new ArrayList<>();
-            for (int i = d; i < n; i += Textures.DEFECTS.size()) {
-                kindScores.add(defectScores[i]);
-            }
-            double[] s = new double[n + kindScores.size()];
-            boolean[] l = new boolean[s.length];
-            System.arraycopy(normalScores, 0, s, 0, n);
-            for (int i = 0; i < kindScores.size(); i++) {
-                s[n + i] = kindScores.get(i);
-                l[n + i] = true;
-            }
-            byKind.put(Textures.DEFECTS.get(d), auc(s, l));
-        }
-        return new Auc(auc(scores, labels), auc(values, positive), n, n, byKind);
+        return new Auc(auc(scores, labels), auc(values, positive), n, n, byKind(normalScores, defectScores,
+                Textures.DEFECTS));
     }
 
     /** The ROC AUC: the probability that a random positive scores above a random negative (ties count half). */

@@ -443,6 +443,14 @@ public final class ImageTrainer {
         m.put(ModelContract.DATA, dataOrigin + ", seed " + config.seed() + (generatedData() ? "; no external images" : ""));
         m.put(ModelContract.METRICS, Double.isNaN(valPsnr) ? "val_psnr=n/a (no clean reference)"
                 : String.format(java.util.Locale.ROOT, "val_psnr=%.2f", valPsnr));
+        if (mode.equals("anomaly") && dev.hush.trainer.audio.SpectrogramImages.handles(config.get("data"))) {
+            // An anomaly model of sounds: the runtime turns recordings into the same spectrogram images.
+            m.put(ModelContract.ANOMALY_INPUT, dev.hush.runtime.audio.AudioAnomaly.SPECTROGRAM);
+            m.put(ModelContract.AUDIO_SAMPLE_RATE, Integer.toString(dev.hush.trainer.audio.SpectrogramImages.RATE));
+            m.put(ModelContract.AUDIO_N_FFT, Integer.toString(dev.hush.trainer.audio.SpectrogramImages.N_FFT));
+            m.put(ModelContract.AUDIO_HOP, Integer.toString(dev.hush.trainer.audio.SpectrogramImages.HOP));
+            m.put(ModelContract.AUDIO_WINDOW, "hann");
+        }
         m.put(ModelContract.TRAINER, "hush-trainer " + OnnxExport.PRODUCER_VERSION + ", DJL " + ai.djl.engine.Engine.getDjlVersion()
                 + ", recipe: " + config.toRecipe().replace('\n', ';'));
         return m;

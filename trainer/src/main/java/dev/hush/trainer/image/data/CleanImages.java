@@ -64,10 +64,14 @@ public interface CleanImages {
             case "mixed" -> new Mixed(DeadLeaves.standard(), new Fluorescence());
             case "textures" -> new Textures();
             default -> {
+                if (dev.hush.trainer.audio.SpectrogramImages.handles(name)) {
+                    yield dev.hush.trainer.audio.SpectrogramImages.named(name);
+                }
                 java.nio.file.Path dir = java.nio.file.Path.of(name);
                 if (!java.nio.file.Files.isDirectory(dir)) {
                     throw new IllegalArgumentException("unknown image source '" + name
-                            + "': neither a built-in generator (deadleaves, fluorescence, mixed, textures) nor a folder of clean images");
+                            + "': neither a built-in generator (deadleaves, fluorescence, mixed, textures; machines or"
+                            + " sounds:DIR for spectrograms of sounds) nor a folder of clean images");
                 }
                 try {
                     yield FolderImages.read(dir);
@@ -80,7 +84,8 @@ public interface CleanImages {
 
     /** True for the names of the built-in generators alone (no folders): the trainer then reads no external images. */
     static boolean isBuiltIn(String name) {
-        return name.equals("deadleaves") || name.equals("fluorescence") || name.equals("mixed") || name.equals("textures");
+        return name.equals("deadleaves") || name.equals("fluorescence") || name.equals("mixed") || name.equals("textures")
+                || name.equals("machines");
     }
 
     /** Each image from one of several sources, chosen with probability proportional to its weight. */
