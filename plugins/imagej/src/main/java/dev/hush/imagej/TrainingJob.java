@@ -20,8 +20,9 @@ import java.util.Locale;
 /**
  * One training run of Train Denoiser: the only class of the plugin that uses the trainer (and through it DJL), so
  * it is loaded only when training starts; {@link TrainDenoiser} catches the {@link LinkageError} if those jars are
- * missing. It trains on the CPU on the calling thread, shows progress and the live loss plot, and writes the model
- * (atomically) only when training finished: Esc leaves no file.
+ * missing. It trains on the CPU on the calling thread (the command's own, so ImageJ stays responsive), shows progress,
+ * the live loss plot and a window with Stop (keep the best model so far) and Cancel, and writes the model
+ * (atomically) only when training finished or was stopped: Cancel and Esc leave no file.
  */
 final class TrainingJob {
     private static final String TITLE = TrainDenoiser.TITLE;
@@ -48,18 +49,24 @@ final class TrainingJob {
         TrainingPlot plot = new TrainingPlot("Training loss: " + options.name(), options.steps());
         Thread thread = Thread.currentThread();
         ClassLoader before = thread.getContextClassLoader();
-        try (EscapeWatcher esc = new EscapeWatcher()) {
+        try (EscapeWatcher esc = new EscapeWatcher();
+             TrainingControls controls = TrainingControls.open(options.name(), trainer::stop, trainer::cancel)) {
             esc.watch(trainer::cancel);
             // DJL finds its engine and the PyTorch natives through the context class loader; under ImageJ that need
             // not be the loader that holds the jars.
             thread.setContextClassLoader(TrainingJob.class.getClassLoader());
             IJ.showStatus(TITLE + ": starting PyTorch...");
-            ImageTrainer.Result result = trainer.train(progress(options, plot));
+            ImageTrainer.Result result = trainer.train(progress(options, plot, controls));
             write(file, config, result);
-            String summary = String.format(Locale.ROOT, "%s: wrote %s (%s, %d steps in %.0f s, %.1f patches/s%s)", TITLE,
+            long planned = (long) options.epochs() * options.steps();
+            String summary = String.format(Locale.ROOT, "%s: wrote %s (%s, %d steps in %.0f s, %.1f patches/s%s%s)", TITLE,
                     file, result.network().describe(), result.steps(), result.seconds(), result.patchesPerSecond(),
                     Double.isNaN(result.finalValPsnr()) ? "" : String.format(Locale.ROOT,
-                            ", validation PSNR %.2f dB on the first pairs", result.finalValPsnr()));
+                            ", validation PSNR %.2f dB on the first pairs", result.finalValPsnr()),
+                    result.steps() < planned ? String.format(Locale.ROOT, "; stopped after %d of %d steps, %s",
+                            result.steps(), planned, result.bestEpoch() > 0 ? "the weights of epoch " + result.bestEpoch()
+                                    + " kept (the best validation)" : "the last weights kept (no clean reference to"
+                                    + " validate on)") : "");
             IJ.showProgress(1.0);
             IJ.showStatus(TITLE + ": wrote " + file.getFileName());
             return new Outcome(file, summary);
@@ -97,16 +104,19 @@ final class TrainingJob {
         return config;
     }
 
-    private static TrainingProgress progress(TrainOptions o, TrainingPlot plot) {
+    private static TrainingProgress progress(TrainOptions o, TrainingPlot plot, TrainingControls controls) {
         return new TrainingProgress() {
             @Override
             public void step(int step, int totalSteps, double loss, double patchesPerSecond) {
                 plot.step(loss);
                 int epoch = (step - 1) / o.steps() + 1;
                 IJ.showProgress(Math.min(0.999, step / (double) totalSteps));
-                IJ.showStatus(String.format(Locale.ROOT, "%s: epoch %d/%d, step %d/%d, loss %.5f, %.1f patches/s (Esc"
-                        + " cancels)", TITLE, epoch, o.epochs(), step - (epoch - 1) * o.steps(), o.steps(), loss,
-                        patchesPerSecond));
+                String line = String.format(Locale.ROOT, "epoch %d/%d, step %d/%d, loss %.5f, %.1f patches/s", epoch,
+                        o.epochs(), step - (epoch - 1) * o.steps(), o.steps(), loss, patchesPerSecond);
+                IJ.showStatus(TITLE + ": " + line + " (Esc cancels)");
+                if (controls != null) {
+                    controls.status(line);
+                }
             }
 
             @Override

@@ -14,6 +14,7 @@ import java.awt.image.BufferedImage;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import javax.imageio.ImageIO;
 
 /**
@@ -67,6 +68,34 @@ public final class GuiDriver {
         }
         capture(find("Training loss: gui-n2v"), shots.resolve("training-loss-plot.png"));
 
+        // A long training, stopped from its window: the best model so far is written.
+        Path stopped = model.resolveSibling("gui-stopped.onnx");
+        String longTrain = "selectImage('" + title + "');\n"
+                + "run('Hush Train Denoiser (Noise2Void)...', 'name=gui-stopped file=[" + stopped + "] architecture=residual"
+                + " depth=3 width=4 epochs=200 steps=20 patch=32 batch=4 mask=0.05');\n";
+        Thread trainer = new Thread(() -> IJ.runMacro(longTrain.replace('\'', '"')), "long training");
+        trainer.start();
+        Window controls = find("Hush training: gui-stopped");
+        // The window's line shows "epoch 2/200, ..." once the first epoch (validated, so a best model exists) is done.
+        waitFor(() -> allComponents(controls).stream().anyMatch(c -> c instanceof java.awt.Label l
+                && l.getText().startsWith("epoch 2/")), 60_000, "the first epoch");
+        capture(controls, shots.resolve("training-controls.png"));
+        EventQueue.invokeAndWait(() -> {
+            for (java.awt.Component c : allComponents(controls)) {
+                if (c instanceof java.awt.Button b && b.getLabel().startsWith("Stop")) {
+                    for (java.awt.event.ActionListener l : b.getActionListeners()) {
+                        l.actionPerformed(new java.awt.event.ActionEvent(b, java.awt.event.ActionEvent.ACTION_PERFORMED,
+                                b.getLabel()));
+                    }
+                }
+            }
+        });
+        trainer.join(60_000);
+        if (trainer.isAlive() || !Files.isRegularFile(stopped) || !IJ.getLog().contains("stopped after")) {
+            fail("Stop did not end the training with its best model written to " + stopped);
+        }
+        waitFor(() -> !controls.isShowing(), 10_000, "the training window to close");
+
         WindowManager.setCurrentWindow(WindowManager.getImage(title).getWindow());
         shoot("Hush Denoise Image...", "Denoise Image", shots.resolve("denoise-dialog.png"));
         shoot("Hush Train Denoiser (Noise2Void)...", "Train Denoiser (Noise2Void)", shots.resolve("train-n2v-dialog.png"));
@@ -91,6 +120,18 @@ public final class GuiDriver {
         capture(dialog, png);
         EventQueue.invokeAndWait(() -> dialog.dispatchEvent(new WindowEvent(dialog, WindowEvent.WINDOW_CLOSING)));
         waitFor(() -> !dialog.isShowing(), 10_000, "the dialog '" + dialogTitle + "' to close");
+    }
+
+    /** The window's components, nested panels included. */
+    private static List<java.awt.Component> allComponents(java.awt.Container c) {
+        List<java.awt.Component> out = new java.util.ArrayList<>();
+        for (java.awt.Component k : c.getComponents()) {
+            out.add(k);
+            if (k instanceof java.awt.Container inner) {
+                out.addAll(allComponents(inner));
+            }
+        }
+        return out;
     }
 
     /** Waits for a shown dialog or frame whose title starts with {@code title}. */

@@ -52,6 +52,7 @@ public final class ImageTrainer {
     private final ImageTrainingConfig config;
     private final TrainingPlanes planes;
     private volatile boolean cancelled;
+    private volatile boolean stopping;
 
     public ImageTrainer(ImageTrainingConfig config) {
         config.validate();
@@ -80,6 +81,15 @@ public final class ImageTrainer {
     /** Asks training to stop after the current step; {@link #train} then throws {@link CancelledException}. */
     public void cancel() {
         cancelled = true;
+    }
+
+    /**
+     * Asks training to end early but keep what it learnt: after the current step the partial epoch is validated like
+     * a whole one, and {@link #train} returns the best weights so far (exported, checked and calibrated as usual).
+     * Before the first step it is a {@link #cancel}.
+     */
+    public void stop() {
+        stopping = true;
     }
 
     /** What training produced: the ONNX model and the figures for the card. */
@@ -261,9 +271,13 @@ public final class ImageTrainer {
                 for (int epoch = firstEpoch; epoch <= epochs; epoch++) {
                     double lossSum = 0;
                     double activitySum = 0;
+                    int stepsDone = 0;
                     for (int s = 0; s < stepsPerEpoch; s++) {
-                        if (cancelled) {
+                        if (cancelled || stopping && step == 0) {
                             throw new CancelledException();
+                        }
+                        if (stopping) {
+                            break;
                         }
                         long t0 = System.nanoTime();
                         source.fill(noisy, clean, mask, 0, batch, patch, rnd);
@@ -303,14 +317,20 @@ public final class ImageTrainer {
                                     + " convolution backward gives NaN on some CPUs, see docs/training.md); otherwise lower --lr");
                         }
                         lossSum += lossValue;
+                        stepsDone++;
                         double secs = (System.nanoTime() - start) / 1e9;
                         progress.step((int) step, (int) total, lossValue, step * batch / secs);
                     }
+                    if (stepsDone == 0) {
+                        // Stopped right after an epoch ended: that epoch is validated and saved already.
+                        progress.message("stopped by request after step " + step);
+                        break;
+                    }
                     double[] score = val == null ? new double[] {Double.NaN, Double.NaN} : val.score(trainer, net);
                     finalVal = score[0];
-                    history.add(new Epoch(epoch, lossSum / stepsPerEpoch, finalVal, score[1], (System.nanoTime() - start) / 1e9,
-                            net.exposesBottleneck() ? activitySum / stepsPerEpoch : Double.NaN));
-                    progress.epoch(epoch, epochs, lossSum / stepsPerEpoch, finalVal, score[1]);
+                    history.add(new Epoch(epoch, lossSum / stepsDone, finalVal, score[1], (System.nanoTime() - start) / 1e9,
+                            net.exposesBottleneck() ? activitySum / stepsDone : Double.NaN));
+                    progress.epoch(epoch, epochs, lossSum / stepsDone, finalVal, score[1]);
                     if (!Double.isNaN(finalVal) && finalVal > best) {
                         best = finalVal;
                         bestEpoch = epoch;
@@ -324,6 +344,11 @@ public final class ImageTrainer {
                             throw new IllegalStateException("cannot write the checkpoint to " + checkpointDir + ": "
                                     + e.getMessage(), e);
                         }
+                    }
+                    if (stopping) {
+                        progress.message("stopped by request after step " + step + (stepsDone < stepsPerEpoch
+                                ? " (epoch " + epoch + " validated after " + stepsDone + " of its steps)" : ""));
+                        break;
                     }
                     if (patience > 0 && bestEpoch > 0 && epoch - bestEpoch >= patience) {
                         progress.message("early stop: no better validation PSNR for " + patience + " epochs");
