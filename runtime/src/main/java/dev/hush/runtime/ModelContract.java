@@ -62,6 +62,12 @@ public final class ModelContract {
      * {@link #AUDIO_N_FFT} and {@link #AUDIO_HOP}).
      */
     public static final String ANOMALY_INPUT = "hush.anomaly.input";
+    /**
+     * An anomaly model's calibration near the image's edges: comma-separated 99th percentiles of normal images'
+     * smoothed error at 0, 1, 2, … pixels from the nearest edge (at most 64 values), where the reconstruction of the
+     * mirrored border is worse than inside; farther in, {@link #ANOMALY_SCALE} applies.
+     */
+    public static final String ANOMALY_EDGE_SCALE = "hush.anomaly.edge_scale";
     /** A sound anomaly model's frame calibration: the 99th percentile of normal frames' highest map value. */
     public static final String ANOMALY_FRAME_SCALE = "hush.anomaly.frame_scale";
     public static final String AUDIO_SAMPLE_RATE = "hush.audio.sample_rate";

@@ -93,4 +93,43 @@ class LatentExportTest {
         m.getMetadataPropsList().forEach(p -> out.put(p.getKey(), p.getValue()));
         return out;
     }
+
+    @Test
+    void quantisationAwareTrainingNoisesTheCodeInTrainingOnly() throws Exception {
+        // Trains and exports as usual (the export check compares DJL inference with ONNX Runtime, so no noise there).
+        ImageTrainer.Result r = new ImageTrainer(tiny("conv").set("quant_bits", "3")).train(TrainingProgress.NONE);
+        assertTrue(r.hasLatent());
+        assertTrue(r.exportMaxDiff() <= ExportCheck.TOLERANCE, "inference is unchanged: " + r.exportMaxDiff());
+        // In training mode the decoder sees noise of one 3-bit step: two passes over the same input differ, and by
+        // about what a step of the code's range gives; without quant_bits they are equal.
+        for (int bits : new int[] {0, 3}) {
+            dev.hush.trainer.arch.EncoderDecoderNet net = (dev.hush.trainer.arch.EncoderDecoderNet)
+                    dev.hush.trainer.arch.Architectures.create("conv", 1, 2, 2, 16, 0f, false, 0, 0);
+            if (bits > 0) {
+                net.quantisationAware(bits);
+            }
+            try (ai.djl.ndarray.NDManager nd = ai.djl.ndarray.NDManager.newBaseManager()) {
+                net.block().initialize(nd, ai.djl.ndarray.types.DataType.FLOAT32, new ai.djl.ndarray.types.Shape(2, 1, 16, 16));
+                ai.djl.ndarray.NDArray x = nd.randomUniform(0, 1, new ai.djl.ndarray.types.Shape(2, 1, 16, 16));
+                ai.djl.training.ParameterStore ps = new ai.djl.training.ParameterStore(nd, false);
+                float[] a = net.block().forward(ps, new ai.djl.ndarray.NDList(x), true).head().toFloatArray();
+                float[] b = net.block().forward(ps, new ai.djl.ndarray.NDList(x), true).head().toFloatArray();
+                float[] inf1 = net.block().forward(ps, new ai.djl.ndarray.NDList(x), false).head().toFloatArray();
+                float[] inf2 = net.block().forward(ps, new ai.djl.ndarray.NDList(x), false).head().toFloatArray();
+                assertTrue(java.util.Arrays.equals(inf1, inf2), "inference is deterministic");
+                double diff = 0;
+                for (int i = 0; i < a.length; i++) {
+                    diff = Math.max(diff, Math.abs(a[i] - b[i]));
+                }
+                if (bits == 0) {
+                    assertEquals(0, diff, 0, "no noise without quant_bits");
+                } else {
+                    assertTrue(diff > 0, "training passes differ with quant_bits");
+                }
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> new ImageTrainer(tiny("conv").set("quant_bits", "3")
+                .set("global_residual", "true")).train(TrainingProgress.NONE));
+        assertThrows(IllegalArgumentException.class, () -> tiny("conv").set("quant_bits", "9").validate());
+    }
 }

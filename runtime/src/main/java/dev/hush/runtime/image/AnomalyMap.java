@@ -11,8 +11,10 @@ import java.util.Arrays;
  * what it has not. The map is the reconstruction error per pixel (mean absolute difference over channels, in the
  * model's normalised units, so it does not depend on the image's intensity scale), smoothed with a Gaussian of
  * {@value #SMOOTHING_SIGMA} px so that single noisy pixels do not count, and divided by the model's calibration
- * ({@link ModelContract#ANOMALY_SCALE}): 1.0 is the 99th percentile of normal pixels. The image's score is the
- * map's maximum. The reconstruction runs through {@link ImageDenoiser}'s tiled path, as denoising does.
+ * ({@link ModelContract#ANOMALY_SCALE}): 1.0 is the 99th percentile of normal pixels. Near the edges, where the
+ * network sees a mirrored border and reconstructs worse, each distance from the edge has its own calibration
+ * ({@link ModelContract#ANOMALY_EDGE_SCALE}), so that a normal image's border does not outscore a defect inside it
+ * while a defect on the border still shows. The image's score is the map's maximum. The reconstruction runs through {@link ImageDenoiser}'s tiled path, as denoising does.
  */
 public final class AnomalyMap {
     public static final double SMOOTHING_SIGMA = 2.0;
@@ -24,6 +26,7 @@ public final class AnomalyMap {
     private final ImageDenoiser denoiser;
     private final ModelContract contract;
     private final double scale;
+    private final double[] edge;
     private final double sigma;
 
     public AnomalyMap(DenoiserModel model) throws HushException {
@@ -52,6 +55,34 @@ public final class AnomalyMap {
             }
         }
         this.scale = v;
+        this.edge = edgeScales(contract, v);
+    }
+
+    /** The per-distance calibration near the edges, or none (an empty array). */
+    private static double[] edgeScales(ModelContract contract, double scale) throws HushException {
+        String s = contract.get(ModelContract.ANOMALY_EDGE_SCALE, "");
+        if (s.isBlank()) {
+            return new double[0];
+        }
+        String[] parts = s.split(",");
+        if (parts.length > 64 || Double.isNaN(scale)) {
+            throw new HushException("the model '" + contract.name() + "' has " + ModelContract.ANOMALY_EDGE_SCALE + " with "
+                    + parts.length + " values" + (Double.isNaN(scale) ? " but no " + ModelContract.ANOMALY_SCALE : "")
+                    + "; at most 64 positive numbers with the scale itself are allowed: retrain it or remove the key");
+        }
+        double[] out = new double[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                out[i] = Double.parseDouble(parts[i].trim());
+            } catch (NumberFormatException e) {
+                out[i] = Double.NaN;
+            }
+            if (!(out[i] > 0 && Double.isFinite(out[i]))) {
+                throw new HushException("the model '" + contract.name() + "' has " + ModelContract.ANOMALY_EDGE_SCALE
+                        + " = '" + s + "': value " + (i + 1) + " is not a positive number; retrain it or remove the key");
+            }
+        }
+        return out;
     }
 
     /** True when the model carries its calibration; without it the map is the raw smoothed error. */
@@ -68,9 +99,13 @@ public final class AnomalyMap {
         float[] map = new float[raw.length];
         double div = calibrated() ? scale : 1;
         double max = 0;
-        for (int i = 0; i < map.length; i++) {
-            map[i] = (float) (smooth[i] / div);
-            max = Math.max(max, map[i]);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int i = y * w + x;
+                int d = Math.min(Math.min(x, y), Math.min(w - 1 - x, h - 1 - y));
+                map[i] = (float) (smooth[i] / (d < edge.length ? edge[d] : div));
+                max = Math.max(max, map[i]);
+            }
         }
         return new Result(FloatImage.gray(w, h, map), max, calibrated());
     }

@@ -1,5 +1,6 @@
 package dev.hush.trainer.arch;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -19,6 +20,7 @@ final class Autoencoder extends AbstractBlock {
     private static final byte VERSION = 1;
     private final Block encoder;
     private final Block decoder;
+    private int noiseBits;
 
     Autoencoder(Block encoder, Block decoder) {
         super(VERSION);
@@ -26,10 +28,32 @@ final class Autoencoder extends AbstractBlock {
         this.decoder = addChildBlock("decoder", decoder);
     }
 
+    /**
+     * Quantisation-aware training: in training only, the decoder sees the code plus uniform noise of one quantisation
+     * step of {@code bits} (each sample's and channel's range over 2^bits − 1 levels, as the codec quantises), the
+     * usual differentiable stand-in for rounding. 0 turns it off. Inference and the ONNX export are unchanged.
+     */
+    void quantisationNoise(int bits) {
+        if (bits < 0 || bits > 8) {
+            throw new IllegalArgumentException("quantisation bits must lie in 0–8, got " + bits);
+        }
+        this.noiseBits = bits;
+    }
+
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDList code = encoder.forward(store, inputs, training, params);
-        NDList out = decoder.forward(store, code, training, params);
+        NDList toDecoder = code;
+        if (training && noiseBits > 0) {
+            NDArray c = code.singletonOrThrow();
+            // PyTorch reduces max/min over one axis at a time.
+            NDArray hi = c.max(new int[] {3}, true).max(new int[] {2}, true);
+            NDArray lo = c.min(new int[] {3}, true).min(new int[] {2}, true);
+            NDArray step = hi.sub(lo).div((1 << noiseBits) - 1).stopGradient();
+            NDArray u = c.getManager().randomUniform(-0.5f, 0.5f, c.getShape(), c.getDataType(), c.getDevice());
+            toDecoder = new NDList(c.add(u.mul(step)));
+        }
+        NDList out = decoder.forward(store, toDecoder, training, params);
         return training ? new NDList(out.singletonOrThrow(), code.singletonOrThrow()) : out;
     }
 

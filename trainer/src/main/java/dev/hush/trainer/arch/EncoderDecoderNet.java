@@ -259,6 +259,20 @@ public final class EncoderDecoderNet implements Network {
     }
 
     /** Without skips and without the global residual, the decoder alone rebuilds the image from the code. */
+    /**
+     * Trains the code for the codec's {@code bits}-bit quantisation (uniform noise of one step before the decoder, in
+     * training only; see {@link Autoencoder}). Plain autoencoders only: the code must be the decoder's only input.
+     */
+    public EncoderDecoderNet quantisationAware(int bits) {
+        if (!separableCode()) {
+            throw new IllegalArgumentException("quant_bits trains a codec's code, which needs a plain autoencoder"
+                    + " (architecture=conv, global_residual=false); " + describe() + " is not one");
+        }
+        Block body = block;
+        ((Autoencoder) body).quantisationNoise(bits);
+        return this;
+    }
+
     @Override
     public boolean separableCode() {
         return !skips && !globalResidual;

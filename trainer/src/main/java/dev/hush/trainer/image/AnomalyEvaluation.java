@@ -33,6 +33,9 @@ public final class AnomalyEvaluation {
     /** Seed of the calibration and test images: no training seed is near it. */
     public static final long SEED = 20_261_203L;
 
+    /** How far from the edges the calibration has a scale per distance (mirrored borders reconstruct worse). */
+    public static final int EDGE_WIDTH = 32;
+
     /**
      * Per-image and per-pixel ROC AUC, the number of normal and defective images, and the per-image AUC of each
      * defect kind alone (its defective images against all the normal ones).
@@ -57,27 +60,43 @@ public final class AnomalyEvaluation {
                                  TrainingProgress progress) {
         int count = Math.max(8, config.getInt("val_images"));
         int size = config.getInt("val_size");
+        // A model calibrated before (recalibration) is measured raw.
+        onnx = without(onnx, ModelContract.ANOMALY_SCALE, ModelContract.ANOMALY_EDGE_SCALE,
+                ModelContract.ANOMALY_FRAME_SCALE);
         try (DenoiserModel m = DenoiserModel.fromBytes(onnx.toByteArray(), config.get("name"),
                 SessionConfig.defaults().withThreads(1))) {
             AnomalyMap raw = new AnomalyMap(m);
             SplittableRandom rnd = new SplittableRandom(SEED);
-            List<float[]> maps = new ArrayList<>();
-            int total = 0;
+            int edges = Math.min(EDGE_WIDTH, size / 4);
+            List<List<Float>> byDistance = new ArrayList<>();
+            for (int d = 0; d <= edges; d++) {
+                byDistance.add(new ArrayList<>());
+            }
             for (int i = 0; i < count; i++) {
                 float[] map = raw.compute(gray(normal.generate(size, size, rnd), size), ProgressListener.NONE).map().data();
-                maps.add(map);
-                total += map.length;
+                for (int y = 0; y < size; y++) {
+                    for (int x = 0; x < size; x++) {
+                        int d = Math.min(Math.min(x, y), Math.min(size - 1 - x, size - 1 - y));
+                        byDistance.get(Math.min(d, edges)).add(map[y * size + x]);
+                    }
+                }
             }
-            float[] all = new float[total];
-            int at = 0;
-            for (float[] map : maps) {
-                System.arraycopy(map, 0, all, at, map.length);
-                at += map.length;
+            // Inside (at least 'edges' px from every edge): one scale; nearer, one per distance, never below it.
+            double scale = Math.max(1e-6, AnomalyMap.percentile(floats(byDistance.get(edges)), 99));
+            StringBuilder edge = new StringBuilder();
+            double worst = scale;
+            for (int d = 0; d < edges; d++) {
+                double e = Math.max(scale, AnomalyMap.percentile(floats(byDistance.get(d)), 99));
+                worst = Math.max(worst, e);
+                edge.append(d == 0 ? "" : ",").append(String.format(Locale.ROOT, "%.5g", e));
             }
-            double scale = Math.max(1e-6, AnomalyMap.percentile(all, 99));
             progress.message(String.format(Locale.ROOT, "anomaly calibration: 99th percentile of the smoothed error on %d"
-                    + " normal images = %.4g (normalised units)", count, scale));
+                    + " normal images = %.4g (normalised units) at least %d px from the edges, up to %.4g nearer (one"
+                    + " scale per distance)", count, scale, edges, worst));
             ModelProto out = withMetadata(onnx, ModelContract.ANOMALY_SCALE, String.format(Locale.ROOT, "%.6g", scale));
+            if (edges > 0) {
+                out = withMetadata(out, ModelContract.ANOMALY_EDGE_SCALE, edge.toString());
+            }
             if (normal instanceof SpectrogramImages sounds) {
                 out = calibratedFrames(out, sounds, config, progress);
             }
@@ -88,10 +107,8 @@ public final class AnomalyEvaluation {
                     progress.message(String.format(Locale.ROOT, "anomaly AUC on synthetic defects: per image %.3f, per"
                             + " pixel %.3f (%d normal, %d defective textures); per image by kind: %s", auc.image(),
                             auc.pixel(), auc.normal(), auc.defective(), auc.byKind()));
-                    String metrics = metadata(out, ModelContract.METRICS);
-                    out = withMetadata(out, ModelContract.METRICS, (metrics == null ? "" : metrics + ";")
-                            + String.format(Locale.ROOT, "anomaly_auc_image=%.3f;anomaly_auc_pixel=%.3f", auc.image(),
-                            auc.pixel()));
+                    out = withMetrics(out, String.format(Locale.ROOT, "anomaly_auc_image=%.3f;anomaly_auc_pixel=%.3f",
+                            auc.image(), auc.pixel()));
                 }
             }
             return out;
@@ -147,10 +164,8 @@ public final class AnomalyEvaluation {
                 progress.message(String.format(Locale.ROOT, "anomaly AUC on generated machines: per recording %.3f, per"
                         + " frame %.3f (%d normal, %d with an anomaly); per recording by kind: %s", auc.image(),
                         auc.pixel(), auc.normal(), auc.defective(), auc.byKind()));
-                String metrics = metadata(out, ModelContract.METRICS);
-                out = withMetadata(out, ModelContract.METRICS, (metrics == null ? "" : metrics + ";")
-                        + String.format(Locale.ROOT, "anomaly_auc_recording=%.3f;anomaly_auc_frame=%.3f", auc.image(),
-                        auc.pixel()));
+                out = withMetrics(out, String.format(Locale.ROOT, "anomaly_auc_recording=%.3f;anomaly_auc_frame=%.3f",
+                        auc.image(), auc.pixel()));
             }
         }
         return out;
@@ -291,6 +306,14 @@ public final class AnomalyEvaluation {
         return (rankSum - pos * (pos + 1) / 2.0) / ((double) pos * neg);
     }
 
+    private static float[] floats(List<Float> values) {
+        float[] out = new float[values.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = values.get(i);
+        }
+        return out;
+    }
+
     private static FloatImage gray(float[] unit, int size) {
         return FloatImage.gray(size, size, unit);
     }
@@ -302,6 +325,32 @@ public final class AnomalyEvaluation {
             }
         }
         return null;
+    }
+
+    /** The model's metrics with {@code added} in place of any earlier anomaly AUCs (a recalibration measures anew). */
+    private static ModelProto withMetrics(ModelProto m, String added) {
+        String metrics = metadata(m, ModelContract.METRICS);
+        List<String> kept = new ArrayList<>();
+        if (metrics != null) {
+            for (String item : metrics.split(";")) {
+                if (!item.isBlank() && !item.startsWith("anomaly_auc_")) {
+                    kept.add(item);
+                }
+            }
+        }
+        kept.add(added);
+        return withMetadata(m, ModelContract.METRICS, String.join(";", kept));
+    }
+
+    private static ModelProto without(ModelProto m, String... keys) {
+        java.util.Set<String> drop = java.util.Set.of(keys);
+        ModelProto.Builder b = m.toBuilder().clearMetadataProps();
+        for (StringStringEntryProto e : m.getMetadataPropsList()) {
+            if (!drop.contains(e.getKey())) {
+                b.addMetadataProps(e);
+            }
+        }
+        return b.build();
     }
 
     private static ModelProto withMetadata(ModelProto m, String key, String value) {

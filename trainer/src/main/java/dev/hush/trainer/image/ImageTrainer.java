@@ -121,6 +121,13 @@ public final class ImageTrainer {
         Network net = Architectures.create(config.get("architecture"), channels, config.getInt("depth"),
                 config.getInt("width"), patch, (float) config.getDouble("dropout"),
                 Boolean.parseBoolean(config.get("global_residual")), config.getInt("blocks"), config.getInt("code"));
+        if (config.getInt("quant_bits") > 0) {
+            if (!(net instanceof dev.hush.trainer.arch.EncoderDecoderNet ed)) {
+                throw new IllegalArgumentException("quant_bits trains a codec's code, which needs architecture=conv with"
+                        + " global_residual=false; " + config.get("architecture") + " has no separable code");
+            }
+            ed.quantisationAware(config.getInt("quant_bits"));
+        }
         if (net.noiseLevelInput() && (mode.equals("n2v") || planes != null && !planes.paired())) {
             throw new IllegalArgumentException(net.kind() + " takes the noise level as an input, which is learnt from"
                     + " clean targets; Noise2Void has none, so use residual, conv or unet with mode n2v");

@@ -20,7 +20,7 @@ public final class ImageTrainingConfig {
     private static final Set<String> KEYS = Set.of("name", "description", "architecture", "depth", "width", "channels",
             "patch", "batch", "epochs", "steps", "sigma", "clip", "lr", "seed", "threads", "val_images", "val_size",
             "norm_low", "norm_high", "data", "mode", "noise", "target", "mask", "patience", "checkpoint", "resume",
-            "sparse", "weight_decay", "dropout", "global_residual", "blocks", "val_data", "warm_start", "code", "loss");
+            "sparse", "weight_decay", "dropout", "global_residual", "blocks", "val_data", "warm_start", "code", "loss", "quant_bits");
 
     private final Map<String, String> values = new LinkedHashMap<>();
 
@@ -61,6 +61,7 @@ public final class ImageTrainingConfig {
         values.put("val_data", "");
         values.put("warm_start", "");
         values.put("loss", "mse");
+        values.put("quant_bits", "0");
     }
 
     /** Training modes: where inputs and targets come from. */
@@ -205,6 +206,8 @@ public final class ImageTrainingConfig {
                 + " squared error over the batch, so noisier patches weigh more) or 'psnr' (the mean of each patch's"
                 + " log squared error: every patch's PSNR counts alike, whatever its noise level), got '"
                 + values.get("loss") + "'");
+        require(getInt("quant_bits") >= 0 && getInt("quant_bits") <= 8, "quant_bits (train the code for the codec's"
+                + " quantisation to that many bits; 0 = off) must lie in 0–8, got " + values.get("quant_bits"));
         require(!values.get("loss").equals("psnr") || !mode.equals("n2v"), "loss psnr needs clean or second noisy"
                 + " targets; Noise2Void's blind-spot loss is mse");
         dev.hush.trainer.image.noise.NoiseModel.parse(noiseSpec());
