@@ -54,7 +54,8 @@ final class TrainImageCommand implements Callable<Integer> {
 
     @Option(names = "--noise", paramLabel = "SPEC",
             description = "Noise model, e.g. gaussian:0:50, poisson:5:100, poisson-gaussian:2:200:0:10, salt-pepper:0:0.1,"
-                    + " speckle:0:0.3, alternatives joined by '|', optional ',clip=P' (overrides --sigma).")
+                    + " speckle:0:0.3, alternatives joined by '|', optional ',clip=P' (overrides --sigma); for anomaly,"
+                    + " blotches:1:4 (local damage that any network then learns to repair).")
     String noise;
 
     @Option(names = "--mode", description = "synthetic (default: generated clean images + noise), pairs (noisy/clean"
@@ -63,7 +64,8 @@ final class TrainImageCommand implements Callable<Integer> {
 
     @Option(names = "--data", paramLabel = "DIR", description = "Folder of (noisy) training images for pairs, n2n and n2v;"
             + " for synthetic: deadleaves, fluorescence, mixed or a folder of clean images, several joined by + with"
-            + " optional @weight (e.g. photos/@0.8+deadleaves@0.2).")
+            + " optional @weight (e.g. photos/@0.8+deadleaves@0.2); for anomaly: a folder of normal images, textures,"
+            + " or sounds as spectrograms (machines: generated machines; sounds:DIR: the WAV files under DIR).")
     String data;
 
     @Option(names = "--val-data", paramLabel = "DIR", description = "synthetic: clean images for the per-epoch validation"
@@ -77,6 +79,14 @@ final class TrainImageCommand implements Callable<Integer> {
             + " level's width); with --global-residual false and --noise none this trains an image codec for"
             + " 'hush encode' (docs/latent.md).")
     Integer code;
+
+    @Option(names = "--loss", description = "mse (default: mean squared error over the batch) or psnr (the mean of each"
+            + " patch's log squared error, so every patch's PSNR counts alike whatever its noise level).")
+    String loss;
+
+    @Option(names = "--quant-bits", paramLabel = "B", description = "conv codec (--global-residual false): train the code"
+            + " for hush encode's B-bit quantisation (uniform noise of one step on the code in training; default 0: off).")
+    Integer quantBits;
 
     @Option(names = "--target", paramLabel = "DIR", description = "Folder of targets for pairs (clean) or n2n (second noisy shots).")
     String target;
@@ -163,6 +173,8 @@ final class TrainImageCommand implements Callable<Integer> {
         overrides.put("val_data", valData);
         overrides.put("blocks", blocks);
         overrides.put("code", code);
+        overrides.put("loss", loss);
+        overrides.put("quant_bits", quantBits);
         overrides.put("mask", mask);
         overrides.put("architecture", arch);
         overrides.put("depth", depth);
