@@ -358,6 +358,13 @@ public final class ModelContract {
         }
         sb.append(", arch ").append(get(ARCHITECTURE, "?"));
         sb.append(", trained ").append(get(TRAINING_MODE, "?")).append(" on ").append(get(NOISE_MODEL, "?"));
+        if (!get(ANOMALY_INPUT, "").isBlank()) {
+            sb.append("; anomaly model for sounds (").append(get(ANOMALY_INPUT, "")).append(" images, ")
+                    .append(get(AUDIO_SAMPLE_RATE, "?")).append(" Hz, STFT ").append(get(AUDIO_N_FFT, "?")).append('/')
+                    .append(get(AUDIO_HOP, "?")).append(')');
+        } else if (!get(ANOMALY_SCALE, "").isBlank()) {
+            sb.append("; anomaly model");
+        }
         return sb.toString();
     }
 

@@ -140,8 +140,22 @@ class AnomalyTest {
     }
 
     @Test
-    void thePsnrLossIsForTargetsNotBlindSpots() {
+    void thePsnrLossIsForTargetsNotBlindSpots() throws Exception {
         new ImageTrainingConfig().set("loss", "psnr").validate();
+        // It trains (per-patch log MSE), and the loss it reports is a log: negative for errors below 1.
+        List<Double> losses = new ArrayList<>();
+        ImageTrainer.Result r = new ImageTrainer(new ImageTrainingConfig().set("loss", "psnr").set("depth", "3")
+                .set("width", "4").set("patch", "32").set("batch", "4").set("epochs", "1").set("steps", "5")
+                .set("val_images", "1").set("val_size", "48").set("seed", "5").set("threads", "1"))
+                .train(new TrainingProgress() {
+                    @Override
+                    public void step(int step, int totalSteps, double loss, double patchesPerSecond) {
+                        losses.add(loss);
+                    }
+                });
+        assertEquals(5, losses.size());
+        assertTrue(losses.stream().allMatch(l -> l < 0 && l > Math.log(1e-5)), losses.toString());
+        assertTrue(r.exportMaxDiff() <= 1e-4);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new ImageTrainingConfig().set("loss", "psnr").set("mode", "n2v").set("data", "x").validate());
         assertTrue(e.getMessage().contains("Noise2Void"), e.getMessage());

@@ -5,9 +5,10 @@ import java.util.SplittableRandom;
 
 /**
  * Generated machine recordings for the demonstration sound anomaly model: a rotating machine (a hum at 30–150 Hz with
- * its harmonics up to 4 kHz, a slow wobble of speed), a fan (low-passed noise) and, in half of the machines, a valve
- * ticking 2–8 times a second, at 16 kHz. Each recording is one machine with its own parameters. Anomalies are
- * {@link #ANOMALIES}: a {@code knock} (irregular impacts ringing at 400–1500 Hz), a {@code squeal} (a tone at
+ * its harmonics up to 4 kHz, a slow wobble of speed), a fan (low-passed noise) and, in half of the designs, a valve
+ * ticking 2–8 times a second, at 16 kHz. A machine number fixes the design; each recording of it varies a little, so
+ * a model learns one machine's normal sound, as users train on recordings of their own machine. Anomalies are
+ * {@link #ANOMALIES}: a {@code knock} (irregular impacts: a broadband click and a short ring at 400–1500 Hz), a {@code squeal} (a tone at
  * 2–6 kHz with vibrato) or a {@code rattle} (bursts of 2–5 kHz noise, 10–25 a second: a loose part), lasting
  * 0.3–1.5 s, with the samples they cover. (A change of speed is not among them: a convolutional model over the
  * spectrogram sees harmonics the same wherever they lie, so it finds only the moment of the change.)
@@ -23,42 +24,58 @@ public final class MachineSounds {
     private MachineSounds() {
     }
 
-    /** A normal recording of {@code seconds}. */
+    /** The machine of the demonstration model: {@link #normal(double, SplittableRandom)} records this one. */
+    public static final long DEMO_MACHINE = 1;
+
+    /** A normal recording of {@code seconds} of the demonstration machine. */
     public static Recording normal(double seconds, SplittableRandom rnd) {
-        return make(seconds, null, rnd);
+        return make(DEMO_MACHINE, seconds, null, rnd);
     }
 
-    /** A recording of {@code seconds} with one anomaly of {@code kind} (one of {@link #ANOMALIES}). */
+    /** A recording of {@code seconds} of the demonstration machine with one anomaly of {@code kind}. */
     public static Recording anomalous(double seconds, String kind, SplittableRandom rnd) {
-        if (!ANOMALIES.contains(kind)) {
+        return anomalous(DEMO_MACHINE, seconds, kind, rnd);
+    }
+
+    /**
+     * A recording of machine number {@code machine} (its design: speed, harmonics, fan, valve) with one anomaly of
+     * {@code kind} (one of {@link #ANOMALIES}), or none when {@code kind} is null.
+     */
+    public static Recording anomalous(long machine, double seconds, String kind, SplittableRandom rnd) {
+        if (kind != null && !ANOMALIES.contains(kind)) {
             throw new IllegalArgumentException("unknown machine anomaly '" + kind + "'; use " + String.join(", ",
                     ANOMALIES));
         }
-        return make(seconds, kind, rnd);
+        return make(machine, seconds, kind, rnd);
     }
 
-    private static Recording make(double seconds, String kind, SplittableRandom rnd) {
+    /**
+     * One recording: the machine's design comes from {@code machine}; each recording varies it a little (speed ±1 %,
+     * fan and valve levels ±2 dB, valve rate ±3 %, phases, the overall gain), as the same machine does from day to day.
+     */
+    private static Recording make(long machine, double seconds, String kind, SplittableRandom rnd) {
         int n = (int) Math.round(seconds * RATE);
         if (n < RATE / 2) {
             throw new IllegalArgumentException("machine recordings last at least 0.5 s");
         }
-        double f0 = 30 * Math.pow(5, rnd.nextDouble());
-        double tilt = rnd.nextDouble(0.5, 1.5);
+        SplittableRandom design = new SplittableRandom(machine * 0x9E3779B97F4A7C15L + 12345);
+        double f0 = 30 * Math.pow(5, design.nextDouble()) * (1 + rnd.nextDouble(-0.01, 0.01));
+        double tilt = design.nextDouble(0.5, 1.5);
         int harmonics = (int) Math.min(60, 4000 / f0);
         double[] amp = new double[harmonics + 1];
         double[] phase = new double[harmonics + 1];
         for (int h = 1; h <= harmonics; h++) {
-            amp[h] = Math.pow(h, -tilt) * rnd.nextDouble(0.3, 1);
+            amp[h] = Math.pow(h, -tilt) * design.nextDouble(0.3, 1);
             phase[h] = rnd.nextDouble(0, 2 * Math.PI);
         }
-        double wobbleRate = rnd.nextDouble(0.1, 0.5);
-        double wobbleDepth = rnd.nextDouble(0, 0.004);
-        double fanLevel = Math.pow(10, rnd.nextDouble(-25, -8) / 20);
-        double fanPole = rnd.nextDouble(0.6, 0.97);
-        boolean valve = rnd.nextBoolean();
-        double valveRate = rnd.nextDouble(2, 8);
-        double valveFreq = rnd.nextDouble(1000, 3000);
-        double valveLevel = Math.pow(10, rnd.nextDouble(-20, -8) / 20);
+        double wobbleRate = design.nextDouble(0.1, 0.5);
+        double wobbleDepth = design.nextDouble(0, 0.004);
+        double fanLevel = Math.pow(10, (design.nextDouble(-25, -8) + rnd.nextDouble(-2, 2)) / 20);
+        double fanPole = design.nextDouble(0.6, 0.97);
+        boolean valve = design.nextBoolean();
+        double valveRate = design.nextDouble(2, 8) * (1 + rnd.nextDouble(-0.03, 0.03));
+        double valveFreq = design.nextDouble(1000, 3000);
+        double valveLevel = Math.pow(10, (design.nextDouble(-20, -8) + rnd.nextDouble(-2, 2)) / 20);
 
         boolean[] marked = new boolean[n];
         int a0 = 0;
@@ -86,6 +103,7 @@ public final class MachineSounds {
         double ringPhase = 0;
         double knock = 0;
         double knockPhase = 0;
+        double clickEnvelope = 0;
         double squealPhase = 0;
         double rattleHp = 0;
         for (int i = 0; i < n; i++) {
@@ -113,12 +131,15 @@ public final class MachineSounds {
                 ring *= 0.997;
             }
             if (in && "knock".equals(kind)) {
+                // An impact: a broadband click (decaying noise, ~3 ms) and a short ring of the struck part.
                 if (rnd.nextDouble() < 8.0 / RATE) {
                     knock = rnd.nextDouble(0.2, 0.5);
+                    clickEnvelope = 1;
                 }
                 knockPhase += 2 * Math.PI * knockFreq / RATE;
-                v += knock * Math.sin(knockPhase);
+                v += knock * (0.6 * gaussian(rnd) * clickEnvelope + 0.4 * Math.sin(knockPhase));
                 knock *= 0.995;
+                clickEnvelope *= 0.985;
             }
             if (in && "squeal".equals(kind)) {
                 squealPhase += 2 * Math.PI * squealFreq * (1 + 0.01 * Math.sin(2 * Math.PI * 5 * t)) / RATE;

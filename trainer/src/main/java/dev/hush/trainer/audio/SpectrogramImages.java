@@ -43,7 +43,10 @@ public final class SpectrogramImages implements CleanImages {
         return name.equals("machines") || name.startsWith("sounds:");
     }
 
-    /** {@code machines} (40 generated machines, 8 s each) or {@code sounds:DIR} (every .wav under DIR). */
+    /**
+     * {@code machines} (40 generated recordings of the demonstration machine, 8 s each) or {@code sounds:DIR} (every
+     * .wav under DIR).
+     */
     public static SpectrogramImages named(String name) {
         Stft stft = new Stft(N_FFT, HOP);
         List<FloatImage> out = new ArrayList<>();
@@ -52,8 +55,8 @@ public final class SpectrogramImages implements CleanImages {
             for (int i = 0; i < 40; i++) {
                 out.add(AudioAnomaly.spectrogramImage(stft, MachineSounds.normal(8, rnd).samples()));
             }
-            return new SpectrogramImages(out, "spectrograms of 40 generated normal machines (8 s each: a hum with"
-                    + " harmonics, a fan, half with a ticking valve; MachineSounds)");
+            return new SpectrogramImages(out, "spectrograms of 40 generated normal recordings of one machine (8 s"
+                    + " each: a hum with harmonics and a fan, each recording varied a little; MachineSounds)");
         }
         Path dir = Path.of(name.substring("sounds:".length()));
         if (!Files.isDirectory(dir)) {

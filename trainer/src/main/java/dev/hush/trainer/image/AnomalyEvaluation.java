@@ -119,8 +119,8 @@ public final class AnomalyEvaluation {
 
     /**
      * Sound models: the frame calibration ({@link ModelContract#ANOMALY_FRAME_SCALE}, the 99th percentile of normal
-     * frames' highest map value) over whole held-apart normal recordings (8 new generated machines, or the
-     * recordings of {@code val_data}); for generated machines also the AUCs on machines with anomalies.
+     * frames' highest map value) over whole held-apart normal recordings (8 new recordings of the generated
+     * machine, or the recordings of {@code val_data}); for generated machines also the AUCs on machines with anomalies.
      */
     private static ModelProto calibratedFrames(ModelProto onnx, SpectrogramImages sounds, ImageTrainingConfig config,
                                                TrainingProgress progress) throws HushException {

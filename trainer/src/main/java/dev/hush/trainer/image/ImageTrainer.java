@@ -304,7 +304,7 @@ public final class ImageTrainer {
                                 // mean over patches of ln(MSE + 1e-5) (a 50 dB ceiling): each patch's PSNR counts
                                 // alike, where plain MSE lets the noisiest patches outweigh the quiet ones.
                                 NDArray loss = w != null ? sq.mul(w).sum().div(w.sum().maximum(1f))
-                                        : psnrLoss ? sq.mean(new int[] {1, 2, 3}).add(1e-5f).log().mean() : sq.mean();
+                                        : psnrLoss ? sq.reshape(batch, -1).mean(new int[] {1}).add(1e-5f).log().mean() : sq.mean();
                                 if (net.exposesBottleneck()) {
                                     NDArray activity = out.get(1).abs().mean();
                                     activitySum += activity.getFloat();
