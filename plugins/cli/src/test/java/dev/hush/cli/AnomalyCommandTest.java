@@ -103,7 +103,8 @@ class AnomalyCommandTest {
         Path wav = dir.resolve("x.wav");
         dev.hush.audio.AudioFiles.writeMonoWav(wav, new float[16_000], 16_000, false);
         Path png = dir.resolve("x2.png");
-        ij.IJ.saveAs(ij.IJ.createImage("x", "8-bit ramp", 64, 64, 1), "png", png.toString());
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(64, 64, java.awt.image.BufferedImage.TYPE_BYTE_GRAY),
+                "png", png.toFile());
         HushCliTest.Run mixed = HushCliTest.hush("anomaly", wav.toString(), png.toString(), "-o",
                 dir.resolve("o1").toString());
         assertEquals(1, mixed.code(), mixed.err());

@@ -63,12 +63,21 @@ public class AnomalyMapCommand implements PlugIn {
         }
     }
 
-    /** The anomaly map of every plane of {@code imp} (not shown); the scores go to the log. */
-    /** The first shipped anomaly model (a demonstration on synthetic textures), or empty if none is shipped. */
+    /** The first shipped anomaly model for images (a demonstration on synthetic textures), or empty if none is. */
     static String defaultModel() {
-        java.util.List<String> shipped = dev.hush.runtime.ShippedModels.anomalyModels();
-        return shipped.isEmpty() ? "" : shipped.get(0);
+        for (String n : dev.hush.runtime.ShippedModels.anomalyModels()) {
+            try {
+                if (!dev.hush.runtime.audio.AudioAnomaly.isForSound(DenoiserModel.readContract(n))) {
+                    return n;
+                }
+            } catch (HushException e) {
+                // a shipped model that cannot be read is not offered
+            }
+        }
+        return "";
     }
+
+    /** The anomaly map of every plane of {@code imp} (not shown); the scores go to the log. */
 
     static ImagePlus map(ImagePlus imp, String model) throws HushException {
         if (model == null || model.isBlank()) {
@@ -82,6 +91,10 @@ public class AnomalyMapCommand implements PlugIn {
         ModelChoice choice = ModelChoice.of(model, "");
         try (EscapeWatcher esc = new EscapeWatcher();
              DenoiserModel m = choice.open(SessionConfig.defaults())) {
+            if (dev.hush.runtime.audio.AudioAnomaly.isForSound(m.contract())) {
+                throw new HushException("the model '" + m.contract().name() + "' scores sounds (spectrograms of"
+                        + " recordings), not images; use hush anomaly on the recordings, or an image anomaly model here");
+            }
             AnomalyMap am = new AnomalyMap(m);
             int n = imp.getStackSize();
             ij.ImageStack out = new ij.ImageStack(imp.getWidth(), imp.getHeight());

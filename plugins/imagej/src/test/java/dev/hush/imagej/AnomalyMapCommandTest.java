@@ -82,5 +82,11 @@ class AnomalyMapCommandTest {
         HeadlessImageJ.Run none = HeadlessImageJ.attempt(grey, AnomalyMapCommand.COMMAND, "model=[]");
         assertTrue(none.aborted());
         assertTrue(IJ.getErrorMessage().contains("no anomaly model given"));
+        // The shipped sound model is refused for images, and the default is the image demonstration.
+        HeadlessImageJ.Run sound = HeadlessImageJ.attempt(grey, AnomalyMapCommand.COMMAND,
+                "model=[audio-anomaly-machines]");
+        assertTrue(sound.aborted());
+        assertTrue(IJ.getErrorMessage().contains("scores sounds"), IJ.getErrorMessage());
+        assertEquals("image-anomaly-textures", AnomalyMapCommand.defaultModel());
     }
 }

@@ -177,8 +177,13 @@ public final class AnomalyEvaluation {
      * anomalous recordings, a frame counting as anomalous when its centre lies in the anomaly) in {@code pixel}.
      */
     public static Auc onMachines(DenoiserModel model, int n, double seconds) throws HushException {
+        return onMachines(model, n, seconds, SEED + 3);
+    }
+
+    /** As {@link #onMachines(DenoiserModel, int, double)} with recordings from another seed (a second test set). */
+    public static Auc onMachines(DenoiserModel model, int n, double seconds, long seed) throws HushException {
         AudioAnomaly a = new AudioAnomaly(model);
-        SplittableRandom rnd = new SplittableRandom(SEED + 3);
+        SplittableRandom rnd = new SplittableRandom(seed);
         double[] normalScores = new double[n];
         double[] anomalyScores = new double[n];
         List<Double> frameValues = new ArrayList<>();
