@@ -87,6 +87,15 @@ public final class ImageFiles {
                     + " 16-bit TIFF unsigned only");
             depth = 32;
         }
+        BufferedImage greyAlpha = kind.equals("PNG") && header.alpha() && !header.palette()
+                && (header.bits() == 8 || header.bits() == 16) ? greyAlpha(file) : null;
+        if (greyAlpha != null) {
+            // Grey with transparency (PNG colour type 4): ImageJ would read it as RGB or drop the alpha; read the grey
+            // and the alpha apart, denoise the grey with a grey model, and write grey + alpha back.
+            int bits = greyAlpha.getColorModel().getComponentSize(0);
+            notes.add("its transparency (alpha) is kept as it is; the grey is denoised as stored, not flattened");
+            return new Loaded(List.of(band(greyAlpha, 0)), bits, imp, List.copyOf(notes), band(greyAlpha, 1).data());
+        }
         BufferedImage rgba = kind.equals("PNG") && header.alpha() && header.bits() == 8 && depth == 24 ? rgba(file) : null;
         if (rgba != null) {
             notes.add("its transparency (alpha) is kept as it is; the colours are denoised as stored, not flattened");
@@ -157,6 +166,28 @@ public final class ImageFiles {
         }
     }
 
+    /** An 8- or 16-bit grey + alpha PNG read with javax.imageio (two bands), or null when it is not one. */
+    private static BufferedImage greyAlpha(Path file) {
+        try {
+            BufferedImage b = javax.imageio.ImageIO.read(file.toFile());
+            if (b == null || b.isAlphaPremultiplied() || b.getRaster().getNumBands() != 2
+                    || !b.getColorModel().hasAlpha() || b.getColorModel().getNumColorComponents() != 1) {
+                return null;
+            }
+            int bits = b.getColorModel().getComponentSize(0);
+            return bits == 8 || bits == 16 ? b : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** One band of a raster as a grey image, in the stored values (0–255 or 0–65535). */
+    private static FloatImage band(BufferedImage b, int band) {
+        java.awt.image.Raster r = b.getRaster();
+        float[] px = r.getSamples(0, 0, b.getWidth(), b.getHeight(), band, (float[]) null);
+        return FloatImage.gray(b.getWidth(), b.getHeight(), px);
+    }
+
     private static FloatImage colours(BufferedImage b) {
         int w = b.getWidth();
         int h = b.getHeight();
@@ -182,11 +213,17 @@ public final class ImageFiles {
 
     /**
      * As {@link #write(Path, List, int, ImagePlus)}; an RGB PNG with {@code alpha} (one value 0–255 per pixel, from
-     * {@link Loaded#alpha()}) is written as RGBA with it, so transparency survives denoising.
+     * {@link Loaded#alpha()}) is written as RGBA with it, and a grey 8- or 16-bit PNG with alpha (on its own scale) as
+     * grey + alpha, so transparency survives denoising.
      */
     public static void write(Path file, List<FloatImage> planes, int bitDepth, ImagePlus like, float[] alpha)
             throws HushException {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        if (alpha != null && (bitDepth == 8 || bitDepth == 16) && planes.size() == 1 && planes.get(0).channels() == 1
+                && name.endsWith(".png")) {
+            writeGreyAlpha(file, planes.get(0), bitDepth, alpha);
+            return;
+        }
         if (alpha == null || bitDepth != 24 || planes.size() != 1 || !name.endsWith(".png")) {
             write(file, planes, bitDepth, like);
             return;
@@ -204,6 +241,37 @@ public final class ImageFiles {
             AtomicFile.write(file, tmp -> {
                 if (!javax.imageio.ImageIO.write(out, "png", tmp.toFile())) {
                     throw new IOException("no PNG writer for RGBA images");
+                }
+            });
+        } catch (IOException e) {
+            throw new HushException("cannot write " + file + ": " + e.getMessage() + " (check that the folder exists and"
+                    + " is writable)", e);
+        }
+    }
+
+    /** A grey + alpha PNG of {@code bits} (8 or 16) per sample: the grey rounded and clipped, the alpha as read. */
+    private static void writeGreyAlpha(Path file, FloatImage grey, int bits, float[] alpha) throws HushException {
+        int w = grey.width();
+        int h = grey.height();
+        double max = bits == 8 ? 255 : 65535;
+        java.awt.image.ComponentColorModel cm = new java.awt.image.ComponentColorModel(
+                java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_GRAY), true, false,
+                java.awt.Transparency.TRANSLUCENT, bits == 8 ? java.awt.image.DataBuffer.TYPE_BYTE
+                : java.awt.image.DataBuffer.TYPE_USHORT);
+        java.awt.image.WritableRaster r = cm.createCompatibleWritableRaster(w, h);
+        float[] g = grey.data();
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int i = y * w + x;
+                r.setSample(x, y, 0, (int) Math.round(Math.max(0, Math.min(max, g[i]))));
+                r.setSample(x, y, 1, (int) Math.round(Math.max(0, Math.min(max, alpha[i]))));
+            }
+        }
+        BufferedImage out = new BufferedImage(cm, r, false, null);
+        try {
+            AtomicFile.write(file, tmp -> {
+                if (!javax.imageio.ImageIO.write(out, "png", tmp.toFile())) {
+                    throw new IOException("no PNG writer for grey + alpha images");
                 }
             });
         } catch (IOException e) {

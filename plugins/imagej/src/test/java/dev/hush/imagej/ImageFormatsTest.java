@@ -94,6 +94,45 @@ class ImageFormatsTest {
     }
 
     @Test
+    void greyWithAlphaStaysGreyWithAlphaAt8And16Bits(@TempDir Path dir) throws Exception {
+        for (int bits : new int[] {8, 16}) {
+            java.awt.image.ComponentColorModel cm = new java.awt.image.ComponentColorModel(
+                    java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_GRAY), true, false,
+                    java.awt.Transparency.TRANSLUCENT, bits == 8 ? java.awt.image.DataBuffer.TYPE_BYTE
+                    : java.awt.image.DataBuffer.TYPE_USHORT);
+            java.awt.image.WritableRaster r = cm.createCompatibleWritableRaster(5, 3);
+            int top = bits == 8 ? 255 : 65535;
+            for (int y = 0; y < 3; y++) {
+                for (int x = 0; x < 5; x++) {
+                    r.setSample(x, y, 0, (x * 7 + y * 3) * top / 40);
+                    r.setSample(x, y, 1, x == 0 ? 0 : x == 1 ? top / 2 : top);
+                }
+            }
+            Path in = dir.resolve("grey-alpha-" + bits + ".png");
+            ImageIO.write(new BufferedImage(cm, r, false, null), "png", in.toFile());
+            ImageFiles.Loaded l = ImageFiles.read(in);
+            assertSays(l.notes(), "transparency (alpha) is kept");
+            assertEquals(bits, l.bitDepth(), "read at its own depth");
+            assertEquals(1, l.planes().size());
+            assertEquals(1, l.planes().get(0).channels(), "grey stays one channel (a grey model denoises it)");
+            assertEquals((1 * 7 + 2 * 3) * top / 40, l.planes().get(0).data()[2 * 5 + 1], 0f, "the stored grey");
+            assertEquals(top / 2, l.alpha()[5 + 1], 0f, "the stored alpha, on the file's own scale");
+            // Written back (here unchanged): grey + alpha at the same depth, every sample equal.
+            Path out = dir.resolve("out-" + bits + ".png");
+            ImageFiles.write(out, l.planes(), l.bitDepth(), l.source(), l.alpha());
+            BufferedImage back = ImageIO.read(out.toFile());
+            assertEquals(2, back.getRaster().getNumBands(), "grey + alpha, not RGBA");
+            assertEquals(bits, back.getColorModel().getComponentSize(0));
+            for (int y = 0; y < 3; y++) {
+                for (int x = 0; x < 5; x++) {
+                    assertEquals(r.getSample(x, y, 0), back.getRaster().getSample(x, y, 0), "grey at " + x + "," + y);
+                    assertEquals(r.getSample(x, y, 1), back.getRaster().getSample(x, y, 1), "alpha at " + x + "," + y);
+                }
+            }
+        }
+    }
+
+    @Test
     void signed16BitTiffKeepsItsSignedValuesAsFloat(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("signed.tif");
         short[] values = {-1000, -1, 0, 1, 2000, 32767, -32768, 5};
