@@ -298,9 +298,13 @@ public final class DenoiserModel implements AutoCloseable {
         }
         if (inputs.get(contract.inputName()).getInfo() instanceof TensorInfo ti) {
             long[] shape = ti.getShape();
-            if (contract.domain() == Domain.IMAGE && shape.length != 4) {
-                throw new ModelFormatException(source + ": an image model's input must be N×C×H×W (rank 4), this one has rank "
-                        + shape.length);
+            int rank = contract.volumetric() ? 5 : 4;
+            if (contract.domain() == Domain.IMAGE && shape.length != rank) {
+                throw new ModelFormatException(source + ": " + (contract.volumetric()
+                        ? "a 3-D image model's input must be N×C×D×H×W (rank 5)" : "an image model's input must be"
+                        + " N×C×H×W (rank 4)") + ", this one has rank " + shape.length
+                        + (shape.length == 5 ? "; a volumetric model says so with '" + ModelContract.SPATIAL_DIMS + "' = 3"
+                        : ""));
             }
             if (contract.domain() == Domain.IMAGE && shape[1] > 0 && shape[1] != contract.inputChannels()) {
                 throw new ModelFormatException(source + ": the graph takes " + shape[1] + " channels but the contract says "
@@ -315,12 +319,12 @@ public final class DenoiserModel implements AutoCloseable {
     /** H and W must be dynamic, or fixed at exactly {@code hush.fixed_size} when the contract has one. */
     private static void checkSpatialDims(long[] shape, ModelContract contract, String source) throws ModelFormatException {
         int p = contract.fixedSize();
-        for (int axis = 2; axis <= 3; axis++) {
+        for (int axis = 2; axis < shape.length; axis++) {
             long d = shape[axis];
             if (d <= 0) {
                 continue; // dynamic
             }
-            String name = axis == 2 ? "H" : "W";
+            String name = "DHW".substring(3 - (shape.length - 2)).substring(axis - 2, axis - 1);
             if (p == 0) {
                 throw new ModelFormatException(source + ": the graph's input " + name + " is fixed at " + d + " pixels but"
                         + " the contract has no '" + ModelContract.FIXED_SIZE + "'; a model that takes one size only must"

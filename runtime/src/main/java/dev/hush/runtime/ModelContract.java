@@ -42,6 +42,15 @@ public final class ModelContract {
      */
     public static final String NOISE_LEVEL_INPUT = "hush.noise_level_input";
     public static final String NOISE_LEVEL_PLANE = "plane";
+    /**
+     * Optional, image models: 3 for a volumetric model, whose input is N×C×D×H×W (z, then y, x) and which denoises a
+     * z-stack as one volume; 2 (the default) for N×C×H×W. A 3-D model also gives {@link #HALO_Z} and
+     * {@link #SIZE_MULTIPLE_Z}, the halo and size multiple along z ({@link #HALO} and {@link #SIZE_MULTIPLE} are
+     * then those along y and x).
+     */
+    public static final String SPATIAL_DIMS = "hush.spatial_dims";
+    public static final String HALO_Z = "hush.halo_z";
+    public static final String SIZE_MULTIPLE_Z = "hush.size_multiple_z";
     public static final String NAME = "hush.name";
     public static final String DESCRIPTION = "hush.description";
     public static final String ARCHITECTURE = "hush.architecture";
@@ -122,6 +131,9 @@ public final class ModelContract {
     private final int sizeMultiple;
     private final int fixedSize;
     private final boolean noiseLevelInput;
+    private final int spatialDims;
+    private final int haloZ;
+    private final int sizeMultipleZ;
 
     private ModelContract(Map<String, String> raw) throws ModelFormatException {
         this.raw = Collections.unmodifiableMap(new TreeMap<>(raw));
@@ -162,6 +174,27 @@ public final class ModelContract {
                     + " runtime can feed");
         }
         this.noiseLevelInput = level != null;
+        this.spatialDims = raw.containsKey(SPATIAL_DIMS) ? intValue(SPATIAL_DIMS, 2, 3, "axes") : 2;
+        if (spatialDims == 3) {
+            if (domain != Domain.IMAGE) {
+                throw bad(SPATIAL_DIMS, "applies to image models only");
+            }
+            if (noiseLevelInput || fixedSize > 0) {
+                throw bad(SPATIAL_DIMS, "cannot be combined with '" + (noiseLevelInput ? NOISE_LEVEL_INPUT : FIXED_SIZE)
+                        + "': this runtime feeds volumes of any size and no noise-level plane");
+            }
+            for (String key : new String[] {HALO_Z, SIZE_MULTIPLE_Z}) {
+                if (!raw.containsKey(key)) {
+                    throw new ModelFormatException("the 3-D model has no '" + key + "' in its metadata; see"
+                            + " docs/model-format.md");
+                }
+            }
+            this.haloZ = intValue(HALO_Z, 0, MAX_HALO, "planes");
+            this.sizeMultipleZ = intValue(SIZE_MULTIPLE_Z, 1, MAX_SIZE_MULTIPLE, "planes");
+        } else {
+            this.haloZ = 0;
+            this.sizeMultipleZ = 1;
+        }
         if (norm == Norm.NONE) {
             this.normLow = 0;
             this.normHigh = 1;
@@ -325,6 +358,18 @@ public final class ModelContract {
 
     public String name() { return raw.getOrDefault(NAME, "unnamed"); }
 
+    /** 2 for a model of planes (N×C×H×W), 3 for a volumetric one (N×C×D×H×W, {@link #SPATIAL_DIMS}). */
+    public int spatialDims() { return spatialDims; }
+
+    /** True for a volumetric model, which denoises a z-stack as one volume. */
+    public boolean volumetric() { return spatialDims == 3; }
+
+    /** The halo along z in planes ({@link #HALO_Z}); 0 for a 2-D model. */
+    public int haloZ() { return haloZ; }
+
+    /** The size multiple along z ({@link #SIZE_MULTIPLE_Z}); 1 for a 2-D model. */
+    public int sizeMultipleZ() { return sizeMultipleZ; }
+
     /** True when the model takes a noise-level plane after the image's channels ({@code hush.noise_level_input}). */
     public boolean noiseLevelInput() { return noiseLevelInput; }
 
@@ -346,6 +391,9 @@ public final class ModelContract {
         StringBuilder sb = new StringBuilder();
         sb.append(domain.key()).append(", ").append(channels).append(channels == 1 ? " channel" : " channels");
         sb.append(", halo ").append(halo).append(", multiple ").append(sizeMultiple);
+        if (volumetric()) {
+            sb.append(", 3-D (z halo ").append(haloZ).append(", z multiple ").append(sizeMultipleZ).append(')');
+        }
         if (noiseLevelInput) {
             sb.append(", noise-level input");
         }

@@ -8,7 +8,9 @@ import dev.hush.runtime.OutOfDeviceMemoryException;
 import dev.hush.runtime.ProgressListener;
 import dev.hush.runtime.RunContext;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +32,14 @@ public final class ImageDenoiser {
     /** Default core size: large enough that the halo costs little, small enough for any machine. */
     public static final int DEFAULT_TILE = 1024;
     private static final int MIN_TILE = 32;
+    /**
+     * A volumetric model's default core tile across y and x, and along z: a 3-D network's activations grow with the
+     * volume of the window, so its tiles are smaller than a 2-D model's (192×192×32 voxels, about 150 MB per
+     * 32-channel activation).
+     */
+    public static final int DEFAULT_TILE_3D = 192;
+    public static final int DEFAULT_TILE_Z = 32;
+    private static final int MIN_TILE_3D = 16;
 
     private final DenoiserModel model;
     private final ModelContract contract;
@@ -53,6 +63,11 @@ public final class ImageDenoiser {
         this.tile = tile;
         this.batch = batch;
         this.noiseSigma = noiseSigma;
+    }
+
+    /** The contract of the model this denoiser runs. */
+    public ModelContract contract() {
+        return contract;
     }
 
     /**
@@ -120,6 +135,7 @@ public final class ImageDenoiser {
      * noise-level model was fed. A denoiser is immutable: many threads may call this at once, each with its context.
      */
     public FloatImage denoise(FloatImage image, RunContext context) throws HushException {
+        requirePlanar();
         check(image);
         Normalization norm = Normalization.fit(contract, image);
         Level level = level(image, norm, context);
@@ -186,6 +202,7 @@ public final class ImageDenoiser {
 
     /** As {@link #denoiseWhole(FloatImage)}, under {@code context}. */
     public FloatImage denoiseWhole(FloatImage image, RunContext context) throws HushException {
+        requirePlanar();
         check(image);
         if (fixedSize()) {
             throw new HushException("the model '" + contract.name() + "' takes only " + contract.fixedSize() + "×"
@@ -246,6 +263,193 @@ public final class ImageDenoiser {
 
     /** A noise-level plane: one value everywhere, or a value per pixel (image-sized, model units). */
     private record Level(float constant, float[] map) {
+    }
+
+    private void requirePlanar() throws HushException {
+        if (contract.volumetric()) {
+            throw new HushException("the model '" + contract.name() + "' is 3-D: it denoises a z-stack as one volume, not"
+                    + " a single plane; give it the stack's planes (denoiseVolume; hush image and Denoise Image do so for"
+                    + " a stack), or pick a 2-D model for single images");
+        }
+    }
+
+    /**
+     * Denoises a z-stack as one volume with a 3-D model ({@link ModelContract#volumetric()}): {@code planes} are the
+     * z planes in order, all of one size and of the model's channels. The volume is normalised as a whole, cut into
+     * windows along z, y and x (core + halo, mirrored past every edge; {@link #DEFAULT_TILE_3D} across and
+     * {@link #DEFAULT_TILE_Z} deep unless {@link #withTileSize} says otherwise) and the cores are blended back, so
+     * the result does not depend on the tiling (within float rounding). Returns new planes; the input is untouched.
+     * A 2-D model is refused: run {@link #denoise} on each plane instead.
+     */
+    public List<FloatImage> denoiseVolume(List<FloatImage> planes, RunContext context)
+            throws HushException {
+        if (!contract.volumetric()) {
+            throw new HushException("the model '" + contract.name() + "' is 2-D: it denoises planes one by one; call"
+                    + " denoise() on each plane, or pick a 3-D model to denoise the stack as a volume");
+        }
+        if (planes.isEmpty()) {
+            throw new IllegalArgumentException("a volume needs at least one plane");
+        }
+        FloatImage first = planes.get(0);
+        for (int z = 0; z < planes.size(); z++) {
+            FloatImage p = planes.get(z);
+            if (p.width() != first.width() || p.height() != first.height() || p.channels() != first.channels()) {
+                throw new HushException("plane " + (z + 1) + " of the volume is " + p.width() + "×" + p.height() + " with "
+                        + p.channels() + " channel(s), plane 1 is " + first.width() + "×" + first.height() + " with "
+                        + first.channels() + "; a volume's planes must all be alike");
+            }
+            try {
+                check(p);
+            } catch (HushException e) {
+                throw new HushException("plane " + (z + 1) + ": " + e.getMessage(), e);
+            }
+        }
+        Normalization norm = Normalization.fit(contract, planes);
+        int t = tile == DEFAULT_TILE ? DEFAULT_TILE_3D : tile;
+        int tz = DEFAULT_TILE_Z;
+        while (true) {
+            try {
+                List<FloatImage> out = tiledVolume(planes, norm, t, tz, context);
+                for (FloatImage p : out) {
+                    norm.invertInPlace(p.data());
+                }
+                return out;
+            } catch (OutOfDeviceMemoryException e) {
+                if (t / 2 < MIN_TILE_3D) {
+                    throw new HushException(e.getMessage() + "; even " + t + "×" + t + "×" + tz + " tiles do not fit. Free"
+                            + " memory or run on the CPU", e);
+                }
+                t /= 2;
+                tz = Math.max(MIN_TILE_3D / 2, tz / 2);
+                LOG.warn("{}; retrying with {}×{}×{} tiles", e.getMessage(), t, t, tz);
+            }
+        }
+    }
+
+    /**
+     * As {@link #denoiseVolume(List, RunContext)}, and with a 1-channel model also for planes of several
+     * channels (an RGB stack): each channel is then denoised as its own volume.
+     */
+    public List<FloatImage> denoiseVolumeEachChannel(List<FloatImage> planes, RunContext context)
+            throws HushException {
+        int channels = planes.isEmpty() ? 1 : planes.get(0).channels();
+        if (contract.channels() != 1 || channels == 1) {
+            return denoiseVolume(planes, context);
+        }
+        FloatImage first = planes.get(0);
+        int area = first.width() * first.height();
+        List<FloatImage> out = new ArrayList<>();
+        for (FloatImage p : planes) {
+            if (p.channels() != channels || p.width() != first.width() || p.height() != first.height()) {
+                throw new HushException("the volume's planes differ in size or channels; a volume's planes must all be"
+                        + " alike");
+            }
+            out.add(new FloatImage(channels, p.width(), p.height()));
+        }
+        for (int c = 0; c < channels; c++) {
+            List<FloatImage> one = new ArrayList<>();
+            for (FloatImage p : planes) {
+                one.add(FloatImage.gray(p.width(), p.height(), Arrays.copyOfRange(p.data(), c * area, (c + 1) * area)));
+            }
+            List<FloatImage> done = denoiseVolume(one, context);
+            for (int z = 0; z < planes.size(); z++) {
+                System.arraycopy(done.get(z).data(), 0, out.get(z).data(), c * area, area);
+            }
+        }
+        return out;
+    }
+
+    /** As {@link #denoiseVolume(List, RunContext)} reporting to {@code progress}. */
+    public List<FloatImage> denoiseVolume(List<FloatImage> planes, ProgressListener progress)
+            throws HushException {
+        return denoiseVolume(planes, new RunContext(progress));
+    }
+
+    private List<FloatImage> tiledVolume(List<FloatImage> planes, Normalization norm, int coreTile,
+                                                   int coreZ, RunContext context) throws HushException {
+        ProgressListener progress = context.progress();
+        FloatImage first = planes.get(0);
+        int w = first.width();
+        int hgt = first.height();
+        int d = planes.size();
+        int c = first.channels();
+        int h = contract.halo();
+        int hz = contract.haloZ();
+        TileGrid gx = TileGrid.along(w, coreTile, h, contract.sizeMultiple());
+        TileGrid gy = TileGrid.along(hgt, coreTile, h, contract.sizeMultiple());
+        TileGrid gz = TileGrid.along(d, coreZ, hz, contract.sizeMultipleZ());
+        int ww = gx.window();
+        int wh = gy.window();
+        int wd = gz.window();
+        FloatBuffer buf = DenoiserModel.directBuffer(c * wd * wh * ww);
+        List<FloatImage> acc = new ArrayList<>();
+        for (int z = 0; z < d; z++) {
+            acc.add(new FloatImage(c, w, hgt));
+        }
+        float[] sumX = weightSums(gx, w);
+        float[] sumY = weightSums(gy, hgt);
+        float[] sumZ = weightSums(gz, d);
+        int tiles = gx.starts().length * gy.starts().length * gz.starts().length;
+        int done = 0;
+        progress.update(0, tiles);
+        int[] cols = new int[ww];
+        float[] row = new float[ww];
+        for (int z0 : gz.starts()) {
+            for (int y0 : gy.starts()) {
+                for (int x0 : gx.starts()) {
+                    context.throwIfCancelled();
+                    for (int i = 0; i < ww; i++) {
+                        cols[i] = Mirror.index(x0 - h + i, w);
+                    }
+                    int pos = 0;
+                    for (int ch = 0; ch < c; ch++) {
+                        for (int k = 0; k < wd; k++) {
+                            float[] plane = planes.get(Mirror.index(z0 - hz + k, d)).data();
+                            for (int j = 0; j < wh; j++) {
+                                int base = (ch * hgt + Mirror.index(y0 - h + j, hgt)) * w;
+                                for (int i = 0; i < ww; i++) {
+                                    row[i] = norm.apply(plane[base + cols[i]]);
+                                }
+                                buf.put(pos, row, 0, ww);
+                                pos += ww;
+                            }
+                        }
+                    }
+                    float[] out = model.run(buf, new long[] {1, c, wd, wh, ww}, context);
+                    int zEnd = Math.min(gz.core(), d - z0);
+                    int yEnd = Math.min(gy.core(), hgt - y0);
+                    int xEnd = Math.min(gx.core(), w - x0);
+                    for (int ch = 0; ch < c; ch++) {
+                        for (int k = 0; k < zEnd; k++) {
+                            float wz = gz.weight(k);
+                            float[] a = acc.get(z0 + k).data();
+                            for (int j = 0; j < yEnd; j++) {
+                                float wzy = wz * gy.weight(j);
+                                int src = ((ch * wd + k + hz) * wh + j + h) * ww + h;
+                                int dst = (ch * hgt + y0 + j) * w + x0;
+                                for (int i = 0; i < xEnd; i++) {
+                                    a[dst + i] += wzy * gx.weight(i) * out[src + i];
+                                }
+                            }
+                        }
+                    }
+                    progress.update(++done, tiles);
+                }
+            }
+        }
+        for (int z = 0; z < d; z++) {
+            float[] a = acc.get(z).data();
+            for (int ch = 0; ch < c; ch++) {
+                for (int yy = 0; yy < hgt; yy++) {
+                    int at = (ch * hgt + yy) * w;
+                    float wzy = sumZ[z] * sumY[yy];
+                    for (int xx = 0; xx < w; xx++) {
+                        a[at + xx] /= wzy * sumX[xx];
+                    }
+                }
+            }
+        }
+        return acc;
     }
 
     private void check(FloatImage image) throws HushException {

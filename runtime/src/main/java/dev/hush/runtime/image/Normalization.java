@@ -24,6 +24,33 @@ public record Normalization(double low, double high) {
         };
     }
 
+    /**
+     * Fits the map that {@code contract} asks for to a volume given as its planes (all planes and channels together),
+     * sampling about a million values in all, as {@link #percentile} does for one image.
+     */
+    public static Normalization fit(ModelContract contract, java.util.List<FloatImage> planes) {
+        if (contract.norm() != ModelContract.Norm.PERCENTILE || planes.size() == 1) {
+            return fit(contract, planes.get(0));
+        }
+        long total = 0;
+        for (FloatImage p : planes) {
+            total += p.data().length;
+        }
+        int stride = (int) Math.max(1, total / MAX_SAMPLES);
+        float[] sample = new float[(int) Math.min(Integer.MAX_VALUE - 8, total / stride + planes.size())];
+        int n = 0;
+        long at = 0;
+        for (FloatImage p : planes) {
+            float[] d = p.data();
+            // Continue the stride across plane boundaries, so each plane is sampled in proportion to its size.
+            for (int i = (int) ((stride - at % stride) % stride); i < d.length && n < sample.length; i += stride) {
+                sample[n++] = d[i];
+            }
+            at += d.length;
+        }
+        return percentile(Arrays.copyOf(sample, n), contract.normLow(), contract.normHigh());
+    }
+
     /** Maps the given percentiles of the values to 0 and 1; a flat image keeps a unit scale. */
     public static Normalization percentile(float[] values, double lowPct, double highPct) {
         int stride = Math.max(1, values.length / MAX_SAMPLES);

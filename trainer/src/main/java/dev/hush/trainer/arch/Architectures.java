@@ -13,7 +13,23 @@ public final class Architectures {
     /** The dense ones: they take patch×patch inputs only. */
     public static final List<String> DENSE = List.of("vanilla", "multilayer");
 
+    /** The ones that come in 3-D ({@link #createVolumetric}). */
+    public static final List<String> VOLUMETRIC = List.of("residual", "unet");
+
     private Architectures() {
+    }
+
+    /**
+     * A volumetric network (3-D convolutions, N×C×D×H×W): {@code residual} (DnCNN in 3-D) or {@code unet} (a 3-D U-Net
+     * that halves y and x per level and keeps z); depth or width 0 picks the default.
+     */
+    public static Network createVolumetric(String name, int channels, int depth, int width) {
+        return switch (name) {
+            case "residual" -> new ResidualNet(channels, depth != 0 ? depth : 6, width != 0 ? width : 24, 0f, 3);
+            case "unet" -> new UNet3d(channels, depth != 0 ? depth : 2, width != 0 ? width : 16);
+            default -> throw new IllegalArgumentException(name + " has no 3-D form; 3-D networks: "
+                    + String.join(", ", VOLUMETRIC));
+        };
     }
 
     /** Builds a fully convolutional network ({@code residual}, {@code conv}, {@code unet}) without dropout. */

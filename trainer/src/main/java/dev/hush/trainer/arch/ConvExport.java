@@ -19,6 +19,26 @@ final class ConvExport {
         return conv(g, input, conv, kernel, 1, kernel / 2, name);
     }
 
+    /**
+     * A 'same'-padded stride-1 convolution with an odd kernel of {@code kernel} along each of {@code dims} spatial
+     * axes (2: Conv2d, 3: Conv3d; ONNX's Conv takes either, its weight being O×I×k×k or O×I×k×k×k).
+     */
+    static String conv(OnnxGraph g, String input, ai.djl.nn.convolutional.Convolution conv, int kernel, int dims,
+                       String name) {
+        NDArray w = conv.getParameters().get("weight").getArray();
+        NDArray b = conv.getParameters().get("bias").getArray();
+        String wn = g.initializer(name + ".weight", w.toFloatArray(), w.getShape().getShape());
+        String bn = g.initializer(name + ".bias", b.toFloatArray(), b.getShape().getShape());
+        long[] k = new long[dims];
+        long[] pads = new long[2 * dims];
+        long[] strides = new long[dims];
+        java.util.Arrays.fill(k, kernel);
+        java.util.Arrays.fill(pads, kernel / 2);
+        java.util.Arrays.fill(strides, 1);
+        return g.node("Conv", new String[] {input, wn, bn}, Map.of("kernel_shape", k, "pads", pads,
+                "strides", strides));
+    }
+
     /** A convolution with a square kernel, the same stride along both axes and {@code pad} zeros on every side. */
     static String conv(OnnxGraph g, String input, Conv2d conv, int kernel, int stride, int pad, String name) {
         NDArray w = conv.getParameters().get("weight").getArray();
@@ -39,6 +59,27 @@ final class ConvExport {
                 "kernel_shape", new long[] {2, 2},
                 "pads", new long[] {0, 0, 0, 0},
                 "strides", new long[] {2, 2}));
+    }
+
+    /** A volumetric {@link UpConv}: ConvTranspose with kernel and stride 1×2×2, so D×H×W becomes D×2H×2W. */
+    static String upConv3d(OnnxGraph g, String input, UpConv up, String name) {
+        String wn = g.initializer(name + ".weight", up.onnxWeight(), up.inChannels(), up.filters(), 1, 2, 2);
+        String bn = g.initializer(name + ".bias", up.onnxBias(), up.filters());
+        return g.node("ConvTranspose", new String[] {input, wn, bn}, Map.of(
+                "kernel_shape", new long[] {1, 2, 2},
+                "pads", new long[] {0, 0, 0, 0, 0, 0},
+                "strides", new long[] {1, 2, 2}));
+    }
+
+    /** A volumetric convolution with kernel {@code kernel} (z, y, x), strides and 'pads' (begins then ends). */
+    static String conv3d(OnnxGraph g, String input, ai.djl.nn.convolutional.Convolution conv, String name, long[] kernel,
+                         long[] pads, long[] strides) {
+        NDArray w = conv.getParameters().get("weight").getArray();
+        NDArray b = conv.getParameters().get("bias").getArray();
+        String wn = g.initializer(name + ".weight", w.toFloatArray(), w.getShape().getShape());
+        String bn = g.initializer(name + ".bias", b.toFloatArray(), b.getShape().getShape());
+        return g.node("Conv", new String[] {input, wn, bn}, Map.of("kernel_shape", kernel, "pads", pads,
+                "strides", strides));
     }
 
     /**

@@ -23,6 +23,21 @@ public interface Network {
     /** Input height and width must be multiples of this. */
     int sizeMultiple();
 
+    /** 2 for a network of planes (N×C×H×W), 3 for a volumetric one (N×C×D×H×W). */
+    default int spatialDims() {
+        return 2;
+    }
+
+    /** A volumetric network's receptive-field radius along z, in planes (0 for 2-D). */
+    default int haloZ() {
+        return 0;
+    }
+
+    /** A volumetric network's input depth must be a multiple of this (1 for 2-D). */
+    default int sizeMultipleZ() {
+        return 1;
+    }
+
     /** The only input height and width the network takes (dense networks: the patch size), or 0 for any size. */
     default int fixedSize() {
         return 0;

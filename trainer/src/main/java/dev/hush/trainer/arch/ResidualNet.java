@@ -4,6 +4,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.convolutional.Conv3d;
+import ai.djl.nn.convolutional.Convolution;
 import dev.hush.trainer.onnx.OnnxGraph;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +15,8 @@ import java.util.Map;
  * DnCNN-style residual denoiser (Zhang et al. 2017, without batch normalisation): {@code depth}
  * 3×3 convolutions with ReLU between them estimate the noise, which the graph subtracts from
  * the input. Fully convolutional, any image size; receptive-field radius = depth. Optional dropout
- * after every hidden ReLU acts in training only.
+ * after every hidden ReLU acts in training only. With {@code dims} = 3 the convolutions are 3×3×3 and the
+ * network denoises volumes (N×C×D×H×W), seeing {@code depth} planes up and down as well.
  */
 public final class ResidualNet implements Network {
     private static final int KERNEL = 3;
@@ -21,7 +24,8 @@ public final class ResidualNet implements Network {
     private final int depth;
     private final int width;
     private final float dropout;
-    private final List<Conv2d> convs = new ArrayList<>();
+    private final int dims;
+    private final List<Convolution> convs = new ArrayList<>();
     private final Block block;
 
     public ResidualNet(int channels, int depth, int width) {
@@ -30,6 +34,14 @@ public final class ResidualNet implements Network {
 
     /** As {@link #ResidualNet(int, int, int)}, with dropout at {@code dropout} after each hidden ReLU in training. */
     public ResidualNet(int channels, int depth, int width, float dropout) {
+        this(channels, depth, width, dropout, 2);
+    }
+
+    /** As above, with {@code dims} spatial axes: 2 (planes) or 3 (volumes, 3×3×3 convolutions). */
+    public ResidualNet(int channels, int depth, int width, float dropout, int dims) {
+        if (dims != 2 && dims != 3) {
+            throw new IllegalArgumentException("residual: dims must be 2 or 3, got " + dims);
+        }
         if (depth < 2) {
             throw new IllegalArgumentException("residual: depth must be at least 2, got " + depth);
         }
@@ -40,12 +52,18 @@ public final class ResidualNet implements Network {
         this.depth = depth;
         this.width = width;
         this.dropout = dropout;
+        this.dims = dims;
         SequentialBlock body = new SequentialBlock();
         for (int i = 0; i < depth; i++) {
             boolean last = i == depth - 1;
-            Conv2d conv = Conv2d.builder()
+            Convolution conv = dims == 2 ? Conv2d.builder()
                     .setKernelShape(new Shape(KERNEL, KERNEL))
                     .optPadding(new Shape(KERNEL / 2, KERNEL / 2))
+                    .setFilters(last ? channels : width)
+                    .build()
+                    : Conv3d.builder()
+                    .setKernelShape(new Shape(KERNEL, KERNEL, KERNEL))
+                    .optPadding(new Shape(KERNEL / 2, KERNEL / 2, KERNEL / 2))
                     .setFilters(last ? channels : width)
                     .build();
             convs.add(conv);
@@ -59,12 +77,12 @@ public final class ResidualNet implements Network {
 
     @Override
     public String kind() {
-        return "residual";
+        return dims == 3 ? "residual3d" : "residual";
     }
 
     @Override
     public String describe() {
-        return "residual(depth=" + depth + ",width=" + width + ",channels=" + channels
+        return kind() + "(depth=" + depth + ",width=" + width + ",channels=" + channels
                 + (dropout > 0 ? ",dropout=" + dropout : "") + ")";
     }
 
@@ -84,10 +102,20 @@ public final class ResidualNet implements Network {
     }
 
     @Override
+    public int spatialDims() {
+        return dims;
+    }
+
+    @Override
+    public int haloZ() {
+        return dims == 3 ? halo() : 0;
+    }
+
+    @Override
     public String export(OnnxGraph g, String input) {
         String x = input;
         for (int i = 0; i < depth; i++) {
-            x = ConvExport.conv(g, x, convs.get(i), KERNEL, "conv" + i);
+            x = ConvExport.conv(g, x, convs.get(i), KERNEL, dims, "conv" + i);
             if (i < depth - 1) {
                 x = ConvExport.relu(g, x);
             }
@@ -96,12 +124,13 @@ public final class ResidualNet implements Network {
     }
 
     @Override
+    /** Per output pixel, or per voxel for a 3-D network. */
     public long macsPerPixel() {
         long macs = 0;
         for (int i = 0; i < depth; i++) {
             long in = i == 0 ? channels : width;
             long out = i == depth - 1 ? channels : width;
-            macs += in * out * KERNEL * KERNEL;
+            macs += in * out * (dims == 3 ? KERNEL * KERNEL * KERNEL : KERNEL * KERNEL);
         }
         return macs;
     }

@@ -35,7 +35,9 @@ final class SkipConcat extends AbstractBlock {
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape in = inputShapes[0];
         Shape out = inner.getOutputShapes(inputShapes)[0];
-        return new Shape[] {new Shape(in.get(0), in.get(1) + out.get(1), in.get(2), in.get(3))};
+        long[] dims = in.getShape().clone(); // N, C, then 2 or 3 spatial axes
+        dims[1] = in.get(1) + out.get(1);
+        return new Shape[] {new Shape(dims)};
     }
 
     @Override

@@ -19,15 +19,24 @@ import ai.djl.util.PairList;
  * depth-to-space rearrangement. The weight is kept in that 1×1 layout, (4·out)×in×1×1 with channel
  * {@code o·4 + dy·2 + dx}, so that Xavier initialisation sees the true fan-in; {@link #onnxWeight}
  * reorders it into ConvTranspose's in×out×2×2 layout.
+ *
+ * <p>The volumetric form ({@code volumetric} true, N×C×D×H×W) doubles y and x and keeps z: ConvTranspose with kernel
+ * and stride 1×2×2, a 1×1×1 convolution to 4·out channels then the same rearrangement in each plane.
  */
 final class UpConv extends AbstractBlock {
     private static final byte VERSION = 1;
     private final int filters;
+    private final boolean volumetric;
     private final Parameter weight;
     private final Parameter bias;
 
     UpConv(int filters) {
+        this(filters, false);
+    }
+
+    UpConv(int filters, boolean volumetric) {
         super(VERSION);
+        this.volumetric = volumetric;
         if (filters < 1) {
             throw new IllegalArgumentException("UpConv needs at least 1 output channel, got " + filters);
         }
@@ -42,7 +51,8 @@ final class UpConv extends AbstractBlock {
 
     @Override
     protected void prepare(Shape[] inputShapes) {
-        weight.setShape(new Shape(4L * filters, inputShapes[0].get(1), 1, 1));
+        weight.setShape(volumetric ? new Shape(4L * filters, inputShapes[0].get(1), 1, 1, 1)
+                : new Shape(4L * filters, inputShapes[0].get(1), 1, 1));
         bias.setShape(new Shape(filters));
     }
 
@@ -52,6 +62,16 @@ final class UpConv extends AbstractBlock {
         NDArray w = store.getValue(weight, x.getDevice(), training);
         NDArray b = store.getValue(bias, x.getDevice(), training);
         Shape s = x.getShape();
+        if (volumetric) {
+            long n = s.get(0);
+            long d = s.get(2);
+            long h = s.get(3);
+            long wd = s.get(4);
+            NDArray y = ai.djl.nn.convolutional.Conv3d.conv3d(x, w).singletonOrThrow();
+            // (N, out·2·2, D, H, W) → (N, out, dy, dx, D, H, W) → (N, out, D, H, dy, W, dx) → (N, out, D, 2H, 2W)
+            y = y.reshape(n, filters, 2, 2, d, h, wd).transpose(0, 1, 4, 5, 2, 6, 3).reshape(n, filters, d, 2 * h, 2 * wd);
+            return new NDList(y.add(b.reshape(1, filters, 1, 1, 1)));
+        }
         long n = s.get(0);
         long h = s.get(2);
         long wd = s.get(3);
@@ -64,10 +84,13 @@ final class UpConv extends AbstractBlock {
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape s = inputShapes[0];
+        if (volumetric) {
+            return new Shape[] {new Shape(s.get(0), filters, s.get(2), 2 * s.get(3), 2 * s.get(4))};
+        }
         return new Shape[] {new Shape(s.get(0), filters, 2 * s.get(2), 2 * s.get(3))};
     }
 
-    /** The trained weight in ONNX ConvTranspose layout (in × out × 2 × 2). */
+    /** The trained weight in ONNX ConvTranspose layout (in × out × 2 × 2, or in × out × 1 × 2 × 2: the same order). */
     float[] onnxWeight() {
         NDArray w = weight.getArray();
         int in = Math.toIntExact(w.getShape().get(1));

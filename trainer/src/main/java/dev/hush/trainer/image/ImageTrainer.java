@@ -118,7 +118,12 @@ public final class ImageTrainer {
         engine.setRandomSeed((int) config.seed());
         int channels = config.getInt("channels");
         int patch = config.getInt("patch");
-        Network net = Architectures.create(config.get("architecture"), channels, config.getInt("depth"),
+        boolean volumetric = config.getInt("dims") == 3;
+        // A 3-D patch is patch_z planes of patch×patch; a 2-D one is one plane.
+        int patchZ = volumetric ? config.getInt("patch_z") : 1;
+        Network net = volumetric ? Architectures.createVolumetric(config.get("architecture"), channels,
+                config.getInt("depth"), config.getInt("width"))
+                : Architectures.create(config.get("architecture"), channels, config.getInt("depth"),
                 config.getInt("width"), patch, (float) config.getDouble("dropout"),
                 Boolean.parseBoolean(config.get("global_residual")), config.getInt("blocks"), config.getInt("code"));
         if (config.getInt("quant_bits") > 0) {
@@ -157,7 +162,11 @@ public final class ImageTrainer {
         ValidationSet val;
         PatchSource source;
         try {
-            if (planes != null) {
+            if (volumetric) {
+                VolumeData v = volumeData(noise, normLow, normHigh, patch, patchZ, progress);
+                source = v.source();
+                val = v.val();
+            } else if (planes != null) {
                 TrainingPlanes data = planes.normalised(normLow, normHigh);
                 source = data.patches(config.getDouble("mask"));
                 val = data.paired() ? ValidationSet.fromPairs(data.pairs()) : null;
@@ -227,8 +236,10 @@ public final class ImageTrainer {
         long samplingNanos = 0;
         try (Model model = Model.newInstance(config.get("name"), engine.getEngineName())) {
             model.setBlock(net.block());
-            Shape inShape = new Shape(batch, inChannels, patch, patch);
-            Shape targetShape = new Shape(batch, channels, patch, patch);
+            Shape inShape = volumetric ? new Shape(batch, inChannels, patchZ, patch, patch)
+                    : new Shape(batch, inChannels, patch, patch);
+            Shape targetShape = volumetric ? new Shape(batch, channels, patchZ, patch, patch)
+                    : new Shape(batch, channels, patch, patch);
             int firstEpoch = 1;
             double priorSeconds = 0;
             long priorSteps = 0;
@@ -269,7 +280,7 @@ public final class ImageTrainer {
                 double best = Double.NEGATIVE_INFINITY;
                 int bestEpoch = 0;
                 Map<String, float[]> bestWeights = null;
-                float[] noisy = new float[batch * channels * patch * patch];
+                float[] noisy = new float[batch * channels * patchZ * patch * patch];
                 float[] clean = new float[noisy.length];
                 float[] mask = new float[noisy.length];
                 float[] withLevel = net.noiseLevelInput() ? new float[batch * inChannels * patch * patch] : null;
@@ -372,12 +383,14 @@ public final class ImageTrainer {
                 double seconds = (System.nanoTime() - start) / 1e9;
                 double pps = trained * batch / seconds;
                 // Forward + backward ≈ 3× the forward multiply-accumulates, 2 FLOPs each.
-                double gflops = pps * patch * patch * net.macsPerPixel() * 2 * 3 / 1e9;
+                double gflops = pps * patchZ * patch * patch * net.macsPerPixel() * 2 * 3 / 1e9;
                 progress.message(String.format("trained %d steps in %.1f s: %.1f patches/s, %.1f GFLOP/s (%.0f%% of the time"
                         + " making data)", trained, seconds, pps, gflops, 100 * samplingNanos / 1e9 / seconds));
                 ModelProto onnx = OnnxExport.imageModel(net, channels, metadata(net, finalVal, dataOrigin, noise));
                 // Odd, non-square sizes (rounded up to the size multiple) catch transposed axes and padding slips.
                 long[] checkShape = net.fixedSize() > 0 ? new long[] {3, inChannels, patch, patch}
+                        : volumetric ? new long[] {1, inChannels, roundUp(11, net.sizeMultipleZ()), roundUp(29, multiple),
+                        roundUp(37, multiple)}
                         : new long[] {1, inChannels, roundUp(45, multiple), roundUp(53, multiple)};
                 double diff = ExportCheck.maxAbsDifference(net, trainer.getManager(), onnx, checkShape, config.seed());
                 if (!(diff <= ExportCheck.TOLERANCE)) {
@@ -465,6 +478,11 @@ public final class ImageTrainer {
         if (net.noiseLevelInput()) {
             m.put(ModelContract.NOISE_LEVEL_INPUT, ModelContract.NOISE_LEVEL_PLANE);
         }
+        if (net.spatialDims() == 3) {
+            m.put(ModelContract.SPATIAL_DIMS, "3");
+            m.put(ModelContract.HALO_Z, Integer.toString(net.haloZ()));
+            m.put(ModelContract.SIZE_MULTIPLE_Z, Integer.toString(net.sizeMultipleZ()));
+        }
         m.put(ModelContract.NAME, config.get("name"));
         m.put(ModelContract.DESCRIPTION, config.get("description"));
         m.put(ModelContract.ARCHITECTURE, net.describe());
@@ -486,6 +504,76 @@ public final class ImageTrainer {
         m.put(ModelContract.TRAINER, "hush-trainer " + OnnxExport.PRODUCER_VERSION + ", DJL " + ai.djl.engine.Engine.getDjlVersion()
                 + ", recipe: " + config.toRecipe().replace('\n', ';'));
         return m;
+    }
+
+    /** A volumetric run's patches and validation volumes. */
+    private record VolumeData(PatchSource source, ValidationSet val) {
+    }
+
+    /**
+     * Where a 3-D run's patches come from: mode synthetic adds the noise model to clean volumes (generated with
+     * data=fluorescence, or the user's clean stacks), mode n2v takes noisy stacks alone (or, with data=fluorescence,
+     * generated noisy volumes, so that 3-D Noise2Void can be tried without data). Validation volumes are generated
+     * from another seed, or for the user's clean stacks are the first {@code val_images} of them.
+     */
+    private VolumeData volumeData(NoiseModel noise, double normLow, double normHigh, int patch, int patchZ,
+                                  TrainingProgress progress) throws IOException {
+        String data = config.get("data");
+        boolean generated = data.equals("fluorescence");
+        int valSize = config.getInt("val_size");
+        int valCount = config.getInt("val_images");
+        List<dev.hush.trainer.image.data.Volumes.Volume> read = generated ? null
+                : dev.hush.trainer.image.data.Volumes.readFolder(Path.of(data), patchZ, patch,
+                s -> progress.message("skipped " + s));
+        ValidationSet val;
+        if (generated || config.get("mode").equals("synthetic")) {
+            SplittableRandom vr = new SplittableRandom(config.seed() + 1_000_003L);
+            List<float[]> n = new ArrayList<>();
+            List<float[]> c = new ArrayList<>();
+            List<int[]> sz = new ArrayList<>();
+            for (int i = 0; i < (generated ? valCount : Math.min(valCount, read.size())); i++) {
+                dev.hush.trainer.image.data.Volumes.Volume clean = generated
+                        ? dev.hush.trainer.image.data.Volumes.fluorescence(valSize, valSize, 2 * patchZ, vr) : read.get(i);
+                float[] noisy = noise.apply(clean.voxels(), vr);
+                float[] ref = clean.voxels().clone();
+                Normalization norm = Normalization.percentile(noisy, normLow, normHigh);
+                norm.applyInPlace(noisy);
+                norm.applyInPlace(ref);
+                n.add(noisy);
+                c.add(ref);
+                sz.add(new int[] {clean.width(), clean.height(), clean.depth()});
+            }
+            val = new ValidationSet(n, c, sz);
+        } else {
+            val = null; // noisy stacks alone: nothing clean to validate against
+        }
+        if (config.get("mode").equals("synthetic")) {
+            String origin = generated ? "generated 3-D fluorescence volumes (" + 2 * Math.max(patch, 48) + " px across, "
+                    + 2 * patchZ + " planes)" : read.size() + " clean stack(s) from " + Path.of(data).toAbsolutePath();
+            return new VolumeData(new dev.hush.trainer.image.data.VolumePairs(read, noise, normLow, normHigh, patchZ,
+                    2 * Math.max(patch, 48), origin), val);
+        }
+        List<dev.hush.trainer.image.data.Volumes.Volume> noisy = new ArrayList<>();
+        String origin;
+        if (generated) {
+            SplittableRandom gen = new SplittableRandom(config.seed() + 7);
+            int side = Math.max(2 * patch, 96);
+            for (int i = 0; i < 16; i++) {
+                dev.hush.trainer.image.data.Volumes.Volume clean = dev.hush.trainer.image.data.Volumes.fluorescence(
+                        side, side, 3 * patchZ, gen);
+                noisy.add(new dev.hush.trainer.image.data.Volumes.Volume("noisy", side, side, 3 * patchZ,
+                        noise.apply(clean.voxels(), gen)).normalised(normLow, normHigh));
+            }
+            origin = "3-D Noise2Void on 16 noisy generated fluorescence volumes (" + noise.describe() + "), clean never"
+                    + " seen";
+        } else {
+            for (dev.hush.trainer.image.data.Volumes.Volume v : read) {
+                noisy.add(v.normalised(normLow, normHigh));
+            }
+            origin = "3-D Noise2Void on " + read.size() + " noisy stack(s) from " + Path.of(data).toAbsolutePath();
+        }
+        return new VolumeData(new dev.hush.trainer.image.data.BlindSpotVolumes(noisy, config.getDouble("mask"), patchZ,
+                origin), val);
     }
 
     /** Held-apart input/reference images, normalised like training data, for the per-epoch PSNR. */
@@ -534,6 +622,9 @@ public final class ImageTrainer {
 
         /** Mean PSNR and SSIM over the set, peak = each reference's own range (units are normalised). */
         double[] score(Trainer trainer, Network net) {
+            if (net.spatialDims() == 3) {
+                return scoreVolumes(trainer, net);
+            }
             int multiple = net.fixedSize() > 0 ? net.fixedSize() : net.sizeMultiple();
             double sum = 0;
             double ssimSum = 0;
@@ -583,6 +674,49 @@ public final class ImageTrainer {
                                 Math.max(1e-6, max - min));
                     }
                     ssimSum += ssim / c;
+                }
+            }
+            return new double[] {sum / inputs.size(), ssimSum / inputs.size()};
+        }
+
+        /** As {@link #score} for volumes ({w, h, d} sizes): PSNR over each volume, SSIM the mean over its planes. */
+        private double[] scoreVolumes(Trainer trainer, Network net) {
+            int m = net.sizeMultiple();
+            int mz = net.sizeMultipleZ();
+            double sum = 0;
+            double ssimSum = 0;
+            for (int i = 0; i < inputs.size(); i++) {
+                int fw = sizes.get(i)[0];
+                int fh = sizes.get(i)[1];
+                int fd = sizes.get(i)[2];
+                int w = fw / m * m;
+                int h = fh / m * m;
+                int d = fd / mz * mz;
+                float[] in = new float[w * h * d];
+                float[] ref = new float[w * h * d];
+                for (int z = 0; z < d; z++) {
+                    for (int y = 0; y < h; y++) {
+                        System.arraycopy(inputs.get(i), (z * fh + y) * fw, in, (z * h + y) * w, w);
+                        System.arraycopy(references.get(i), (z * fh + y) * fw, ref, (z * h + y) * w, w);
+                    }
+                }
+                try (NDManager nm = trainer.getManager().newSubManager()) {
+                    float[] out = trainer.evaluate(new NDList(nm.create(in, new Shape(1, 1, d, h, w)))).singletonOrThrow()
+                            .toFloatArray();
+                    float min = Float.MAX_VALUE;
+                    float max = -Float.MAX_VALUE;
+                    for (float v : ref) {
+                        min = Math.min(min, v);
+                        max = Math.max(max, v);
+                    }
+                    double peak = Math.max(1e-6, max - min);
+                    sum += ImageMetrics.psnr(out, ref, peak);
+                    double ssim = 0;
+                    for (int z = 0; z < d; z++) {
+                        ssim += ImageMetrics.ssim(java.util.Arrays.copyOfRange(out, z * w * h, (z + 1) * w * h),
+                                java.util.Arrays.copyOfRange(ref, z * w * h, (z + 1) * w * h), w, h, peak);
+                    }
+                    ssimSum += ssim / d;
                 }
             }
             return new double[] {sum / inputs.size(), ssimSum / inputs.size()};

@@ -20,7 +20,8 @@ public final class ImageTrainingConfig {
     private static final Set<String> KEYS = Set.of("name", "description", "architecture", "depth", "width", "channels",
             "patch", "batch", "epochs", "steps", "sigma", "clip", "lr", "seed", "threads", "val_images", "val_size",
             "norm_low", "norm_high", "data", "mode", "noise", "target", "mask", "patience", "checkpoint", "resume",
-            "sparse", "weight_decay", "dropout", "global_residual", "blocks", "val_data", "warm_start", "code", "loss", "quant_bits");
+            "sparse", "weight_decay", "dropout", "global_residual", "blocks", "val_data", "warm_start", "code", "loss", "quant_bits",
+            "dims", "patch_z");
 
     private final Map<String, String> values = new LinkedHashMap<>();
 
@@ -62,6 +63,8 @@ public final class ImageTrainingConfig {
         values.put("warm_start", "");
         values.put("loss", "mse");
         values.put("quant_bits", "0");
+        values.put("dims", "2");
+        values.put("patch_z", "16");
     }
 
     /** Training modes: where inputs and targets come from. */
@@ -154,6 +157,8 @@ public final class ImageTrainingConfig {
     void validate(boolean dataInMemory) {
         require(Architectures.NAMES.contains(values.get("architecture")), "architecture must be one of "
                 + String.join(", ", Architectures.NAMES) + ", got '" + values.get("architecture") + "'");
+        // First, so that a 3-D run hears what 3-D takes before what the 2-D modes would need.
+        validateVolumetric(dataInMemory);
         require(getInt("patch") >= 16, "patch must be at least 16 pixels");
         require(getInt("batch") >= 1, "batch must be at least 1");
         require(getInt("epochs") >= 1, "epochs must be at least 1");
@@ -211,6 +216,31 @@ public final class ImageTrainingConfig {
         require(!values.get("loss").equals("psnr") || !mode.equals("n2v"), "loss psnr needs clean or second noisy"
                 + " targets; Noise2Void's blind-spot loss is mse");
         dev.hush.trainer.image.noise.NoiseModel.parse(noiseSpec());
+    }
+
+    /** {@code dims} 3 trains a volumetric network on z-stacks; what it takes and what it refuses. */
+    private void validateVolumetric(boolean dataInMemory) {
+        int dims = getInt("dims");
+        require(dims == 2 || dims == 3, "dims must be 2 (planes) or 3 (volumes: z-stacks denoised as a whole), got "
+                + dims);
+        if (dims == 2) {
+            return;
+        }
+        String arch = values.get("architecture");
+        require(Architectures.VOLUMETRIC.contains(arch), "dims=3 trains " + String.join(" or ", Architectures.VOLUMETRIC)
+                + " with 3-D convolutions; " + arch + " is 2-D only");
+        require(getInt("channels") == 1, "dims=3 trains 1-channel models (each channel of a stack is a volume of its own)");
+        int pz = getInt("patch_z");
+        require(pz >= 4 && pz <= 128, "patch_z (planes per 3-D training patch) must lie in 4–128, got " + pz);
+        require(getInt("patch") <= 96, "dims=3: patch (the patch's height and width) must be at most 96, since a"
+                + " 3-D batch holds batch·patch²·patch_z voxels; got " + getInt("patch"));
+        String mode = values.get("mode");
+        require(!dataInMemory && (mode.equals("synthetic") || mode.equals("n2v")), "dims=3 trains in mode synthetic"
+                + " (clean stacks or data=fluorescence, with generated noise) or n2v (noisy stacks alone), got " + mode);
+        String data = values.get("data");
+        require(!dev.hush.trainer.image.data.CleanImages.isBuiltIn(data) || data.equals("fluorescence"), "dims=3"
+                + " generates volumes with data=fluorescence (3-D blobs and filaments) or reads a folder of TIFF"
+                + " stacks; " + data + " is a 2-D generator");
     }
 
     /** {@code sparse}, {@code weight_decay} and {@code dropout}: all 0 (off) by default. */

@@ -25,6 +25,13 @@ public final class OnnxExport {
         Object h = net.fixedSize() > 0 ? (Object) (long) net.fixedSize() : "H";
         Object w = net.fixedSize() > 0 ? (Object) (long) net.fixedSize() : "W";
         // A noise-level network takes its level as one more channel after the image's (hush.noise_level_input).
+        if (net.spatialDims() == 3) {
+            // A volume: N×C×D×H×W, every spatial axis dynamic.
+            g.input(in, "N", (long) channels, "D", "H", "W");
+            g.node("Identity", new String[] {net.export(g, in)}, new String[] {outName}, Map.of());
+            g.output(outName, "N", (long) channels, "D", "H", "W");
+            return g.build(metadata, PRODUCER_VERSION);
+        }
         g.input(in, "N", (long) channels + (net.noiseLevelInput() ? 1 : 0), h, w);
         String out = net.export(g, in);
         g.node("Identity", new String[] {out}, new String[] {outName}, Map.of());

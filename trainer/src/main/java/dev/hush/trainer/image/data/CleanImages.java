@@ -63,6 +63,18 @@ public interface CleanImages {
             case "fluorescence" -> new Fluorescence();
             case "mixed" -> new Mixed(DeadLeaves.standard(), new Fluorescence());
             case "textures" -> new Textures();
+            // Single planes of the 3-D generator: what a 2-D network sees of the volumes a 3-D one trains on.
+            case "fluorescence-planes" -> new CleanImages() {
+                @Override
+                public float[] generate(int width, int height, SplittableRandom rnd) {
+                    return Volumes.fluorescence(width, height, Volumes.PLANES_DEPTH, rnd).plane(Volumes.PLANES_DEPTH / 2);
+                }
+
+                @Override
+                public String describe() {
+                    return "planes of generated 3-D fluorescence volumes";
+                }
+            };
             default -> {
                 if (dev.hush.trainer.audio.SpectrogramImages.handles(name)) {
                     yield dev.hush.trainer.audio.SpectrogramImages.named(name);
@@ -70,7 +82,7 @@ public interface CleanImages {
                 java.nio.file.Path dir = java.nio.file.Path.of(name);
                 if (!java.nio.file.Files.isDirectory(dir)) {
                     throw new IllegalArgumentException("unknown image source '" + name
-                            + "': neither a built-in generator (deadleaves, fluorescence, mixed, textures; machines or"
+                            + "': neither a built-in generator (deadleaves, fluorescence, mixed, textures, fluorescence-planes; machines or"
                             + " sounds:DIR for spectrograms of sounds) nor a folder of clean images");
                 }
                 try {
@@ -85,7 +97,7 @@ public interface CleanImages {
     /** True for the names of the built-in generators alone (no folders): the trainer then reads no external images. */
     static boolean isBuiltIn(String name) {
         return name.equals("deadleaves") || name.equals("fluorescence") || name.equals("mixed") || name.equals("textures")
-                || name.equals("machines");
+                || name.equals("machines") || name.equals("fluorescence-planes");
     }
 
     /** Each image from one of several sources, chosen with probability proportional to its weight. */

@@ -95,7 +95,7 @@ public final class SyntheticPairs implements PatchSource {
     }
 
     /** As above, for the plane starting at {@code base} in {@code src}. */
-    private static void cropPlane(float[] src, int base, int width, int x0, int y0, int patch, int t, float[] dst, int at) {
+    static void cropPlane(float[] src, int base, int width, int x0, int y0, int patch, int t, float[] dst, int at) {
         for (int y = 0; y < patch; y++) {
             for (int x = 0; x < patch; x++) {
                 int u = (t & 4) != 0 ? y : x;
