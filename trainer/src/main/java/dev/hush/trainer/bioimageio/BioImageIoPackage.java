@@ -145,7 +145,7 @@ public final class BioImageIoPackage {
         return contract;
     }
 
-    /** Shape of the test tensors: 1 × C × H × W. */
+    /** Shape of the test tensors: 1 × C × H × W, or 1 × C × D × H × W for a 3-D model. */
     public int[] testShape() {
         return sample.shape().clone();
     }

@@ -14,7 +14,7 @@ import java.util.Map;
 /**
  * The bioimage.io model description ({@code rdf.yaml}, format 0.4.10, the version deepImageJ 3.x
  * reads) of a Hush image model, and the README beside it. The contract maps onto the spec's tensor
- * description: axes {@code bcyx}, a parameterised input shape stepping by the size multiple, an
+ * description: axes {@code bcyx} ({@code bczyx} for a 3-D model), a parameterised input shape stepping by the size multiple, an
  * output shaped like the input with the halo to crop, and the normalisation as pre/postprocessing
  * where the spec can say it. Every {@code hush.*} key is kept verbatim under {@code config: hush:}.
  */
@@ -24,7 +24,10 @@ final class ModelRdf {
     static final String LICENSE = "Apache-2.0";
     static final String AUTHOR = "Hush developers";
     static final List<String> TAGS = List.of("denoising", "hush", "2d", "onnx");
+    static final List<String> TAGS_3D = List.of("denoising", "hush", "3d", "onnx");
     static final String AXES = "bcyx";
+    /** A volumetric model's axes: batch, channel, then the z-stack's planes, rows and columns. */
+    static final String AXES_3D = "bczyx";
     /** scale_range's default eps, written out so the formula in the README is the one in the file. */
     static final double EPS = 1e-6;
 
@@ -71,9 +74,29 @@ final class ModelRdf {
         return d.isEmpty() ? "Hush image denoiser (" + contract.get(ModelContract.ARCHITECTURE, "architecture unknown") + ")" : d;
     }
 
-    /** {@code xy} for one channel; with several, Hush normalises all channels together. */
+    /** {@code xy} for one channel; with several, Hush normalises all channels together; a volume as a whole. */
     private String normAxes() {
-        return contract.channels() == 1 ? "xy" : "cxy";
+        String space = contract.volumetric() ? "zxy" : "xy";
+        return contract.channels() == 1 ? space : "c" + space;
+    }
+
+    String axes() {
+        return contract.volumetric() ? AXES_3D : AXES;
+    }
+
+    private List<String> tags() {
+        return contract.volumetric() ? TAGS_3D : TAGS;
+    }
+
+    /** The smallest input depth of a volumetric model: as {@link #minSide()}, along z. */
+    int minDepth() {
+        int m = contract.sizeMultipleZ();
+        return (2 * contract.haloZ() + 1 + m - 1) / m * m;
+    }
+
+    /** Entries for the spatial axes: z (volumetric models only), then y and x; after the b and c entries. */
+    private String spatial(String b, String c, Object z, Object yx) {
+        return "[" + b + ", " + c + ", " + (contract.volumetric() ? z + ", " : "") + yx + ", " + yx + "]";
     }
 
     /** The smallest input side: one multiple of the size multiple that leaves a pixel besides the halo. */
@@ -113,8 +136,9 @@ final class ModelRdf {
         }
         y.append("license: ").append(quoted(LICENSE)).append('\n');
         y.append("tags: [");
-        for (int i = 0; i < TAGS.size(); i++) {
-            y.append(i == 0 ? "" : ", ").append(quoted(TAGS.get(i)));
+        List<String> tags = tags();
+        for (int i = 0; i < tags.size(); i++) {
+            y.append(i == 0 ? "" : ", ").append(quoted(tags.get(i)));
         }
         y.append("]\n");
         y.append("timestamp: ").append(quoted(TIMESTAMP.format(timestamp.atOffset(ZoneOffset.UTC)))).append('\n');
@@ -125,22 +149,22 @@ final class ModelRdf {
         y.append("inputs:\n");
         y.append("  - name: ").append(in).append('\n');
         y.append("    description: ").append(quoted(inputDescription())).append('\n');
-        y.append("    axes: ").append(AXES).append('\n');
+        y.append("    axes: ").append(axes()).append('\n');
         y.append("    data_type: float32\n");
         y.append("    shape:\n");
-        y.append("      min: [1, ").append(c.channels()).append(", ").append(min).append(", ").append(min).append("]\n");
-        y.append("      step: [0, 0, ").append(m).append(", ").append(m).append("]\n");
+        y.append("      min: ").append(spatial("1", Integer.toString(c.channels()), minDepth(), min)).append('\n');
+        y.append("      step: ").append(spatial("0", "0", c.sizeMultipleZ(), m)).append('\n');
         preprocessing(y);
         y.append("outputs:\n");
         y.append("  - name: ").append(quoted(c.outputName())).append('\n');
         y.append("    description: ").append(quoted(outputDescription())).append('\n');
-        y.append("    axes: ").append(AXES).append('\n');
+        y.append("    axes: ").append(axes()).append('\n');
         y.append("    data_type: float32\n");
         y.append("    shape:\n");
         y.append("      reference_tensor: ").append(in).append('\n');
-        y.append("      scale: [1.0, 1.0, 1.0, 1.0]\n");
-        y.append("      offset: [0.0, 0.0, 0.0, 0.0]\n");
-        y.append("    halo: [0, 0, ").append(c.halo()).append(", ").append(c.halo()).append("]\n");
+        y.append("      scale: ").append(spatial("1.0", "1.0", "1.0", "1.0")).append('\n');
+        y.append("      offset: ").append(spatial("0.0", "0.0", "0.0", "0.0")).append('\n');
+        y.append("    halo: ").append(spatial("0", "0", c.haloZ(), c.halo())).append('\n');
         postprocessing(y);
         y.append("weights:\n");
         y.append("  onnx:\n");
@@ -258,12 +282,19 @@ final class ModelRdf {
         r.append("## This bioimage.io package\n\n");
         r.append("Made by `hush export bioimageio` (model description format ").append(FORMAT_VERSION)
                 .append(", ONNX weights, opset ").append(opset).append(").\n\n");
-        r.append("- **Input** `").append(c.inputName()).append("`: float32, axes `").append(AXES).append("`, ")
+        r.append("- **Input** `").append(c.inputName()).append("`: float32, axes `").append(axes()).append("`, ")
                 .append(c.channels()).append(c.channels() == 1 ? " channel" : " channels")
                 .append("; height and width a multiple of ").append(m).append(" and at least ").append(minSide())
-                .append(" (`hush.size_multiple`; Hush itself pads with mirrored pixels instead).\n");
+                .append(" (`hush.size_multiple`");
+        if (c.volumetric()) {
+            r.append("), depth (planes of the z-stack) a multiple of ").append(c.sizeMultipleZ()).append(" and at least ")
+                    .append(minDepth()).append(" (`hush.size_multiple_z`");
+        }
+        r.append("; Hush itself pads with mirrored pixels instead).\n");
         r.append("- **Output** `").append(c.outputName()).append("`: the input's shape. The outer ").append(c.halo())
-                .append(" pixels on each side (`hush.halo`, the receptive-field radius) see past the tile's edge: crop")
+                .append(" pixels on each side (`hush.halo`, the receptive-field radius)")
+                .append(c.volumetric() ? " and the outer " + c.haloZ() + " planes at each end (`hush.halo_z`)" : "")
+                .append(" see past the tile's edge: crop")
                 .append(" them when tiling, and tiles then agree with the whole-image result. Hush's own runtime blends")
                 .append(" overlapping tiles with linear ramps instead; within float rounding the result is the same.\n");
         switch (c.norm()) {
@@ -289,14 +320,17 @@ final class ModelRdf {
                     .append(" low: exactly Hush's inverse, so the output is in input units.\n");
             case NONE -> r.append("- **Pre- and postprocessing**: none; Hush feeds the values as they are.\n");
         }
-        r.append("- **Test tensors**: `").append(BioImageIoPackage.TEST_INPUT).append("` is a noisy synthetic image of ")
-                .append(testShape[2]).append(" x ").append(testShape[3]).append(" pixels");
+        r.append("- **Test tensors**: `").append(BioImageIoPackage.TEST_INPUT).append("` is a noisy synthetic ")
+                .append(c.volumetric() ? "volume of " + testShape[2] + " planes of " : "image of ")
+                .append(testShape[testShape.length - 2]).append(" x ").append(testShape[testShape.length - 1])
+                .append(" pixels");
         if (c.norm() == ModelContract.Norm.PERCENTILE) {
             r.append(", already in model units and clipped so that a few percent of it is exactly 0 and 1: every")
                     .append(" percentile estimator finds 0 and 1, and the preprocessing leaves it as it is (up to eps)");
         }
         r.append("; `").append(BioImageIoPackage.TEST_OUTPUT).append("` is what the package gives back for it, the")
-                .append(" network computed by ONNX Runtime. The cover shows the two side by side.\n");
+                .append(" network computed by ONNX Runtime. The cover shows the two side by side"
+                + (c.volumetric() ? " (the middle plane)" : "") + ".\n");
         r.append("- **Metadata**: every `hush.*` key of the model is kept verbatim under `config: hush:` in `rdf.yaml`.\n");
     }
 

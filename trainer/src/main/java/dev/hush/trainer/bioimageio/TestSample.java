@@ -5,6 +5,7 @@ import dev.hush.runtime.HushException;
 import dev.hush.runtime.ModelContract;
 import dev.hush.runtime.image.Normalization;
 import dev.hush.trainer.image.data.DeadLeaves;
+import dev.hush.trainer.image.data.Volumes;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -32,6 +33,9 @@ import javax.imageio.ImageIO;
 record TestSample(int[] shape, float[] consumerInput, float[] consumerOutput, float[] modelInput, float[] modelOutput) {
     /** Smallest side: large enough to show something on the cover, small enough to run anywhere. */
     static final int MIN_SIZE = 128;
+    /** A volume's smallest side and depth: 16 planes of 64 × 64 run in a moment on any CPU. */
+    static final int MIN_SIZE_3D = 64;
+    static final int MIN_DEPTH = 16;
     private static final long SEED = 20240601L;
     private static final double SIGMA = 25 / 255.0;
     /** How far inside the percentiles to clip, in percent: the plateau's margin around them. */
@@ -40,16 +44,29 @@ record TestSample(int[] shape, float[] consumerInput, float[] consumerOutput, fl
 
     /** Side of the test image: a multiple of the size multiple with at least 16 px besides the halo on each side. */
     static int side(ModelContract c) {
-        int need = Math.max(MIN_SIZE, 2 * c.halo() + 16);
+        int need = Math.max(c.volumetric() ? MIN_SIZE_3D : MIN_SIZE, 2 * c.halo() + 16);
         int m = c.sizeMultiple();
         return (need + m - 1) / m * m;
     }
 
+    /** Planes of a volumetric model's test volume: as {@link #side}, along z. */
+    static int depth(ModelContract c) {
+        int need = Math.max(MIN_DEPTH, 2 * c.haloZ() + 8);
+        int m = c.sizeMultipleZ();
+        return (need + m - 1) / m * m;
+    }
+
+    /** The test tensor's shape: 1 × C × H × W, or 1 × C × D × H × W for a volumetric model. */
+    static long[] shape(ModelContract c) {
+        int side = side(c);
+        return c.volumetric() ? new long[] {1, c.channels(), depth(c), side, side}
+                : new long[] {1, c.channels(), side, side};
+    }
+
     static TestSample run(DenoiserModel model) throws HushException {
         ModelContract c = model.contract();
-        int side = side(c);
-        int channels = c.channels();
-        float[] x = scene(c, side);
+        long[] shape = shape(c);
+        float[] x = scene(c, shape);
         float[] consumerIn;
         float[] modelIn;
         if (c.norm() == ModelContract.Norm.FIXED) {
@@ -65,26 +82,37 @@ record TestSample(int[] shape, float[] consumerInput, float[] consumerOutput, fl
         }
         FloatBuffer buf = DenoiserModel.directBuffer(modelIn.length);
         buf.put(modelIn).rewind();
-        float[] y = model.run(buf, new long[] {1, channels, side, side});
+        float[] y = model.run(buf, shape);
         float[] consumerOut = y;
         if (c.norm() == ModelContract.Norm.FIXED) {
             consumerOut = y.clone();
             new Normalization(c.normLow(), c.normHigh()).invertInPlace(consumerOut);
         }
-        return new TestSample(new int[] {1, channels, side, side}, consumerIn, consumerOut, modelIn, y);
+        int[] dims = new int[shape.length];
+        for (int i = 0; i < shape.length; i++) {
+            dims[i] = (int) shape[i];
+        }
+        return new TestSample(dims, consumerIn, consumerOut, modelIn, y);
     }
 
-    /** Noisy dead leaves in model units, clipped so that 0 and 1 are plateaus around the contract's percentiles. */
-    private static float[] scene(ModelContract c, int side) {
-        int plane = side * side;
-        float[] leaves = DeadLeaves.standard().generate(side, side, new SplittableRandom(SEED));
+    /**
+     * Noisy dead leaves (a 2-D model) or generated fluorescence volumes (a 3-D one) in model units, clipped so that 0
+     * and 1 are plateaus around the contract's percentiles.
+     */
+    private static float[] scene(ModelContract c, long[] shape) {
+        int side = (int) shape[shape.length - 1];
+        int depth = c.volumetric() ? (int) shape[2] : 1;
+        int size = side * side * depth;
+        float[] clean = c.volumetric()
+                ? Volumes.fluorescence(side, side, depth, new SplittableRandom(SEED)).voxels()
+                : DeadLeaves.standard().generate(side, side, new SplittableRandom(SEED));
         SplittableRandom rnd = new SplittableRandom(SEED + 1);
         int channels = c.channels();
-        float[] v = new float[channels * plane];
+        float[] v = new float[channels * size];
         for (int ch = 0; ch < channels; ch++) {
             float tint = 1 - 0.2f * ch / Math.max(1, channels - 1); // channels alike but not equal
-            for (int i = 0; i < plane; i++) {
-                v[ch * plane + i] = (float) (leaves[i] * tint + SIGMA * rnd.nextGaussian());
+            for (int i = 0; i < size; i++) {
+                v[ch * size + i] = (float) (clean[i] * tint + SIGMA * rnd.nextGaussian());
             }
         }
         double low = c.norm() == ModelContract.Norm.PERCENTILE ? c.normLow() : 0.1;
@@ -97,22 +125,28 @@ record TestSample(int[] shape, float[] consumerInput, float[] consumerOutput, fl
         return v;
     }
 
-    /** The cover: input | output side by side in model units (0 black, 1 white), twice enlarged; RGB for 3 channels. */
+    /**
+     * The cover: input | output side by side in model units (0 black, 1 white), twice enlarged; RGB for 3 channels; a
+     * volume's middle plane.
+     */
     byte[] coverPng() {
-        int side = shape[3];
+        int side = shape[shape.length - 1];
         int channels = shape[1];
+        int depth = shape.length == 5 ? shape[2] : 1;
+        int first = depth / 2 * side * side; // offset of the shown plane within a channel
+        int channelSize = depth * side * side;
         int w = side * COVER_ZOOM;
         BufferedImage img = new BufferedImage(2 * w, w, channels == 3 ? BufferedImage.TYPE_INT_RGB
                 : BufferedImage.TYPE_BYTE_GRAY);
         float[][] panels = {modelInput, modelOutput};
-        int plane = side * side;
         for (int p = 0; p < 2; p++) {
             for (int y = 0; y < w; y++) {
                 for (int x = 0; x < w; x++) {
-                    int i = (y / COVER_ZOOM) * side + x / COVER_ZOOM;
+                    int i = first + (y / COVER_ZOOM) * side + x / COVER_ZOOM;
                     int px = p * w + x;
                     if (channels == 3) {
-                        int rgb = gray(panels[p][i]) << 16 | gray(panels[p][plane + i]) << 8 | gray(panels[p][2 * plane + i]);
+                        int rgb = gray(panels[p][i]) << 16 | gray(panels[p][channelSize + i]) << 8
+                                | gray(panels[p][2 * channelSize + i]);
                         img.setRGB(px, y, rgb);
                     } else {
                         img.getRaster().setSample(px, y, 0, gray(panels[p][i]));

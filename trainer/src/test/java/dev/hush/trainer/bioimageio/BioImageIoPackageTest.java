@@ -14,6 +14,9 @@ import dev.hush.runtime.HushException;
 import dev.hush.runtime.ModelContract;
 import dev.hush.runtime.ShippedModels;
 import dev.hush.runtime.image.Normalization;
+import dev.hush.trainer.TrainingProgress;
+import dev.hush.trainer.image.ImageTrainer;
+import dev.hush.trainer.image.ImageTrainingConfig;
 import dev.hush.trainer.onnx.OnnxProto.ModelProto;
 import dev.hush.trainer.onnx.OnnxProto.StringStringEntryProto;
 import java.awt.image.BufferedImage;
@@ -227,6 +230,51 @@ class BioImageIoPackageTest {
             }
         }
         return s;
+    }
+
+    @Test
+    void aVolumetricModelPackagesWithFiveAxesAndAVolumeAsItsTestCase() throws Exception {
+        ImageTrainingConfig cfg = new ImageTrainingConfig().set("dims", "3").set("architecture", "residual")
+                .set("depth", "3").set("width", "4").set("patch", "16").set("patch_z", "8").set("batch", "2")
+                .set("epochs", "1").set("steps", "2").set("val_images", "1").set("val_size", "32")
+                .set("data", "fluorescence").set("noise", "gaussian:10:30").set("seed", "5").set("threads", "1");
+        byte[] onnx = new ImageTrainer(cfg).train(new TrainingProgress() {
+        }).model().toByteArray();
+        BioImageIoPackage pkg = BioImageIoPackage.of(onnx, "vol.onnx", null).timestamp(WHEN);
+        ModelContract c = pkg.contract();
+        assertTrue(c.volumetric());
+        String rdf = pkg.rdf();
+        assertEquals("bczyx", value(rdf, "axes"));
+        assertEquals("[\"denoising\", \"hush\", \"3d\", \"onnx\"]", value(rdf, "tags"));
+        int m = c.sizeMultiple();
+        int mz = c.sizeMultipleZ();
+        int min = (2 * c.halo() + 1 + m - 1) / m * m;
+        int minZ = (2 * c.haloZ() + 1 + mz - 1) / mz * mz;
+        assertEquals("[1, 1, " + minZ + ", " + min + ", " + min + "]", value(rdf, "min"));
+        assertEquals("[0, 0, " + mz + ", " + m + ", " + m + "]", value(rdf, "step"));
+        assertEquals("[0, 0, " + c.haloZ() + ", " + c.halo() + ", " + c.halo() + "]", value(rdf, "halo"));
+        assertEquals("[1.0, 1.0, 1.0, 1.0, 1.0]", value(rdf, "scale"));
+        assertTrue(rdf.contains("          axes: zxy\n"), "the percentiles of the whole volume:\n" + rdf);
+        assertTrue(pkg.documentation().contains("`hush.halo_z`"), pkg.documentation());
+
+        Path zip = dir.resolve("vol.zip");
+        pkg.write(zip);
+        Map<String, byte[]> files = unzip(zip);
+        Npy in = Npy.parse(files.get("test_input.npy"));
+        Npy out = Npy.parse(files.get("test_output.npy"));
+        assertEquals(5, in.shape().length, Arrays.toString(in.shape()));
+        assertArrayEquals(pkg.testShape(), in.shape());
+        assertArrayEquals(in.shape(), out.shape());
+        assertTrue(in.shape()[2] >= 2 * c.haloZ() + 8 && in.shape()[2] % mz == 0, Arrays.toString(in.shape()));
+        float[] rerun = runOnnx(onnx, "input", "output", in.data(), in.shape());
+        double maxDiff = 0;
+        for (int i = 0; i < rerun.length; i++) {
+            maxDiff = Math.max(maxDiff, Math.abs(rerun[i] - out.data()[i]));
+        }
+        assertTrue(maxDiff < 1e-5, "max difference " + maxDiff);
+        BufferedImage cover = ImageIO.read(new ByteArrayInputStream(files.get("cover.png")));
+        assertEquals(2 * in.shape()[4], cover.getHeight(), "the middle plane, twice enlarged");
+        assertEquals(2 * cover.getHeight(), cover.getWidth());
     }
 
     @Test
