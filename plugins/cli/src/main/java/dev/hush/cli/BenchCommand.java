@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 
 /** {@code hush bench}: measurements that go into notes and docs, never into test assertions. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Measure quality and speed.",
-        subcommands = {BenchCommand.Speed.class, BenchImageCommand.class, BenchAudioCommand.class, BenchCodecCommand.class,
+        subcommands = {BenchCommand.Speed.class, BenchImageCommand.class, BenchVolumeCommand.class, BenchAudioCommand.class, BenchCodecCommand.class,
                 BenchImageJCommand.class})
 final class BenchCommand extends CommandGroup {
 

@@ -173,7 +173,8 @@ final class ImageCommand implements Callable<Integer> {
         }
         ImageFileDenoiser.Result r = new ImageFileDenoiser(denoiser, model).asFloat(asFloat).denoise(in, out,
                 tileProgress ? (index, count) -> new ProgressBar(System.err, count > 1 ? String.format(Locale.ROOT,
-                        "plane %d/%d", index, count) : "denoise", "tiles")::update : ImageFileDenoiser.PlaneProgress.NONE, run);
+                        (model.contract().volumetric() ? "volume" : "plane") + " %d/%d", index, count) : "denoise",
+                        "tiles")::update : ImageFileDenoiser.PlaneProgress.NONE, run);
         for (String note : r.input().notes()) {
             System.err.println("warning: " + in + ": " + note);
         }

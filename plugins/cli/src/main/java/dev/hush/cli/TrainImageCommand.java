@@ -107,6 +107,14 @@ final class TrainImageCommand implements Callable<Integer> {
             + " vanilla: hidden units (default 256); multilayer: bottleneck units (default 64).")
     Integer width;
 
+    @Option(names = "--dims", description = "2 (default: planes) or 3: a volumetric network (3-D convolutions;"
+            + " --arch residual or unet) trained on z-stacks (a folder of TIFF stacks, or --data fluorescence for"
+            + " generated 3-D fluorescence), which then denoises a stack as one volume.")
+    Integer dims;
+
+    @Option(names = "--patch-z", paramLabel = "PLANES", description = "--dims 3: planes per training patch (default 16).")
+    Integer patchZ;
+
     @Option(names = "--lr", description = "Adam learning rate (default 0.001).")
     Double lr;
 
@@ -191,6 +199,8 @@ final class TrainImageCommand implements Callable<Integer> {
         overrides.put("checkpoint", checkpoint);
         overrides.put("resume", resume);
         overrides.put("warm_start", warmStart);
+        overrides.put("dims", dims);
+        overrides.put("patch_z", patchZ);
         overrides.forEach((k, v) -> {
             if (v != null) {
                 config.set(k, String.valueOf(v));
@@ -260,7 +270,13 @@ final class TrainImageCommand implements Callable<Integer> {
             // denoiser: a denoising table would say nothing about it, so its card gets none.
             boolean denoiser = !config.get("mode").equals("anomaly") && !config.noiseSpec().equals("none");
             String tables = "";
-            if (denoiser) {
+            if (denoiser && config.getInt("dims") == 3) {
+                // A volumetric model's table: generated 3-D stacks (the bench's seed, never a training one), since no
+                // real z-stack ships with the repository; the card says so.
+                try (DenoiserModel model = DenoiserModel.open(out, SessionConfig.defaults())) {
+                    tables = BenchVolumeCommand.table(List.of(model), Math.min(evalImages, 3), 96, 24, true, System.out);
+                }
+            } else if (denoiser) {
                 try (DenoiserModel model = DenoiserModel.open(out, SessionConfig.defaults())) {
                     tables = BenchImageCommand.tables(List.of(model), sets, folder, evalImages, evalSize, true, false,
                             null, System.out);

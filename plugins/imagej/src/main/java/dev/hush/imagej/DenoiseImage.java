@@ -79,7 +79,7 @@ public class DenoiseImage implements PlugIn {
             esc.watch(run::cancel);
             esc.check();
             int channels = model.contract().channels();
-            StackProgress progress = new StackProgress(TITLE, job.passes(channels));
+            StackProgress progress = new StackProgress(TITLE, job.passes(channels, model.contract().volumetric()));
             StackDenoiser.Result result = job.run(denoiser, choice.macroValue(), channels, options.noise(), progress, run);
             progress.done(String.format(Locale.ROOT, "%s: %s in %.1f s with %s on %s", TITLE, imp.getTitle(),
                     (System.nanoTime() - start) / 1e9, choice.macroValue(), model.device()));

@@ -61,6 +61,14 @@ public final class ImageFileDenoiser {
         int depth = asFloat ? 32 : loaded.bitDepth();
         List<FloatImage> result = new ArrayList<>();
         long pixels = 0;
+        if (model.contract().volumetric()) {
+            result = denoiseVolumes(loaded, in, progress, context);
+            for (FloatImage plane : loaded.planes()) {
+                pixels += (long) plane.width() * plane.height();
+            }
+            ImageFiles.write(out, result, depth, loaded.source(), asFloat ? null : loaded.alpha());
+            return new Result(loaded, result, depth, pixels);
+        }
         int index = 0;
         for (FloatImage plane : loaded.planes()) {
             index++;
@@ -71,6 +79,37 @@ public final class ImageFileDenoiser {
         }
         ImageFiles.write(out, result, depth, loaded.source(), asFloat ? null : loaded.alpha());
         return new Result(loaded, result, depth, pixels);
+    }
+
+    /**
+     * A 3-D model: the file's z-stack as one volume, or each time point's z-stack of a hyperstack as its own
+     * volume; an RGB stack with a 1-channel model colour by colour. Progress counts volumes.
+     */
+    private List<FloatImage> denoiseVolumes(ImageFiles.Loaded loaded, Path in, PlaneProgress progress,
+                                            RunContext context) throws HushException {
+        List<FloatImage> planes = loaded.planes();
+        int want = model.contract().channels();
+        int have = planes.get(0).channels();
+        if (have != want && want != 1) {
+            throw new HushException(in + " has " + have + " channel(s) per plane, but the 3-D model '"
+                    + model.contract().name() + "' denoises " + want + "-channel volumes");
+        }
+        List<int[]> volumes = StackVolumes.ofSingleChannel(loaded.source(), planes.size());
+        FloatImage[] out = new FloatImage[planes.size()];
+        int v = 0;
+        for (int[] volume : volumes) {
+            v++;
+            List<FloatImage> part = new ArrayList<>();
+            for (int i : volume) {
+                part.add(planes.get(i));
+            }
+            ProgressListener tiles = progress == null ? ProgressListener.NONE : progress.plane(v, volumes.size());
+            List<FloatImage> done = denoiser.denoiseVolumeEachChannel(part, context.withProgress(tiles));
+            for (int k = 0; k < volume.length; k++) {
+                out[volume[k]] = done.get(k);
+            }
+        }
+        return List.of(out);
     }
 
     /**

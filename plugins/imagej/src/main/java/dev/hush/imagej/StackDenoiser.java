@@ -13,11 +13,14 @@ import ij.measure.Calibration;
 import ij.process.FloatProcessor;
 import ij.process.ImageProcessor;
 import java.awt.Rectangle;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * Denoises an ImageJ image plane by plane into a new image of the same type, size and dimensions. It works on a
+ * Denoises an ImageJ image into a new image of the same type, size and dimensions: plane by plane with a 2-D model,
+ * volume by volume with a 3-D one ({@link StackVolumes}). It works on a
  * copy taken in {@link #prepare}, so the original is neither written nor read again; in that copy only the chosen
  * planes, and in them only the selection's bounding box, are replaced. 8- and 16-bit results are rounded and
  * clamped to the type's range; RGB is denoised colour by colour with a 1-channel model, or whole with a 3-channel one.
@@ -37,12 +40,14 @@ final class StackDenoiser {
     private final Rectangle region;
     /** 1-based stack indices to denoise, in stack order. */
     private final int[] planes;
+    private final ChannelChoice channels;
 
-    private StackDenoiser(ImagePlus source, ImageStack work, Rectangle region, int[] planes) {
+    private StackDenoiser(ImagePlus source, ImageStack work, Rectangle region, int[] planes, ChannelChoice channels) {
         this.source = source;
         this.work = work;
         this.region = region;
         this.planes = planes;
+        this.channels = channels;
     }
 
     /**
@@ -65,7 +70,8 @@ final class StackDenoiser {
                     : title + " is " + imp.getWidth() + "×" + imp.getHeight() + " pixels; Denoise Image needs at least "
                             + MIN_SIDE + "×" + MIN_SIDE + ", since each pixel is estimated from its neighbours");
         }
-        int[] planes = planes(imp, ChannelChoice.parse(channels, imp.getNChannels()));
+        ChannelChoice choice = ChannelChoice.parse(channels, imp.getNChannels());
+        int[] planes = planes(imp, choice);
         // The lock keeps other commands from changing the pixels while they are copied.
         if (!imp.lockSilently()) {
             throw new HushException(title + " is in use by another command (it is locked); wait until that command"
@@ -77,7 +83,7 @@ final class StackDenoiser {
         } finally {
             imp.unlock();
         }
-        StackDenoiser job = new StackDenoiser(imp, work, region, planes);
+        StackDenoiser job = new StackDenoiser(imp, work, region, planes, choice);
         job.requireFinite();
         return job;
     }
@@ -142,9 +148,22 @@ final class StackDenoiser {
         }
     }
 
-    /** Planes to denoise, each colour of an RGB plane counted once when a 1-channel model takes them one by one. */
-    int passes(int modelChannels) {
-        return planes.length * (source.getBitDepth() == 24 && modelChannels == 1 ? COLOURS.length : 1);
+    /**
+     * Runs of the network over the image: planes to denoise (a 2-D model) or volumes (a 3-D model), each colour of
+     * RGB counted once when a 1-channel model takes them one by one.
+     */
+    int passes(int modelChannels, boolean volumetric) {
+        int units = volumetric ? volumes().size() : planes.length;
+        return units * (source.getBitDepth() == 24 && modelChannels == 1 ? COLOURS.length : 1);
+    }
+
+    /** The volumes a 3-D model denoises: 0-based stack indices, per chosen channel and time point. */
+    private List<int[]> volumes() {
+        boolean[] chosen = new boolean[source.getNChannels() + 1];
+        for (int c = 1; c <= source.getNChannels(); c++) {
+            chosen[c] = channels.includes(c);
+        }
+        return StackVolumes.of(source, chosen, work.size());
     }
 
     /**
@@ -164,6 +183,10 @@ final class StackDenoiser {
         int w = region.width;
         int h = region.height;
         FloatProcessor[] noise = withNoise ? new FloatProcessor[work.size() * (rgb ? COLOURS.length : 1)] : null;
+        if (denoiser.contract().volumetric()) {
+            runVolumes(denoiser, modelChannels, noise, progress, context);
+            return new Result(denoisedImage(), noise == null ? null : noiseImage(noise, rgb), context.networkNanos());
+        }
         int pass = 0;
         for (int k = 0; k < planes.length; k++) {
             int index = planes[k];
@@ -204,6 +227,71 @@ final class StackDenoiser {
             }
         }
         return new Result(denoisedImage(), noise == null ? null : noiseImage(noise, rgb), context.networkNanos());
+    }
+
+    /**
+     * A 3-D model: each volume (a channel's z planes at one time point) through the network as a whole; RGB colour
+     * by colour with a 1-channel model, whole with a 3-channel one. Writes into the work copy and {@code noise}.
+     */
+    private void runVolumes(ImageDenoiser denoiser, int modelChannels, FloatProcessor[] noise, StackProgress progress,
+                            RunContext context) throws HushException {
+        boolean rgb = source.getBitDepth() == 24;
+        int area = region.width * region.height;
+        List<int[]> volumes = volumes();
+        int pass = 0;
+        for (int k = 0; k < volumes.size(); k++) {
+            int[] volume = volumes.get(k);
+            String where = "volume " + (k + 1) + "/" + volumes.size() + " (" + describe(volume[0] + 1) + " to "
+                    + describe(volume[volume.length - 1] + 1) + ")";
+            if (!rgb) {
+                List<FloatImage> in = new ArrayList<>();
+                for (int i : volume) {
+                    in.add(FloatImage.gray(region.width, region.height, readGray(work.getProcessor(i + 1))));
+                }
+                List<FloatImage> out = denoiser.denoiseVolume(in, context.withProgress(progress.pass(pass++, where)));
+                for (int z = 0; z < volume.length; z++) {
+                    ImageProcessor ip = work.getProcessor(volume[z] + 1);
+                    writeGray(ip, out.get(z).data());
+                    if (noise != null) {
+                        noise[volume[z]] = residual(in.get(z).data(), ip, -1);
+                    }
+                }
+                continue;
+            }
+            // RGB: one volume per colour (1-channel model) or one 3-channel volume.
+            int groups = modelChannels == 1 ? COLOURS.length : 1;
+            for (int g = 0; g < groups; g++) {
+                List<FloatImage> in = new ArrayList<>();
+                for (int i : volume) {
+                    ImageProcessor ip = work.getProcessor(i + 1);
+                    if (groups == 1) {
+                        float[] all = new float[COLOURS.length * area];
+                        for (int colour = 0; colour < COLOURS.length; colour++) {
+                            System.arraycopy(readColour(ip, colour), 0, all, colour * area, area);
+                        }
+                        in.add(new FloatImage(COLOURS.length, region.width, region.height, all));
+                    } else {
+                        in.add(FloatImage.gray(region.width, region.height, readColour(ip, g)));
+                    }
+                }
+                String what = groups == 1 ? where : where + ", " + COLOURS[g];
+                List<FloatImage> out = denoiser.denoiseVolume(in, context.withProgress(progress.pass(pass++, what)));
+                for (int z = 0; z < volume.length; z++) {
+                    ImageProcessor ip = work.getProcessor(volume[z] + 1);
+                    for (int colour = 0; colour < COLOURS.length; colour++) {
+                        if (groups != 1 && colour != g) {
+                            continue;
+                        }
+                        int offset = groups == 1 ? colour * area : 0;
+                        writeColour(ip, colour, out.get(z).data(), offset);
+                        if (noise != null) {
+                            float[] part = Arrays.copyOfRange(in.get(z).data(), offset, offset + area);
+                            noise[volume[z] * COLOURS.length + colour] = residual(part, ip, colour);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /** "plane 3" for a plain stack, "c=1 z=2 t=1" for a hyperstack, "the image" for a single plane. */

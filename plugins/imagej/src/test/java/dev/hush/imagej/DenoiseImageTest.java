@@ -80,7 +80,7 @@ class DenoiseImageTest {
         return s / a.length;
     }
 
-    private static ImagePlus only(List<ImagePlus> made) {
+    static ImagePlus only(List<ImagePlus> made) {
         assertEquals(1, made.size(), "one new image, got " + made);
         return made.get(0);
     }
