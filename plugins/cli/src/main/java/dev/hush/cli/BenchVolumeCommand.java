@@ -26,8 +26,9 @@ import picocli.CommandLine.Option;
 @Command(name = "volume", mixinStandardHelpOptions = true,
         description = {"PSNR/SSIM of image models on z-stacks: 3-D models denoise each stack as a volume, 2-D models",
                 "plane by plane, beside a 3-D Gaussian filter and OpenCV non-local means per plane, in one run.",
-                "The stacks are generated 3-D fluorescence (blobs and filaments, a PSF longer along z), from a seed",
-                "no training uses; Gaussian sigma 15 and 30 and Poisson-Gaussian noise, rounded and clipped to 8 bit.",
+                "First on real stacks (default: models/bench/volumes, MR and CT volumes no model trains on), then on",
+                "generated 3-D fluorescence (blobs and filaments, a PSF longer along z) from a seed no training uses;",
+                "Gaussian sigma 15 and 30 and Poisson-Gaussian noise, rounded and clipped to 8 bit.",
                 "Writes bench-volume.md to the output folder."})
 final class BenchVolumeCommand implements Callable<Integer> {
     /** The stacks' seed: the trainer's volumes come from the training seed, +7 and +1000003. */
@@ -40,7 +41,15 @@ final class BenchVolumeCommand implements Callable<Integer> {
             + " 1-channel image model).")
     List<String> models;
 
-    @Option(names = "--volumes", defaultValue = "3", description = "Stacks (default ${DEFAULT-VALUE}).")
+    @Option(names = "--data", paramLabel = "DIR", description = "Real clean stacks: TIFF stacks, or subfolders of plane"
+            + " images (one stack each, planes in name order); 8-bit, or scaled by their maximum (default:"
+            + " models/bench/volumes of this repository).")
+    Path data;
+
+    @Option(names = "--no-real", description = "Leave out the real stacks (only the generated ones).")
+    boolean noReal;
+
+    @Option(names = "--volumes", defaultValue = "3", description = "Generated stacks (default ${DEFAULT-VALUE}; 0: none).")
     int volumes;
 
     @Option(names = "--size", defaultValue = "128", description = "Width and height of each stack (default ${DEFAULT-VALUE}).")
@@ -60,9 +69,19 @@ final class BenchVolumeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (volumes < 1 || size < 16 || depth < 4 || (long) size * size * depth * volumes > 64L << 20) {
-            throw new HushException("--volumes must be at least 1, --size at least 16, --depth at least 4, and all the"
+        if (volumes < 0 || size < 16 || depth < 4 || (long) size * size * depth * volumes > 64L << 20) {
+            throw new HushException("--volumes must be at least 0, --size at least 16, --depth at least 4, and all the"
                     + " stacks together at most 64 M voxels");
+        }
+        List<CleanSet> sets = new ArrayList<>();
+        if (!noReal) {
+            sets.add(real(data != null ? data : BenchSets.defaultFolder(REAL_FOLDER)));
+        }
+        if (volumes > 0) {
+            sets.add(generated(volumes, size, depth));
+        }
+        if (sets.isEmpty()) {
+            throw new HushException("nothing to measure: --no-real and --volumes 0 leave no stacks");
         }
         List<String> names = new ArrayList<>();
         if (models != null) {
@@ -85,7 +104,7 @@ final class BenchVolumeCommand implements Callable<Integer> {
                     }
                 }
             }
-            String md = "# hush bench volume\n\n" + table(opened, volumes, size, depth, !noNlm, System.out);
+            String md = "# hush bench volume\n\n" + table(opened, sets, !noNlm, System.out);
             AtomicFile.write(out.resolve("bench-volume.md"), md.getBytes(StandardCharsets.UTF_8));
             System.err.println("wrote " + out.resolve("bench-volume.md"));
         } finally {
@@ -100,17 +119,70 @@ final class BenchVolumeCommand implements Callable<Integer> {
     record Stack(List<float[]> clean, List<float[]> noisy, int width, int height) {
     }
 
-    /** {@code count} generated stacks under noise condition {@code c}: the same clean stacks for every condition. */
-    static List<Stack> stacks(int count, int size, int depth, int c) {
+    /** Clean stacks in [0, 1] to add noise to, a heading and the sentence that says what they are. */
+    record CleanSet(String title, String description, List<Volumes.Volume> volumes) {
+    }
+
+    /** The real stacks of the repository, relative to its root. */
+    static final String REAL_FOLDER = "models/bench/volumes";
+    /** At most this many voxels per real stack are used (the first planes): the bench stays minutes, not hours. */
+    private static final long MAX_REAL_VOXELS = 4L << 20;
+
+    /** {@code count} generated 3-D fluorescence stacks (the bench's seed). */
+    static CleanSet generated(int count, int size, int depth) {
+        List<Volumes.Volume> v = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            v.add(Volumes.fluorescence(size, size, depth, new SplittableRandom(SEED + i)));
+        }
+        return new CleanSet("Generated 3-D fluorescence", String.format(Locale.ROOT, "%d generated 3-D fluorescence"
+                + " stacks of %d×%d×%d (seed %d)", count, size, size, depth, SEED), v);
+    }
+
+    /** The real clean stacks under {@code folder}, scaled to [0, 1] (8-bit by 255, deeper ones by their maximum). */
+    static CleanSet real(Path folder) throws HushException {
+        List<Volumes.Volume> read;
+        List<String> skipped = new ArrayList<>();
+        try {
+            read = Volumes.readFolder(folder, 4, 16, skipped::add);
+        } catch (java.io.IOException e) {
+            throw new HushException(e.getMessage() + " (or leave the real stacks out with --no-real)", e);
+        }
+        for (String s : skipped) {
+            System.err.println("skipped " + s);
+        }
+        List<Volumes.Volume> v = new ArrayList<>();
+        StringBuilder names = new StringBuilder();
+        for (Volumes.Volume r : read) {
+            int area = r.width() * r.height();
+            int depth = (int) Math.max(4, Math.min(r.depth(), MAX_REAL_VOXELS / area));
+            float max = 0;
+            for (float x : r.voxels()) {
+                max = Math.max(max, x);
+            }
+            float scale = 1f / Math.max(255f, max);
+            float[] voxels = new float[depth * area];
+            for (int i = 0; i < voxels.length; i++) {
+                voxels[i] = r.voxels()[i] * scale;
+            }
+            String name = Path.of(r.name()).getFileName().toString();
+            v.add(new Volumes.Volume(name, r.width(), r.height(), depth, voxels));
+            names.append(names.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "`%s` (%d×%d×%d)", name,
+                    r.width(), r.height(), depth));
+        }
+        return new CleanSet("Real stacks", read.size() + " real stacks from " + folder + ": " + names, v);
+    }
+
+    /** The stacks of {@code set} under noise condition {@code c}, 0–255: the same clean stacks for every condition. */
+    static List<Stack> stacks(CleanSet set, int c) {
         List<Stack> out = new ArrayList<>();
         NoiseModel noise = NoiseModel.parse(CONDITIONS[c]);
-        for (int i = 0; i < count; i++) {
-            Volumes.Volume v = Volumes.fluorescence(size, size, depth, new SplittableRandom(SEED + i));
+        for (int i = 0; i < set.volumes().size(); i++) {
+            Volumes.Volume v = set.volumes().get(i);
             float[] noisy = noise.apply(v.voxels(), new SplittableRandom(SEED * 31 + i * 7L + c));
             List<float[]> cp = new ArrayList<>();
             List<float[]> np = new ArrayList<>();
-            int area = size * size;
-            for (int z = 0; z < depth; z++) {
+            int area = v.width() * v.height();
+            for (int z = 0; z < v.depth(); z++) {
                 float[] a = new float[area];
                 float[] b = new float[area];
                 for (int k = 0; k < area; k++) {
@@ -120,7 +192,7 @@ final class BenchVolumeCommand implements Callable<Integer> {
                 cp.add(a);
                 np.add(b);
             }
-            out.add(new Stack(cp, np, size, size));
+            out.add(new Stack(cp, np, v.width(), v.height()));
         }
         return out;
     }
@@ -134,8 +206,8 @@ final class BenchVolumeCommand implements Callable<Integer> {
         List<float[]> denoise(Stack s, double setting) throws HushException;
     }
 
-    /** Runs every method on every condition, printing rows as they are done; returns the markdown. */
-    static String table(List<DenoiserModel> models, int count, int size, int depth, boolean withNlm, PrintStream echo)
+    /** Runs every method on every condition of every set, printing rows as they are done; returns the markdown. */
+    static String table(List<DenoiserModel> models, List<CleanSet> sets, boolean withNlm, PrintStream echo)
             throws HushException {
         List<Method> methods = new ArrayList<>();
         methods.add(new Method() {
@@ -215,13 +287,22 @@ final class BenchVolumeCommand implements Callable<Integer> {
             });
         }
         StringBuilder md = new StringBuilder();
-        String note = String.format(Locale.ROOT, "%d generated 3-D fluorescence stacks of %d×%d×%d (seed %d), noise"
-                + " rounded and clipped to 8 bit; PSNR in dB over each whole stack and SSIM (mean over planes), peak 255,"
-                + " means over the stacks. The Gaussian filter's σ and NLM's h are the best of a grid on these very"
-                + " stacks at each noise level (which favours them); the models estimate nothing and are told"
-                + " nothing.%n%n", count, size, size, depth, SEED);
-        md.append(note);
-        echo.print(note);
+        for (CleanSet set : sets) {
+            String note = String.format(Locale.ROOT, "### %s%n%n%s; noise rounded and clipped to 8 bit; PSNR in dB over"
+                    + " each whole stack and SSIM (mean over planes), peak 255, means over the stacks. The Gaussian"
+                    + " filter's σ and NLM's h are the best of a grid on these very stacks at each noise level (which"
+                    + " favours them); the models estimate nothing and are told nothing.%n%n", set.title(),
+                    set.description());
+            md.append(note);
+            echo.print(note);
+            md.append(rows(methods, set, echo)).append('\n');
+        }
+        return md.toString();
+    }
+
+    /** One table: a row per method, a column per noise condition. */
+    private static String rows(List<Method> methods, CleanSet set, PrintStream echo) throws HushException {
+        StringBuilder md = new StringBuilder();
         StringBuilder head = new StringBuilder("| method |");
         StringBuilder rule = new StringBuilder("|---|");
         for (String c : CONDITION_NAMES) {
@@ -231,9 +312,9 @@ final class BenchVolumeCommand implements Callable<Integer> {
         md.append(head).append('\n').append(rule).append('\n');
         echo.println(head);
         echo.println(rule);
-        List<List<Stack>> sets = new ArrayList<>();
+        List<List<Stack>> noisy = new ArrayList<>();
         for (int c = 0; c < CONDITIONS.length; c++) {
-            sets.add(stacks(count, size, depth, c));
+            noisy.add(stacks(set, c));
         }
         for (Method method : methods) {
             long t0 = System.nanoTime();
@@ -245,7 +326,7 @@ final class BenchVolumeCommand implements Callable<Integer> {
                 for (double setting : method.settings()) {
                     double psnr = 0;
                     double ssim = 0;
-                    for (Stack s : sets.get(c)) {
+                    for (Stack s : noisy.get(c)) {
                         List<float[]> y = method.denoise(s, setting);
                         psnr += psnr(y, s.clean());
                         double ss = 0;
@@ -254,8 +335,8 @@ final class BenchVolumeCommand implements Callable<Integer> {
                         }
                         ssim += ss / y.size();
                     }
-                    psnr /= sets.get(c).size();
-                    ssim /= sets.get(c).size();
+                    psnr /= noisy.get(c).size();
+                    ssim /= noisy.get(c).size();
                     if (psnr > bestPsnr) {
                         bestPsnr = psnr;
                         bestSsim = ssim;

@@ -271,10 +271,18 @@ final class TrainImageCommand implements Callable<Integer> {
             boolean denoiser = !config.get("mode").equals("anomaly") && !config.noiseSpec().equals("none");
             String tables = "";
             if (denoiser && config.getInt("dims") == 3) {
-                // A volumetric model's table: generated 3-D stacks (the bench's seed, never a training one), since no
-                // real z-stack ships with the repository; the card says so.
+                // A volumetric model's tables: the repository's real stacks first (MR and CT; no model trains on
+                // them), then generated 3-D fluorescence from the bench's seed, never a training one.
+                List<BenchVolumeCommand.CleanSet> stacks = new ArrayList<>();
+                try {
+                    stacks.add(BenchVolumeCommand.real(BenchSets.defaultFolder(BenchVolumeCommand.REAL_FOLDER)));
+                } catch (HushException e) {
+                    System.err.println("no real benchmark stacks here (" + e.getMessage() + "); the card gets the"
+                            + " generated table only");
+                }
+                stacks.add(BenchVolumeCommand.generated(Math.min(evalImages, 3), 96, 24));
                 try (DenoiserModel model = DenoiserModel.open(out, SessionConfig.defaults())) {
-                    tables = BenchVolumeCommand.table(List.of(model), Math.min(evalImages, 3), 96, 24, true, System.out);
+                    tables = BenchVolumeCommand.table(List.of(model), stacks, true, System.out);
                 }
             } else if (denoiser) {
                 try (DenoiserModel model = DenoiserModel.open(out, SessionConfig.defaults())) {

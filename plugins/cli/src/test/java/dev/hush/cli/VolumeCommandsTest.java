@@ -77,13 +77,25 @@ class VolumeCommandsTest {
             }
         }
 
-        // The bench on small generated stacks names the model as a volume denoiser beside the classical filters.
+        // The bench on a real stack given as a folder of planes, and on small generated stacks, names the model as a
+        // volume denoiser beside the classical filters, real table first.
+        Path real = Files.createDirectories(dir.resolve("real").resolve("cells"));
+        for (int z = 0; z < 5; z++) {
+            ij.process.ByteProcessor bp = new ij.process.ByteProcessor(24, 20);
+            for (int i = 0; i < 24 * 20; i++) {
+                bp.set(i, 40 + (i * 7 + z * 13) % 150);
+            }
+            assertTrue(new FileSaver(new ImagePlus("z", bp)).saveAsPng(real.resolve("z00" + z + ".png").toString()));
+        }
         Path bench = dir.resolve("bench");
-        HushCliTest.Run b = hush("bench", "volume", "-m", model.toString(), "--volumes", "1", "--size", "32",
-                "--depth", "8", "--no-nlm", "-o", bench.toString(), "--threads", "1");
+        HushCliTest.Run b = hush("bench", "volume", "-m", model.toString(), "--data", dir.resolve("real").toString(),
+                "--volumes", "1", "--size", "32", "--depth", "8", "--no-nlm", "-o", bench.toString(), "--threads", "1");
         assertEquals(0, b.code(), b.err());
         String table = Files.readString(bench.resolve("bench-volume.md"));
         assertTrue(table.contains("noisy input") && table.contains("Gaussian filter 3-D")
                 && table.contains("(3-D, as a volume)"), table);
+        assertTrue(table.indexOf("### Real stacks") >= 0 && table.indexOf("### Real stacks")
+                < table.indexOf("### Generated"), table);
+        assertTrue(table.contains("`cells` (24×20×5)"), table);
     }
 }

@@ -2,11 +2,13 @@ package dev.hush.trainer.image.data;
 
 import dev.hush.runtime.image.Normalization;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * Volumes (z-stacks) for training 3-D networks: read from a folder of TIFF stacks, or generated like fluorescence
@@ -48,19 +50,35 @@ public final class Volumes {
 
     /**
      * Every stack under {@code dir} with at least {@code minDepth} planes of at least {@code minSide}×{@code minSide}
-     * pixels, as one volume each (grey; colour becomes luminance). Files that cannot be used are reported to
-     * {@code skipped} with the reason; none usable is an error that says what is needed.
+     * pixels, as one volume each (grey; colour becomes luminance): each multi-plane file (a TIFF stack), and each
+     * subfolder whose image files, in name order, are the planes of one stack (z000.png, z001.png, ...). Files that
+     * cannot be used are reported to {@code skipped} with the reason; none usable is an error that says what is
+     * needed.
      */
     public static List<Volume> readFolder(Path dir, int minDepth, int minSide, Consumer<String> skipped)
             throws IOException {
         List<Volume> out = new ArrayList<>();
-        for (Path f : ImageFolder.list(dir)) {
+        List<Path> sources = new ArrayList<>(ImageFolder.list(dir));
+        try (Stream<Path> s = Files.list(dir)) {
+            s.filter(Files::isDirectory).sorted().forEach(sources::add);
+        }
+        for (Path f : sources) {
             List<ImageFolder.Plane> planes;
             try {
-                planes = ImageFolder.readFile(f);
+                if (Files.isDirectory(f)) {
+                    planes = new ArrayList<>();
+                    for (Path plane : ImageFolder.list(f)) {
+                        planes.addAll(ImageFolder.readFile(plane));
+                    }
+                } else {
+                    planes = ImageFolder.readFile(f);
+                }
             } catch (IOException | RuntimeException e) {
                 skipped.accept(f + ": " + e.getMessage());
                 continue;
+            }
+            if (planes.isEmpty()) {
+                continue; // a subfolder without images: not a stack
             }
             if (planes.size() < minDepth) {
                 skipped.accept(f + ": " + planes.size() + " plane(s), fewer than the " + minDepth + " of a 3-D patch"
@@ -91,8 +109,8 @@ public final class Volumes {
             out.add(new Volume(f.toString(), first.width(), first.height(), planes.size(), v));
         }
         if (out.isEmpty()) {
-            throw new IOException("no usable z-stack under " + dir + ": a 3-D model trains on TIFF stacks of at least "
-                    + minDepth + " planes (patch_z) of at least " + minSide + "×" + minSide + " pixels");
+            throw new IOException("no usable z-stack under " + dir + ": a 3-D model trains on TIFF stacks (or subfolders"
+                    + " of plane images, one stack each) of at least " + minDepth + " planes (patch_z) of at least " + minSide + "×" + minSide + " pixels");
         }
         return out;
     }
