@@ -7,6 +7,9 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.hush.runtime.image.FloatImage;
+import dev.hush.runtime.image.IntensityMap;
+import dev.hush.runtime.image.Normalization;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -43,13 +46,16 @@ public final class DenoiserModel implements AutoCloseable {
     private final Device device;
     private final String source;
     private final String fallbackNote;
+    /** Null for a Hush model; how to run a model packaged by other software (a bioimage.io package). */
+    private final Foreign foreign;
     /** Runs hold the read lock; {@link #close()} takes the write lock, so it waits for them to leave. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Set<ActiveRun> inFlight = ConcurrentHashMap.newKeySet();
 
     private DenoiserModel(OrtEnvironment env, OrtSession session, ModelContract contract, Device device, String source,
-                          String fallbackNote) {
+                          String fallbackNote, Foreign foreign) {
+        this.foreign = foreign;
         this.env = env;
         this.session = session;
         this.contract = contract;
@@ -61,8 +67,11 @@ public final class DenoiserModel implements AutoCloseable {
     /** Protobuf's limit on one message: a larger file is not a loadable ONNX model. */
     private static final long MAX_MODEL_BYTES = Integer.MAX_VALUE;
 
-    /** Opens a model file. */
+    /** Opens a model file: a Hush .onnx model, or a bioimage.io package (a .zip, or its folder). */
     public static DenoiserModel open(Path file, SessionConfig config) throws HushException {
+        if (dev.hush.runtime.bioimageio.BioImageIoModel.isPackage(file)) {
+            return dev.hush.runtime.bioimageio.BioImageIoModel.open(file, config);
+        }
         return fromBytes(readFile(file), file.toString(), config);
     }
 
@@ -106,6 +115,10 @@ public final class DenoiserModel implements AutoCloseable {
      * the file {@code nameOrPath}.
      */
     public static DenoiserModel openNamed(String nameOrPath, SessionConfig config) throws HushException {
+        Path pkg = bioImageIoPackage(nameOrPath);
+        if (pkg != null) {
+            return dev.hush.runtime.bioimageio.BioImageIoModel.open(pkg, config);
+        }
         Located at = locate(nameOrPath);
         return fromBytes(at.bytes(), at.source(), config);
     }
@@ -116,8 +129,25 @@ public final class DenoiserModel implements AutoCloseable {
      * cheap. The graph's signature is checked only when the model is opened.
      */
     public static ModelContract readContract(String nameOrPath) throws HushException {
+        Path pkg = bioImageIoPackage(nameOrPath);
+        if (pkg != null) {
+            return dev.hush.runtime.bioimageio.BioImageIoModel.read(pkg).contract();
+        }
         Located at = locate(nameOrPath);
         return ModelContract.read(at.bytes(), at.source());
+    }
+
+    /** The path, when {@code nameOrPath} names a bioimage.io package (a .zip, or a folder with its rdf.yaml). */
+    private static Path bioImageIoPackage(String nameOrPath) {
+        if (ShippedModels.names().contains(nameOrPath) || UserModels.find(nameOrPath).isPresent()) {
+            return null;
+        }
+        try {
+            Path p = Path.of(nameOrPath);
+            return dev.hush.runtime.bioimageio.BioImageIoModel.isPackage(p) ? p : null;
+        } catch (java.nio.file.InvalidPathException e) {
+            return null;
+        }
     }
 
     /** A model's ONNX bytes and where they came from ({@code shipped:NAME} or the file), for messages. */
@@ -171,8 +201,30 @@ public final class DenoiserModel implements AutoCloseable {
         return m;
     }
 
+    /**
+     * How to run an image model that other software packaged (a bioimage.io package: {@code
+     * dev.hush.runtime.bioimageio.BioImageIoModel}) with Hush's tiling: its contract in Hush keys (norm {@code none},
+     * since {@code intensities} maps the values), the axes of its input and output tensors in bioimage.io letters
+     * (e.g. {@code byxc}; Hush feeds {@code bcyx} or {@code bczyx} and transposes), and its pre- and postprocessing
+     * fitted to each image or volume.
+     */
+    public record Foreign(Map<String, String> contract, String inputAxes, String outputAxes,
+                          java.util.function.Function<List<FloatImage>, IntensityMap> intensities) {
+    }
+
+    /** Opens a model packaged by other software ({@link Foreign}); {@code source} names it in messages. */
+    public static DenoiserModel fromForeign(byte[] onnx, Foreign foreign, String source, SessionConfig config)
+            throws HushException {
+        return open(onnx, source, config, foreign);
+    }
+
     /** Opens a model from its serialised ONNX bytes; {@code source} names it in messages. */
     public static DenoiserModel fromBytes(byte[] onnx, String source, SessionConfig config) throws HushException {
+        return open(onnx, source, config, null);
+    }
+
+    private static DenoiserModel open(byte[] onnx, String source, SessionConfig config, Foreign foreign)
+            throws HushException {
         if (onnx.length == 0) {
             throw new ModelFormatException(source + " is empty (0 bytes), not an ONNX model");
         }
@@ -216,15 +268,16 @@ public final class DenoiserModel implements AutoCloseable {
                 continue;
             }
             try {
-                ModelContract contract = ModelContract.parse(session.getMetadata().getCustomMetadata());
-                checkSignature(session, contract, source);
+                ModelContract contract = ModelContract.parse(foreign != null ? foreign.contract()
+                        : session.getMetadata().getCustomMetadata());
+                checkSignature(session, contract, source, foreign);
                 String note = requested.kind() == Device.Kind.AUTO
                         ? "auto: running on " + candidate + (fallback.length() > 0 ? " (" + fallback.toString().trim() + ")" : "")
                         : null;
                 if (note != null) {
                     LOG.info(note);
                 }
-                return new DenoiserModel(env, session, contract, candidate, source, note);
+                return new DenoiserModel(env, session, contract, candidate, source, note, foreign);
             } catch (OrtException e) {
                 closeQuietly(session);
                 throw new ModelFormatException("cannot read the metadata of " + source + ": " + e.getMessage(), e);
@@ -273,7 +326,7 @@ public final class DenoiserModel implements AutoCloseable {
         }
     }
 
-    private static void checkSignature(OrtSession session, ModelContract contract, String source)
+    private static void checkSignature(OrtSession session, ModelContract contract, String source, Foreign foreign)
             throws OrtException, ModelFormatException {
         Map<String, NodeInfo> inputs = session.getInputInfo();
         Map<String, NodeInfo> outputs = session.getOutputInfo();
@@ -297,7 +350,7 @@ public final class DenoiserModel implements AutoCloseable {
                     + "; every graph input must be in the contract (docs/model-format.md)");
         }
         if (inputs.get(contract.inputName()).getInfo() instanceof TensorInfo ti) {
-            long[] shape = ti.getShape();
+            long[] shape = foreign == null ? ti.getShape() : Axes.toCanonical(ti.getShape(), foreign.inputAxes());
             int rank = contract.volumetric() ? 5 : 4;
             if (contract.domain() == Domain.IMAGE && shape.length != rank) {
                 throw new ModelFormatException(source + ": " + (contract.volumetric()
@@ -376,6 +429,14 @@ public final class DenoiserModel implements AutoCloseable {
      * from its position to its limit; the result is a new array in the output's shape. The call cannot be
      * cancelled; see {@link #run(FloatBuffer, long[], RunContext)}.
      */
+    /**
+     * The map from one image's (or one volume's planes') values to model units and back: the contract's
+     * normalisation and its inverse for a Hush model, the declared pre- and postprocessing for a packaged one.
+     */
+    public IntensityMap intensities(List<FloatImage> planes) {
+        return foreign != null ? foreign.intensities().apply(planes) : Normalization.fit(contract, planes);
+    }
+
     public float[] run(FloatBuffer data, long[] shape) throws HushException {
         return run(data, shape, new RunContext());
     }
@@ -429,6 +490,16 @@ public final class DenoiserModel implements AutoCloseable {
             throw classify(e, "ONNX Runtime could not prepare a run of " + source);
         }
         long t0 = System.nanoTime();
+        long[] canonical = shape;
+        if (foreign != null && !Axes.isCanonical(foreign.inputAxes())) {
+            // Hush's tiles are N×C×(D×)H×W; the package's graph takes its own axis order.
+            float[] in = new float[data.remaining()];
+            data.get(in);
+            FloatBuffer permuted = directBuffer(in.length);
+            permuted.put(Axes.fromCanonical(in, shape, foreign.inputAxes())).rewind();
+            data = permuted;
+            shape = Axes.toLayout(shape, foreign.inputAxes());
+        }
         inFlight.add(run);
         context.begin(run);
         try (OnnxTensor input = OnnxTensor.createTensor(env, data, shape);
@@ -441,6 +512,12 @@ public final class DenoiserModel implements AutoCloseable {
             float[] values = new float[fb.remaining()];
             fb.get(values);
             requireFinite(values);
+            if (foreign != null && !Axes.isCanonical(foreign.outputAxes())) {
+                values = Axes.toCanonical(values, out.getInfo().getShape(), foreign.outputAxes());
+            } else if (foreign != null && values.length != java.util.Arrays.stream(canonical).reduce(1, (a, b) -> a * b)) {
+                throw new ModelFormatException(source + ": the output holds " + values.length + " values, the input "
+                        + java.util.Arrays.toString(canonical) + "; Hush runs image-to-image models of one shape in and out");
+            }
             if (state != null) {
                 FloatBuffer sb = ((OnnxTensor) result.get(contract.stateOutputName()).orElseThrow()).getFloatBuffer();
                 if (sb.remaining() != state.length) {

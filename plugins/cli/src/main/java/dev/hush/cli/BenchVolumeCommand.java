@@ -169,7 +169,9 @@ final class BenchVolumeCommand implements Callable<Integer> {
             names.append(names.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "`%s` (%d×%d×%d)", name,
                     r.width(), r.height(), depth));
         }
-        return new CleanSet("Real stacks", read.size() + " real stacks from " + folder + ": " + names, v);
+        // The repository's own folder by its relative name, so that a card says the same on every machine.
+        String where = folder.toAbsolutePath().normalize().endsWith(REAL_FOLDER) ? REAL_FOLDER : folder.toString();
+        return new CleanSet("Real stacks", read.size() + " real stacks from " + where + ": " + names, v);
     }
 
     /** The stacks of {@code set} under noise condition {@code c}, 0–255: the same clean stacks for every condition. */

@@ -2,11 +2,15 @@ package dev.hush.cli;
 
 import dev.hush.runtime.DenoiserModel;
 import dev.hush.runtime.HushException;
+import dev.hush.runtime.RunContext;
+import dev.hush.runtime.SessionConfig;
 import dev.hush.runtime.ShippedModels;
+import dev.hush.runtime.bioimageio.BioImageIoModel;
 import dev.hush.runtime.UserModels;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -16,12 +20,31 @@ import picocli.CommandLine.Option;
         description = {"List the shipped models and your own, one line each with their contract.",
                 "Your models: every NAME.onnx in $HUSH_MODELS, else ~/.hush/models."})
 final class ModelsCommand implements Callable<Integer> {
+    /** bioimage.io's own test compares with a relative tolerance of this order. */
+    static final double CHECK_TOLERANCE = 1e-3;
+
     @Option(names = "--card", paramLabel = "NAME|FILE.onnx", description = "Print the model card of one shipped or user"
             + " model, or of a .onnx file (its NAME.md beside it).")
     String card;
 
+    @Option(names = "--check", paramLabel = "PACKAGE.zip", description = "Run a bioimage.io package's own test input"
+            + " through Hush and compare with its test output (exit 1 when they differ by more than 1e-3 of its range).")
+    Path check;
+
     @Override
     public Integer call() throws HushException {
+        if (check != null) {
+            BioImageIoModel pkg = BioImageIoModel.read(check);
+            try (DenoiserModel m = pkg.openAsPackaged(SessionConfig.defaults())) {
+                System.out.println(m.contract().summary());
+                System.out.println("axes " + pkg.axes().get(0) + " in, " + pkg.axes().get(1) + " out");
+                BioImageIoModel.Check c = pkg.check(m, new RunContext());
+                boolean ok = c.relative() <= CHECK_TOLERANCE;
+                System.out.printf(Locale.ROOT, "test output %s: largest difference %.3g (%.2g of its range %.4g)%n",
+                        ok ? "reproduced" : "NOT reproduced", c.maxAbsDiff(), c.relative(), c.outputRange());
+                return ok ? 0 : Hush.EXIT_FAILED;
+            }
+        }
         if (card != null) {
             System.out.println(card(card));
             return 0;

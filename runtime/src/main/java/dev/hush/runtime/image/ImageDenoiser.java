@@ -137,14 +137,14 @@ public final class ImageDenoiser {
     public FloatImage denoise(FloatImage image, RunContext context) throws HushException {
         requirePlanar();
         check(image);
-        Normalization norm = Normalization.fit(contract, image);
+        IntensityMap norm = model.intensities(List.of(image));
         Level level = level(image, norm, context);
         int t = tile;
         int b = batch;
         while (true) {
             try {
                 FloatImage y = tiled(image, norm, level, t, b, context);
-                norm.invertInPlace(y.data());
+                norm.restore(List.of(y.data()), List.of(image.data()));
                 return y;
             } catch (OutOfDeviceMemoryException e) {
                 if (fixedSize()) {
@@ -210,7 +210,7 @@ public final class ImageDenoiser {
                     + image.width() + "×" + image.height() + " image in one call; use denoise(), which tiles the image"
                     + " into windows of that size");
         }
-        Normalization norm = Normalization.fit(contract, image);
+        IntensityMap norm = model.intensities(List.of(image));
         Level level = level(image, norm, context);
         FloatImage x = image;
         int h = contract.halo();
@@ -230,7 +230,7 @@ public final class ImageDenoiser {
                 System.arraycopy(out, src, y.data(), (ch * x.height() + yy) * x.width(), x.width());
             }
         }
-        norm.invertInPlace(y.data());
+        norm.restore(List.of(y.data()), List.of(image.data()));
         return y;
     }
 
@@ -239,7 +239,7 @@ public final class ImageDenoiser {
      * {@link #noiseSigma}; else, when the noise grows with brightness, a map ({@link NoiseLevel#map}); else the
      * single estimate ({@link NoiseLevel#estimate}).
      */
-    private Level level(FloatImage image, Normalization norm, RunContext context) {
+    private Level level(FloatImage image, IntensityMap norm, RunContext context) {
         if (!contract.noiseLevelInput()) {
             return null;
         }
@@ -304,15 +304,19 @@ public final class ImageDenoiser {
                 throw new HushException("plane " + (z + 1) + ": " + e.getMessage(), e);
             }
         }
-        Normalization norm = Normalization.fit(contract, planes);
+        IntensityMap norm = model.intensities(planes);
         int t = tile == DEFAULT_TILE ? DEFAULT_TILE_3D : tile;
         int tz = DEFAULT_TILE_Z;
         while (true) {
             try {
                 List<FloatImage> out = tiledVolume(planes, norm, t, tz, context);
-                for (FloatImage p : out) {
-                    norm.invertInPlace(p.data());
+                List<float[]> outData = new ArrayList<>();
+                List<float[]> inData = new ArrayList<>();
+                for (int z = 0; z < out.size(); z++) {
+                    outData.add(out.get(z).data());
+                    inData.add(planes.get(z).data());
                 }
+                norm.restore(outData, inData);
                 return out;
             } catch (OutOfDeviceMemoryException e) {
                 if (t / 2 < MIN_TILE_3D) {
@@ -365,7 +369,7 @@ public final class ImageDenoiser {
         return denoiseVolume(planes, new RunContext(progress));
     }
 
-    private List<FloatImage> tiledVolume(List<FloatImage> planes, Normalization norm, int coreTile,
+    private List<FloatImage> tiledVolume(List<FloatImage> planes, IntensityMap norm, int coreTile,
                                                    int coreZ, RunContext context) throws HushException {
         ProgressListener progress = context.progress();
         FloatImage first = planes.get(0);
@@ -466,7 +470,7 @@ public final class ImageDenoiser {
     }
 
     /** Denoises {@code x} tile by tile; windows are normalised as they are cut, so the input is never copied whole. */
-    private FloatImage tiled(FloatImage x, Normalization norm, Level level, int coreTile, int tilesPerCall,
+    private FloatImage tiled(FloatImage x, IntensityMap norm, Level level, int coreTile, int tilesPerCall,
                              RunContext context)
             throws HushException {
         ProgressListener progress = context.progress();
@@ -544,7 +548,7 @@ public final class ImageDenoiser {
      * {@code offset}, mirroring outside the image; for a noise-level model ({@code level} not null) the level's
      * plane (constant, or the map's window, mirrored alike) follows the image's channels.
      */
-    private static void fillWindow(FloatImage x, Normalization norm, Level level, int wx, int wy, int ww, int wh,
+    private static void fillWindow(FloatImage x, IntensityMap norm, Level level, int wx, int wy, int ww, int wh,
                                    FloatBuffer buf, int offset) {
         float[] d = x.data();
         int w = x.width();

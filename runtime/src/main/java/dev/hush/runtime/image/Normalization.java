@@ -2,13 +2,14 @@ package dev.hush.runtime.image;
 
 import dev.hush.runtime.ModelContract;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The affine map from pixel values to the units a model was trained in ({@code (v - low) / (high - low)})
  * and its inverse. Percentile normalisation samples at most about a million pixels, so fitting a huge
  * image costs little; the trainer uses the same code, so training and inference agree.
  */
-public record Normalization(double low, double high) {
+public record Normalization(double low, double high) implements IntensityMap {
     private static final int MAX_SAMPLES = 1 << 20;
 
     public static Normalization identity() {
@@ -28,7 +29,7 @@ public record Normalization(double low, double high) {
      * Fits the map that {@code contract} asks for to a volume given as its planes (all planes and channels together),
      * sampling about a million values in all, as {@link #percentile} does for one image.
      */
-    public static Normalization fit(ModelContract contract, java.util.List<FloatImage> planes) {
+    public static Normalization fit(ModelContract contract, List<FloatImage> planes) {
         if (contract.norm() != ModelContract.Norm.PERCENTILE || planes.size() == 1) {
             return fit(contract, planes.get(0));
         }
@@ -82,6 +83,14 @@ public record Normalization(double low, double high) {
         return sorted[i] * (1 - f) + sorted[j] * f;
     }
 
+    @Override
+    public void restore(List<float[]> outputs, List<float[]> inputs) {
+        for (float[] o : outputs) {
+            invertInPlace(o);
+        }
+    }
+
+    @Override
     public float apply(float v) {
         return (float) ((v - low) / (high - low));
     }
