@@ -95,6 +95,15 @@ final class BenchImageCommand implements Callable<Integer> {
                 DenoiserModel m = DenoiserModel.openNamed(n, SessionConfig.defaults().withThreads(threads));
                 opened.add(m);
                 m.contract().requireDomain(Domain.IMAGE);
+                if (m.contract().volumetric()) {
+                    // A 3-D model denoises stacks; the crops here are single planes (hush bench volume is its bench).
+                    opened.remove(m);
+                    m.close();
+                    if (models != null) {
+                        throw new HushException("'" + n + "' is a 3-D model, which denoises z-stacks as volumes; the"
+                                + " crops here are single images: measure it with hush bench volume");
+                    }
+                }
             }
             String md = "# hush bench image\n\n" + tables(opened, sets, folder, images, size, !noNlm, givenSigma, out,
                     System.out);

@@ -396,6 +396,12 @@ class BioImageIoPackageTest {
             }
             Map<String, Object> weights = (Map<String, Object>) rdf.get("weights");
             assertTrue(weights.containsKey("onnx"), name + ": ONNX weights");
+            // Read back as a consumer would, through Hush's own importer: the package reproduces its test output.
+            dev.hush.runtime.bioimageio.BioImageIoModel pkg = dev.hush.runtime.bioimageio.BioImageIoModel.read(zip);
+            try (DenoiserModel m = pkg.openAsPackaged(dev.hush.runtime.SessionConfig.defaults().withThreads(1))) {
+                double rel = pkg.check(m, new dev.hush.runtime.RunContext()).relative();
+                assertTrue(rel < 1e-4, name + ": the package's own test output, to " + rel + " of its range");
+            }
         }
     }
 }
