@@ -61,13 +61,23 @@ public record Npy(long[] shape, float[] data) {
             throw new ModelFormatException(name + ": dtype " + d.group(0) + " is not one Hush reads");
         }
         ByteOrder order = d.group(1).equals(">") ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
-        long[] shape = Arrays.stream(s.group(1).split(",")).map(String::strip).filter(x -> !x.isEmpty())
-                .mapToLong(Long::parseLong).toArray();
-        long count = 1;
-        for (long n : shape) {
-            count = Math.multiplyExact(count, n);
+        long[] shape;
+        try {
+            shape = Arrays.stream(s.group(1).split(",")).map(String::strip).filter(x -> !x.isEmpty())
+                    .mapToLong(Long::parseLong).toArray();
+        } catch (NumberFormatException e) {
+            throw new ModelFormatException(name + ": the .npy header's shape (" + s.group(1) + ") is not a shape");
         }
+        long count = 1;
         long start = offset + headerLength;
+        try {
+            for (long n : shape) {
+                count = Math.multiplyExact(count, n);
+            }
+            Math.multiplyExact(count, size);
+        } catch (ArithmeticException e) {
+            throw new ModelFormatException(name + ": the header's shape " + Arrays.toString(shape) + " is impossibly large");
+        }
         if (count * size != b.length - start) {
             throw new ModelFormatException(name + ": the header's shape " + Arrays.toString(shape) + " needs "
                     + count * size + " bytes of data, the file holds " + (b.length - start));

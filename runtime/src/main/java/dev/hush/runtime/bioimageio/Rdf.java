@@ -105,6 +105,13 @@ final class Rdf {
         int minZ = 0;
         int stepZ = 0;
         boolean same = false;
+        if (shape instanceof List<?> l && l.size() != axes.length()
+                || shape instanceof Map<?, ?> m && (m.get("min") instanceof List<?> a && a.size() != axes.length()
+                || m.get("step") instanceof List<?> b && b.size() != axes.length()
+                || m.get("scale") instanceof List<?> c && c.size() != axes.length())) {
+            throw new ModelFormatException(source + ": the shape of tensor '" + name + "' does not have one entry per"
+                    + " axis of '" + axes + "'");
+        }
         if (shape instanceof List<?> fixed) {
             channels = asInt(fixed.get(axes.indexOf('c')), 0);
             min = Math.max(asInt(fixed.get(axes.indexOf('y')), 0), asInt(fixed.get(axes.indexOf('x')), 0));

@@ -86,7 +86,8 @@ final class Steps implements Function<List<FloatImage>, IntensityMap> {
         if (!(o instanceof List<?> l) || l.isEmpty()) {
             return true;
         }
-        return l.stream().map(x -> ((Number) x).doubleValue()).distinct().count() == 1;
+        return l.stream().map(x -> x instanceof Number n ? n.doubleValue() : Double.NaN).distinct().count() == 1
+                && l.get(0) instanceof Number;
     }
 
     static double number(Step s, String key, double fallback) {

@@ -258,6 +258,26 @@ class BioImageIoImportTest {
         e = assertThrows(HushException.class, () -> BioImageIoModel.read(notYaml));
         assertTrue(e.getMessage().contains("not valid YAML"), e.getMessage());
 
+        // Hostile numbers: an axis Hush cannot map, a halo no tile can hold, a test tensor whose
+        // header claims more than the file has (nothing is allocated for it).
+        Path shapeless = dir.resolve("shapeless.zip");
+        zip(shapeless, Map.of("rdf.yaml", RDF_05.replaceFirst("\\{type: batch}", "{type: index}")
+                .getBytes(StandardCharsets.UTF_8), "smoother.onnx", onnx));
+        e = assertThrows(HushException.class, () -> BioImageIoModel.read(shapeless));
+        assertTrue(e.getMessage().contains("type 'index'"), e.getMessage());
+        Path bigHalo = dir.resolve("halo.zip");
+        zip(bigHalo, Map.of("rdf.yaml", RDF_05.replace("halo: 4}", "halo: 1000000000}").getBytes(StandardCharsets.UTF_8),
+                "smoother.onnx", onnx));
+        e = assertThrows(HushException.class, () -> BioImageIoModel.read(bigHalo).open(SessionConfig.defaults()));
+        assertTrue(e.getMessage().contains("hush.halo"), e.getMessage());
+        Path liar = dir.resolve("liar.zip");
+        byte[] header = npy(new float[4], 1, 2, 2, 1);
+        String h = new String(header, StandardCharsets.ISO_8859_1).replace("(1, 2, 2, 1)", "(9, 99999, 99999, 9)");
+        zip(liar, Map.of("bioimageio.yaml", RDF_05.getBytes(StandardCharsets.UTF_8), "smoother.onnx", onnx,
+                "test_input.npy", h.getBytes(StandardCharsets.ISO_8859_1), "test_output.npy", header));
+        e = assertThrows(HushException.class, () -> BioImageIoModel.read(liar).testCase());
+        assertTrue(e.getMessage().contains("needs") && e.getMessage().contains("holds"), e.getMessage());
+
         Path missing = dir.resolve("nothing.zip");
         zip(missing, Map.of("README.md", "hello".getBytes(StandardCharsets.UTF_8)));
         e = assertThrows(HushException.class, () -> BioImageIoModel.read(missing));
