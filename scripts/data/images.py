@@ -5,6 +5,7 @@
                                           all): "name", or "dir<TAB>name@version", a line
   images.py train OUT CACHE               OUT/{train,val}/{grey,rgb}/<package>__<name>.png + OUT/SOURCES.tsv
   images.py bench DIR CACHE               DIR/{grey,rgb}/<group>__<package>__<name>.png (256x256) + DIR/SOURCES.md
+  images.py train-volumes OUT CACHE       OUT/<group>__<package>__<name>/z000.png ...: clean z-stacks for 3-D training
   images.py bench-volumes DIR CACHE       DIR/<group>__<package>__<name>/z000.png ... (one folder per z-stack, its
                                           planes in order) + DIR/SOURCES.md: real volumes for `hush bench volume`
 
@@ -154,6 +155,14 @@ BENCH_VOLUMES = [
                                                "z": (0, 20), "box": (64, 64, 128)}),
     ("python3-imageio", "usr/lib/python3/dist-packages/imageio/resources/images/stent.npz",
      {"group": "science", "loader": "npz", "name": "stent-ct", "z": (96, 64), "box": (0, 0, 128)}),
+]
+
+# Training volumes (clean z-stacks for 3-D models): from TRAIN packages only, never from a bench package.
+TRAIN_VOLUMES = [
+    ("mricron-data", "usr/share/mricron/templates/ch2better.nii.gz", {"group": "science", "loader": "nifti-volume",
+                                                                      "name": "colin27-t1"}),
+    ("mricron-data", "usr/share/mricron/templates/inia19-t1-brain.nii.gz", {"group": "science",
+                                                                            "loader": "nifti-volume", "name": "inia19-t1"}),
 ]
 
 # npm packages: name -> pinned version (the registry keeps every version).
@@ -583,6 +592,10 @@ def load_volume(files, opt):
         ds = sorted((pydicom.dcmread(f) for f in files), key=lambda d: int(d.InstanceNumber))
         vol = np.stack([d.pixel_array.astype(np.float64) for d in ds])
         return vol, "DICOM %s series of %d files, ordered by InstanceNumber" % (ds[0].get("Modality", "?"), len(ds))
+    if opt["loader"] == "nifti-volume":
+        import nibabel as nib
+        vol = np.asanyarray(nib.load(files[0]).dataobj).astype(np.float64)
+        return np.transpose(vol, (2, 1, 0))[:, ::-1, :], "NIfTI %s, axial planes" % "x".join(str(n) for n in vol.shape)
     if opt["loader"] == "npz":
         vol = np.load(files[0])["arr_0"].astype(np.float64)
         return vol, "NumPy arr_0 %s, axis 0 as z" % "x".join(str(n) for n in vol.shape)
@@ -637,13 +650,31 @@ def build_bench_volumes(outdir, cache):
     print("bench volumes: %d, %.2f MB" % (len(rows), total / 1e6))
 
 
+def build_train_volumes(outdir, cache):
+    """Training z-stacks: each volume whole, one 0.1-99.9 stretch, as a folder of 8-bit PNG planes."""
+    check_disjoint_and_allowed()
+    for pkg, _, _ in TRAIN_VOLUMES:
+        assert pkg in TRAIN and pkg not in bench_packages(), pkg
+    os.makedirs(outdir, exist_ok=True)
+    for pkg, pattern, opt in TRAIN_VOLUMES:
+        fs = files_of(pkg_root(cache, pkg), pattern, opt)
+        vol, note = load_volume(fs, opt)
+        planes = stretch(vol)
+        d = os.path.join(outdir, "%s__%s__%s" % (opt["group"], safe(pkg), opt["name"]))
+        for k in range(planes.shape[0]):
+            if planes[k].max() > 0:  # planes outside the head are black: no use to a denoiser
+                save_png(Image.fromarray(np.ascontiguousarray(planes[k]), "L"), os.path.join(d, "z%03d.png" % k))
+        print("%s: %s, %d planes" % (d, note, len(glob.glob(os.path.join(d, "*.png")))))
+
+
 if __name__ == "__main__":
     cmd = sys.argv[1] if len(sys.argv) > 1 else ""
     if cmd in ("list-debs", "list-npm"):
         check_disjoint_and_allowed()
         mode = sys.argv[2] if len(sys.argv) > 2 else "all"
         wanted = {"train": set(TRAIN), "bench": {p for p, _, _ in BENCH},
-                  "bench-volumes": {p for p, _, _ in BENCH_VOLUMES}}.get(mode, set(TRAIN) | set(bench_packages()))
+                  "bench-volumes": {p for p, _, _ in BENCH_VOLUMES},
+                  "train-volumes": {p for p, _, _ in TRAIN_VOLUMES}}.get(mode, set(TRAIN) | set(bench_packages()))
         if cmd == "list-debs":
             print("\n".join(p for p in all_debs() if p in wanted))
         else:
@@ -652,6 +683,8 @@ if __name__ == "__main__":
         build_train(sys.argv[2], sys.argv[3])
     elif cmd == "bench" and len(sys.argv) == 4:
         build_bench(sys.argv[2], sys.argv[3])
+    elif cmd == "train-volumes" and len(sys.argv) == 4:
+        build_train_volumes(sys.argv[2], sys.argv[3])
     elif cmd == "bench-volumes" and len(sys.argv) == 4:
         build_bench_volumes(sys.argv[2], sys.argv[3])
     else:

@@ -6,6 +6,8 @@
 #                                          and OUT/SOURCES.tsv (default OUT: /work/data/images)
 #   scripts/data/images.sh --bench [DIR]   the committed bench crops: DIR/{grey,rgb}/*.png and DIR/SOURCES.md
 #                                          (default DIR: models/bench/images in this repository)
+#   scripts/data/images.sh --train-volumes [OUT]   clean z-stacks (MR) for 3-D training: OUT/<name>/z000.png ...
+#                                          (default OUT: /work/data/volumes/train)
 #   scripts/data/images.sh --bench-volumes [DIR]   the committed bench z-stacks: DIR/<name>/z000.png ... and
 #                                          DIR/SOURCES.md (default DIR: models/bench/volumes)
 #
@@ -24,10 +26,12 @@ helper="$here/images.py"
 mode=train
 if [[ "${1:-}" == "--bench" ]]; then
   mode=bench; out=${2:-$repo/models/bench/images}
+elif [[ "${1:-}" == "--train-volumes" ]]; then
+  mode=train-volumes; out=${2:-/work/data/volumes/train}
 elif [[ "${1:-}" == "--bench-volumes" ]]; then
   mode=bench-volumes; out=${2:-$repo/models/bench/volumes}
 elif [[ "${1:-}" == -* ]]; then
-  sed -n '2,16p' "$0"; exit 2
+  sed -n '2,18p' "$0"; exit 2
 else
   out=${1:-/work/data/images}
 fi

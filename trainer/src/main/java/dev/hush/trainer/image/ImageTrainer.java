@@ -516,6 +516,27 @@ public final class ImageTrainer {
      * generated noisy volumes, so that 3-D Noise2Void can be tried without data). Validation volumes are generated
      * from another seed, or for the user's clean stacks are the first {@code val_images} of them.
      */
+    /**
+     * The middle {@code side}×{@code side}×{@code depth} box of a volume (all of it along an axis that is shorter): a
+     * validation volume of the user's stacks costs what a generated one costs, however large the stack.
+     */
+    static dev.hush.trainer.image.data.Volumes.Volume centre(dev.hush.trainer.image.data.Volumes.Volume v, int side,
+                                                             int depth) {
+        int w = Math.min(side, v.width());
+        int h = Math.min(side, v.height());
+        int d = Math.min(depth, v.depth());
+        int x0 = (v.width() - w) / 2;
+        int y0 = (v.height() - h) / 2;
+        int z0 = (v.depth() - d) / 2;
+        float[] out = new float[w * h * d];
+        for (int z = 0; z < d; z++) {
+            for (int y = 0; y < h; y++) {
+                System.arraycopy(v.voxels(), ((z0 + z) * v.height() + y0 + y) * v.width() + x0, out, (z * h + y) * w, w);
+            }
+        }
+        return new dev.hush.trainer.image.data.Volumes.Volume(v.name(), w, h, d, out);
+    }
+
     private VolumeData volumeData(NoiseModel noise, double normLow, double normHigh, int patch, int patchZ,
                                   TrainingProgress progress) throws IOException {
         String data = config.get("data");
@@ -533,7 +554,8 @@ public final class ImageTrainer {
             List<int[]> sz = new ArrayList<>();
             for (int i = 0; i < (generated ? valCount : Math.min(valCount, read.size())); i++) {
                 dev.hush.trainer.image.data.Volumes.Volume clean = generated
-                        ? dev.hush.trainer.image.data.Volumes.fluorescence(valSize, valSize, 2 * patchZ, vr) : read.get(i);
+                        ? dev.hush.trainer.image.data.Volumes.fluorescence(valSize, valSize, 2 * patchZ, vr)
+                        : centre(read.get(i), valSize, 2 * patchZ);
                 float[] noisy = noise.apply(clean.voxels(), vr);
                 float[] ref = clean.voxels().clone();
                 Normalization norm = Normalization.percentile(noisy, normLow, normHigh);
