@@ -525,16 +525,8 @@ public final class ImageTrainer {
         int w = Math.min(side, v.width());
         int h = Math.min(side, v.height());
         int d = Math.min(depth, v.depth());
-        int x0 = (v.width() - w) / 2;
-        int y0 = (v.height() - h) / 2;
-        int z0 = (v.depth() - d) / 2;
-        float[] out = new float[w * h * d];
-        for (int z = 0; z < d; z++) {
-            for (int y = 0; y < h; y++) {
-                System.arraycopy(v.voxels(), ((z0 + z) * v.height() + y0 + y) * v.width() + x0, out, (z * h + y) * w, w);
-            }
-        }
-        return new dev.hush.trainer.image.data.Volumes.Volume(v.name(), w, h, d, out);
+        return dev.hush.trainer.image.data.Volumes.box(v, (v.width() - w) / 2, (v.height() - h) / 2, (v.depth() - d) / 2,
+                w, h, d);
     }
 
     private VolumeData volumeData(NoiseModel noise, double normLow, double normHigh, int patch, int patchZ,
@@ -546,6 +538,10 @@ public final class ImageTrainer {
         List<dev.hush.trainer.image.data.Volumes.Volume> read = generated ? null
                 : dev.hush.trainer.image.data.Volumes.readFolder(Path.of(data), patchZ, patch,
                 s -> progress.message("skipped " + s));
+        if (read != null && config.get("mode").equals("synthetic")) {
+            // Clean stacks to add noise to: on the noise models' [0, 1] scale, whatever their bit depth.
+            read = read.stream().map(dev.hush.trainer.image.data.Volumes.Volume::unitRange).toList();
+        }
         ValidationSet val;
         if (generated || config.get("mode").equals("synthetic")) {
             SplittableRandom vr = new SplittableRandom(config.seed() + 1_000_003L);

@@ -51,6 +51,11 @@ public final class VolumePairs implements PatchSource {
                 throw new IllegalArgumentException(c.name() + " is " + c.width() + "×" + c.height() + "×" + c.depth()
                         + ", smaller than the " + patch + "×" + patch + "×" + patchZ + " patch");
             }
+            if (clean != null) {
+                // A box of the size of a generated volume, at a random place: noise and normalisation then cost what
+                // they cost for generated volumes, however large the user's stack.
+                c = box(c, Math.max(patch, size), 2 * patchZ, rnd);
+            }
             float[] n = noise.apply(c.voxels(), rnd);
             float[] t = c.voxels().clone();
             Normalization norm = Normalization.percentile(n, normLow, normHigh);
@@ -69,6 +74,15 @@ public final class VolumePairs implements PatchSource {
                 Volumes.crop(cleanV, x0, y0, z0, patch, patchZ, sym, target, offset + written * per);
             }
         }
+    }
+
+    /** A random box of at most side×side×depth voxels of {@code v}. */
+    static Volumes.Volume box(Volumes.Volume v, int side, int depth, SplittableRandom rnd) {
+        int w = Math.min(side, v.width());
+        int h = Math.min(side, v.height());
+        int d = Math.min(depth, v.depth());
+        return Volumes.box(v, rnd.nextInt(v.width() - w + 1), rnd.nextInt(v.height() - h + 1),
+                rnd.nextInt(v.depth() - d + 1), w, h, d);
     }
 
     @Override

@@ -40,12 +40,31 @@ public final class Volumes {
             return java.util.Arrays.copyOfRange(voxels, z * width * height, (z + 1) * width * height);
         }
 
+        /**
+         * This volume mapped to [0, 1] by its smallest and largest voxel: the scale the noise models' levels are given
+         * in (σ in grey levels of 0–255 is σ/255 here), as the 2-D trainer scales clean images.
+         */
+        public Volume unitRange() {
+            return normalised(0, 100);
+        }
+
         /** This volume normalised as the runtime normalises a volume (percentiles of all voxels → 0 and 1). */
         public Volume normalised(double low, double high) {
             float[] v = voxels.clone();
             Normalization.percentile(v, low, high).applyInPlace(v);
             return new Volume(name, width, height, depth, v);
         }
+    }
+
+    /** The box of {@code w}×{@code h}×{@code d} voxels of {@code v} from corner (x0, y0, z0), as a volume. */
+    public static Volume box(Volume v, int x0, int y0, int z0, int w, int h, int d) {
+        float[] out = new float[w * h * d];
+        for (int z = 0; z < d; z++) {
+            for (int y = 0; y < h; y++) {
+                System.arraycopy(v.voxels(), ((z0 + z) * v.height() + y0 + y) * v.width() + x0, out, (z * h + y) * w, w);
+            }
+        }
+        return new Volume(v.name(), w, h, d, out);
     }
 
     /**
