@@ -138,4 +138,44 @@ class VolumetricTrainingTest {
         e = assertThrows(IllegalArgumentException.class, () -> new ImageTrainer(small("residual").set("mode", "pairs")));
         assertTrue(e.getMessage().contains("synthetic"), e.getMessage());
     }
+
+    @Test
+    void cleanEightBitStacksGetTheNoiseLevelsOnTheirOwnScale(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        // One 8-bit stack (0-255) in a folder, read as the trainer reads clean stacks, then Gaussian σ 30 of 255 as
+        // the training pairs get it: the noise is about 30/255 of the stack's range (taken as 0-255 values, the
+        // stack would get 1/255 of that).
+        ij.ImageStack stack = new ij.ImageStack(64, 64);
+        for (int z = 0; z < 16; z++) {
+            byte[] px = new byte[64 * 64];
+            for (int i = 0; i < px.length; i++) {
+                px[i] = (byte) (20 + 100 * (1 + Math.sin((i % 64) / 6.0 + z / 4.0)));
+            }
+            stack.addSlice(new ij.process.ByteProcessor(64, 64, px));
+        }
+        assertTrue(new ij.io.FileSaver(new ij.ImagePlus("s", stack)).saveAsTiffStack(dir.resolve("s.tif").toString()));
+        List<Volumes.Volume> clean = Volumes.readCleanFolder(dir, 8, 16, s -> { });
+        float[] v = clean.get(0).voxels();
+        float lo = Float.MAX_VALUE;
+        float hi = -Float.MAX_VALUE;
+        for (float x : v) {
+            lo = Math.min(lo, x);
+            hi = Math.max(hi, x);
+        }
+        assertEquals(0, lo, 1e-6);
+        assertEquals(1, hi, 1e-6);
+        dev.hush.trainer.image.data.VolumePairs pairs = new dev.hush.trainer.image.data.VolumePairs(clean,
+                dev.hush.trainer.image.noise.NoiseModel.parse("gaussian:30:30"), 0, 100, 8, 96, "test");
+        int per = 8 * 16 * 16;
+        float[] in = new float[4 * per];
+        float[] target = new float[4 * per];
+        pairs.fill(in, target, null, 0, 4, 16, new SplittableRandom(1));
+        double sq = 0;
+        for (int i = 0; i < in.length; i++) {
+            sq += (in[i] - target[i]) * (in[i] - target[i]);
+        }
+        double sigma = Math.sqrt(sq / in.length); // in normalised units: noisy min..max over a box is about 1.5 wide
+        assertTrue(sigma > 0.04 && sigma < 0.15, "noise of " + sigma + " in model units; 30/255 = 0.118 before"
+                + " normalisation");
+    }
 }

@@ -535,13 +535,13 @@ public final class ImageTrainer {
         boolean generated = data.equals("fluorescence");
         int valSize = config.getInt("val_size");
         int valCount = config.getInt("val_images");
+        // Clean stacks (mode synthetic) come on the noise models' [0, 1] scale; noisy ones (n2v) as they are.
         List<dev.hush.trainer.image.data.Volumes.Volume> read = generated ? null
+                : config.get("mode").equals("synthetic")
+                ? dev.hush.trainer.image.data.Volumes.readCleanFolder(Path.of(data), patchZ, patch,
+                s -> progress.message("skipped " + s))
                 : dev.hush.trainer.image.data.Volumes.readFolder(Path.of(data), patchZ, patch,
                 s -> progress.message("skipped " + s));
-        if (read != null && config.get("mode").equals("synthetic")) {
-            // Clean stacks to add noise to: on the noise models' [0, 1] scale, whatever their bit depth.
-            read = read.stream().map(dev.hush.trainer.image.data.Volumes.Volume::unitRange).toList();
-        }
         ValidationSet val;
         if (generated || config.get("mode").equals("synthetic")) {
             SplittableRandom vr = new SplittableRandom(config.seed() + 1_000_003L);

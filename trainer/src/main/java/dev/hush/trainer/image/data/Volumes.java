@@ -40,10 +40,7 @@ public final class Volumes {
             return java.util.Arrays.copyOfRange(voxels, z * width * height, (z + 1) * width * height);
         }
 
-        /**
-         * This volume mapped to [0, 1] by its smallest and largest voxel: the scale the noise models' levels are given
-         * in (σ in grey levels of 0–255 is σ/255 here), as the 2-D trainer scales clean images.
-         */
+        /** This volume mapped to [0, 1] by its smallest and largest voxel. */
         public Volume unitRange() {
             return normalised(0, 100);
         }
@@ -54,6 +51,16 @@ public final class Volumes {
             Normalization.percentile(v, low, high).applyInPlace(v);
             return new Volume(name, width, height, depth, v);
         }
+    }
+
+    /**
+     * {@link #readFolder} for clean stacks that noise will be added to: each mapped to [0, 1] by its smallest and
+     * largest voxel, the scale the noise models' levels are given in (σ of 0–255 is σ/255 there), whatever the
+     * stacks' bit depth.
+     */
+    public static List<Volume> readCleanFolder(Path dir, int minDepth, int minSide, Consumer<String> skipped)
+            throws IOException {
+        return readFolder(dir, minDepth, minSide, skipped).stream().map(Volume::unitRange).toList();
     }
 
     /** The box of {@code w}×{@code h}×{@code d} voxels of {@code v} from corner (x0, y0, z0), as a volume. */
