@@ -5,7 +5,6 @@ import dev.hush.runtime.image.FloatImage;
 import dev.hush.runtime.image.IntensityMap;
 import dev.hush.runtime.image.Normalization;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,7 +25,6 @@ final class Steps implements Function<List<FloatImage>, IntensityMap> {
     record Step(String name, Map<String, Object> kwargs) {
     }
 
-    private static final int MAX_SAMPLES = 1 << 20;
     private final List<Step> pre;
     private final List<Step> post;
     private final String inputName;
@@ -109,7 +107,7 @@ final class Steps implements Function<List<FloatImage>, IntensityMap> {
         for (FloatImage p : planes) {
             raw.add(p.data());
         }
-        float[] sample = sample(raw);
+        float[] sample = Normalization.sample(raw);
         double a = 1;
         double b = 0;
         double lo = Double.NEGATIVE_INFINITY;
@@ -181,27 +179,6 @@ final class Steps implements Function<List<FloatImage>, IntensityMap> {
         return new double[] {mean, Math.sqrt(Math.max(0, sq / n - mean * mean))};
     }
 
-    /** About a million values spread evenly over all planes. */
-    private static float[] sample(List<float[]> arrays) {
-        long total = 0;
-        for (float[] a : arrays) {
-            total += a.length;
-        }
-        int stride = (int) Math.max(1, total / MAX_SAMPLES);
-        float[] s = new float[(int) Math.min(Integer.MAX_VALUE - 8, total / stride + arrays.size())];
-        int n = 0;
-        long at = 0;
-        for (float[] a : arrays) {
-            for (int i = (int) ((stride - at % stride) % stride); i < a.length && n < s.length; i += stride) {
-                if (Float.isFinite(a[i])) {
-                    s[n++] = a[i];
-                }
-            }
-            at += a.length;
-        }
-        return Arrays.copyOf(s, n);
-    }
-
     /** The preprocessing fitted to one image or volume, and the postprocessing that follows the network. */
     private final class Fitted implements IntensityMap {
         private final double a;
@@ -246,20 +223,21 @@ final class Steps implements Function<List<FloatImage>, IntensityMap> {
                         }
                     }
                     case "scale_range" -> {
-                        double[] p = percentiles(ref ? inputSample : sample(outputs), s);
+                        double[] p = percentiles(ref ? inputSample : Normalization.sample(outputs), s);
                         double eps = number(s, "eps", 1e-6);
                         double g = 1 / (p[1] - p[0] + eps);
                         affine(outputs, g, -p[0] * g);
                     }
                     case "zero_mean_unit_variance", "fixed_zero_mean_unit_variance" -> {
                         double[] ms = s.kwargs().containsKey("mean")
-                                ? new double[] {number(s, "mean", 0), number(s, "std", 1)} : meanStd(sample(outputs));
+                                ? new double[] {number(s, "mean", 0), number(s, "std", 1)}
+                                : meanStd(Normalization.sample(outputs));
                         double g = 1 / (ms[1] + number(s, "eps", 1e-6));
                         affine(outputs, g, -ms[0] * g);
                     }
                     case "scale_mean_variance" -> {
                         double eps = number(s, "eps", 1e-6);
-                        double[] own = meanStd(sample(outputs));
+                        double[] own = meanStd(Normalization.sample(outputs));
                         double[] target = meanStd(inputSample);
                         double g = (target[1] + eps) / (own[1] + eps);
                         affine(outputs, g, target[0] - own[0] * g);

@@ -1,6 +1,7 @@
 package dev.hush.runtime.image;
 
 import dev.hush.runtime.ModelContract;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -33,23 +34,33 @@ public record Normalization(double low, double high) implements IntensityMap {
         if (contract.norm() != ModelContract.Norm.PERCENTILE || planes.size() == 1) {
             return fit(contract, planes.get(0));
         }
-        long total = 0;
+        List<float[]> data = new ArrayList<>();
         for (FloatImage p : planes) {
-            total += p.data().length;
+            data.add(p.data());
+        }
+        return percentile(sample(data), contract.normLow(), contract.normHigh());
+    }
+
+    /**
+     * About a million values spread evenly over several arrays (a volume's planes): the stride runs on across array
+     * boundaries, so each array is sampled in proportion to its size.
+     */
+    public static float[] sample(List<float[]> arrays) {
+        long total = 0;
+        for (float[] a : arrays) {
+            total += a.length;
         }
         int stride = (int) Math.max(1, total / MAX_SAMPLES);
-        float[] sample = new float[(int) Math.min(Integer.MAX_VALUE - 8, total / stride + planes.size())];
+        float[] sample = new float[(int) Math.min(Integer.MAX_VALUE - 8, total / stride + arrays.size())];
         int n = 0;
         long at = 0;
-        for (FloatImage p : planes) {
-            float[] d = p.data();
-            // Continue the stride across plane boundaries, so each plane is sampled in proportion to its size.
+        for (float[] d : arrays) {
             for (int i = (int) ((stride - at % stride) % stride); i < d.length && n < sample.length; i += stride) {
                 sample[n++] = d[i];
             }
             at += d.length;
         }
-        return percentile(Arrays.copyOf(sample, n), contract.normLow(), contract.normHigh());
+        return Arrays.copyOf(sample, n);
     }
 
     /** Maps the given percentiles of the values to 0 and 1; a flat image keeps a unit scale. */
