@@ -27,12 +27,18 @@ final class ModelOptions {
     String device;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "ONNX Runtime threads per operator (default 0: all cores).")
+            description = "Cores to use (default 0: all). Commands that take several files run up to one file per"
+                    + " core at once and give each file's ONNX Runtime calls the cores left to it.")
     int threads;
 
     DenoiserModel open(Domain domain) throws HushException {
+        return open(domain, threads);
+    }
+
+    /** Opens the model with {@code intraOpThreads} ONNX Runtime threads per call (0: all cores). */
+    DenoiserModel open(Domain domain, int intraOpThreads) throws HushException {
         checkThreads(threads, mixee);
-        return open(model, new SessionConfig(device(device, mixee), threads), domain);
+        return open(model, new SessionConfig(device(device, mixee), intraOpThreads), domain);
     }
 
     /** Parses --device; an unknown name is a usage error (exit 2) that lists the known ones. */

@@ -135,7 +135,7 @@ class AudioCommandTest {
         assertTrue(Files.exists(out.resolve("z.wav")));
         assertFalse(Files.exists(out.resolve("sub/bad.wav")));
         assertTrue(r.err().contains("3 of 4 file(s) denoised"), r.err());
-        assertTrue(r.err().contains("1 failed:") && r.err().contains("bad.wav"), r.err());
+        assertTrue(r.err().contains("1 file(s) failed:") && r.err().contains("bad.wav"), r.err());
         assertEquals(9000, readFloatWav(out.resolve("sub/b.wav")).length);
     }
 

@@ -315,7 +315,7 @@ class HostileInputTest {
             Path folder = dir.resolve("batch-" + factor);
             Run batch = hush("image", a.toString(), b.toString(), "-o", folder.toString(), "--model", model.toString());
             assertEquals(1, batch.code(), batch.err());
-            assertTrue(batch.err().contains("2 failed"), batch.err());
+            assertTrue(batch.err().contains("2 file(s) failed"), batch.err());
             assertFalse(Files.exists(folder.resolve("a.png")) || Files.exists(folder.resolve("b.png")));
         }
         // The speech model's gains: a NaN mask would give a silent WAV.
@@ -406,7 +406,7 @@ class HostileInputTest {
         String err = Files.readString(log);
         assertEquals(1, p.exitValue(), err);
         assertTrue(err.contains("b-big.tif: ran out of Java memory") && err.contains("HUSH_JAVA_OPTS"), err);
-        assertTrue(err.contains("2 of 3 image(s)") && err.contains("1 failed"), err);
+        assertTrue(err.contains("2 of 3 image(s)") && err.contains("1 file(s) failed"), err);
         assertTrue(Files.exists(out.resolve("a.png")) && Files.exists(out.resolve("c.png")), "the files after it are written");
         assertFalse(Files.exists(out.resolve("b-big.tif")));
     }

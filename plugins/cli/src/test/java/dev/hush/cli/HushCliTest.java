@@ -1,5 +1,6 @@
 package dev.hush.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -322,6 +323,41 @@ class HushCliTest {
         assertFalse(Files.exists(dir.resolve("n-small.png")));
     }
 
+    /**
+     * {@code hush image} and {@code hush audio} share one batch front end: images take --suffix and --skip-existing as
+     * recordings do, misplaced outputs are usage errors (exit 2) in both, and images denoised several at once
+     * (--threads 2: one per core) are the same bytes as one at a time.
+     */
+    @Test
+    void imagesAndRecordingsShareOneBatchFrontEnd() throws Exception {
+        Path in = Files.createDirectories(dir.resolve("shared"));
+        Path a = Files.move(png8("a.png", scene(40, 30, 10, 21, 1), 40, 30), in.resolve("a.png"));
+        Path b = Files.move(png8("b.png", scene(30, 40, 10, 22, 1), 30, 40), in.resolve("b.png"));
+        Run r = hush("image", in.toString(), "--suffix", "_clean", "-m", "image-gray-fast", "--threads", "2");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(Files.exists(in.resolve("a_clean.png")) && Files.exists(in.resolve("b_clean.png")), r.err());
+        assertTrue(r.err().contains("2 of 2 image(s) denoised"), r.err());
+        byte[] parallel = Files.readAllBytes(in.resolve("a_clean.png"));
+        Run again = hush("image", a.toString(), b.toString(), "--suffix", "_clean", "--skip-existing", "-m",
+                "image-gray-fast");
+        assertEquals(0, again.code(), again.err());
+        assertTrue(again.err().contains("0 of 2 image(s) denoised (2 skipped: output exists)"), again.err());
+        Path one = dir.resolve("one-at-a-time");
+        Run sequential = hush("image", a.toString(), b.toString(), "-o", one.toString(), "-m", "image-gray-fast",
+                "--threads", "1");
+        assertEquals(0, sequential.code(), sequential.err());
+        assertArrayEquals(parallel, Files.readAllBytes(one.resolve("a.png")), "two at once = one at a time");
+        Path file = Files.writeString(dir.resolve("a-file.txt"), "not a folder");
+        for (String command : new String[] {"image", "audio"}) {
+            Run misplaced = hush(command, in.toString(), "-o", file.toString());
+            assertEquals(2, misplaced.code(), command + ": " + misplaced.err());
+            assertTrue(misplaced.err().contains("-o must name a folder"), misplaced.err());
+            Run nowhere = hush(command, a.toString());
+            assertEquals(2, nowhere.code(), command + ": " + nowhere.err());
+            assertTrue(nowhere.err().contains("-o OUT") && nowhere.err().contains("--suffix"), nowhere.err());
+        }
+    }
+
     @Test
     void batchGoesOnPastABadFileAndReportsIt() throws Exception {
         Path in = Files.createDirectories(dir.resolve("batch"));
@@ -333,7 +369,7 @@ class HushCliTest {
         assertEquals(1, r.code(), r.err());
         assertTrue(Files.exists(out.resolve("a.png")) && Files.exists(out.resolve("b.png")));
         assertFalse(Files.exists(out.resolve("c.tif")));
-        assertTrue(r.err().contains("1 failed") && r.err().contains("c.tif"), r.err());
+        assertTrue(r.err().contains("1 file(s) failed") && r.err().contains("c.tif"), r.err());
         // A quoted glob, expanded by hush itself.
         Path globbed = dir.resolve("globbed");
         Run g = hush("image", in.resolve("*.png").toString(), "-o", globbed.toString());

@@ -121,11 +121,13 @@ public final class ImageTrainer {
         boolean volumetric = config.getInt("dims") == 3;
         // A 3-D patch is patch_z planes of patch×patch; a 2-D one is one plane.
         int patchZ = volumetric ? config.getInt("patch_z") : 1;
-        Network net = volumetric ? Architectures.createVolumetric(config.get("architecture"), channels,
-                config.getInt("depth"), config.getInt("width"))
-                : Architectures.create(config.get("architecture"), channels, config.getInt("depth"),
-                config.getInt("width"), patch, (float) config.getDouble("dropout"),
-                Boolean.parseBoolean(config.get("global_residual")), config.getInt("blocks"), config.getInt("code"));
+        // The network this config builds at a given width (a warm start may come from a narrower one).
+        java.util.function.IntFunction<Network> build = width -> volumetric
+                ? Architectures.createVolumetric(config.get("architecture"), channels, config.getInt("depth"), width)
+                : Architectures.create(config.get("architecture"), channels, config.getInt("depth"), width, patch,
+                (float) config.getDouble("dropout"), Boolean.parseBoolean(config.get("global_residual")),
+                config.getInt("blocks"), config.getInt("code"));
+        Network net = build.apply(config.getInt("width"));
         if (config.getInt("quant_bits") > 0) {
             if (!(net instanceof dev.hush.trainer.arch.EncoderDecoderNet ed)) {
                 throw new IllegalArgumentException("quant_bits trains a codec's code, which needs architecture=conv with"
@@ -248,8 +250,17 @@ public final class ImageTrainer {
             if (!warmStart.isBlank()) {
                 // A new run (epochs, schedule, validation from the start) on weights trained before.
                 try {
-                    int was = Checkpoint.loadForTraining(Path.of(warmStart), model, net, inShape);
-                    progress.message("warm start from " + warmStart + " (weights after epoch " + was + " of that run)");
+                    java.util.OptionalInt narrower = Checkpoint.narrowerWidth(Path.of(warmStart), net);
+                    if (narrower.isPresent()) {
+                        Network narrow = build.apply(narrower.getAsInt());
+                        int was = Checkpoint.loadWidened(Path.of(warmStart), model, net, narrow, inShape);
+                        progress.message("warm start from " + warmStart + " (weights after epoch " + was + " of that run),"
+                                + " widened from " + narrow.describe() + ": the new channels start with no say in the"
+                                + " output, so the run begins where that network ended");
+                    } else {
+                        int was = Checkpoint.loadForTraining(Path.of(warmStart), model, net, inShape);
+                        progress.message("warm start from " + warmStart + " (weights after epoch " + was + " of that run)");
+                    }
                 } catch (IOException e) {
                     throw new IllegalArgumentException(e.getMessage(), e);
                 }
