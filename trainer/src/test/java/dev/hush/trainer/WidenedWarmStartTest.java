@@ -11,7 +11,12 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.ParameterStore;
+import ai.djl.training.Trainer;
+import ai.djl.training.initializer.XavierInitializer;
+import ai.djl.training.loss.Loss;
 import dev.hush.trainer.arch.MultiScaleNet;
 import dev.hush.trainer.arch.Network;
 import java.nio.file.Path;
@@ -69,6 +74,86 @@ class WidenedWarmStartTest {
                 newRows += Math.abs(head[i]);
             }
             assertTrue(newRows > 0, "the head's new output channels should keep their fresh initialisation");
+        }
+    }
+
+    /** The committed checkpoint of the shipped grey model, widened to 40 channels, still denoises as it did. */
+    @Test
+    void theShippedCheckpointWidensExactly() throws Exception {
+        Path ckpt = Path.of(System.getProperty("user.dir")).getParent().resolve("models/checkpoints/image-gray-multiscale");
+        Shape input = new Shape(1, 2, 32, 32);
+        float[] x;
+        float[] expected;
+        try (Model model = Model.newInstance("shipped", "PyTorch")) {
+            Network net = new MultiScaleNet(1, 2, 32, 2);
+            model.setBlock(net.block());
+            Checkpoint.loadForTraining(ckpt, model, net, input);
+            NDManager m = model.getNDManager();
+            NDArray in = m.randomUniform(0, 1, input);
+            x = in.toFloatArray();
+            expected = forward(net, m, in);
+        }
+        try (Model model = Model.newInstance("wide", "PyTorch")) {
+            Network wide = new MultiScaleNet(1, 2, 40, 2);
+            model.setBlock(wide.block());
+            assertEquals(OptionalInt.of(32), Checkpoint.narrowerWidth(ckpt, wide));
+            Checkpoint.loadWidened(ckpt, model, wide, new MultiScaleNet(1, 2, 32, 2), input);
+            NDManager m = model.getNDManager();
+            float[] got = forward(wide, m, m.create(x, input));
+            double worst = 0;
+            for (int i = 0; i < got.length; i++) {
+                worst = Math.max(worst, Math.abs(got[i] - expected[i]));
+            }
+            assertTrue(worst <= 1e-5, "widened shipped model differs by " + worst);
+        }
+    }
+
+    /**
+     * A loaded checkpoint keeps its weights when a trainer is made for it. DJL initialises the block again then, and
+     * the multi-scale network used to shrink its residual branches and its tail tenfold on every initialisation, so
+     * every warm start and resume began from a network that no longer denoised (found here: one step at a learning
+     * rate of 1e-12 took a warm-started model to the noisy input's PSNR).
+     */
+    @Test
+    void warmStartedWeightsSurviveTheTrainersInitialisation() throws Exception {
+        Path ckpt = Path.of(System.getProperty("user.dir")).getParent().resolve("models/checkpoints/image-gray-multiscale");
+        Shape input = new Shape(1, 2, 64, 64);
+        for (int width : new int[] {32, 40}) {
+            try (Model model = Model.newInstance("warm", "PyTorch")) {
+                Network net = new MultiScaleNet(1, 2, width, 2);
+                model.setBlock(net.block());
+                if (width == 32) {
+                    Checkpoint.loadForTraining(ckpt, model, net, input);
+                } else {
+                    Checkpoint.loadWidened(ckpt, model, net, new MultiScaleNet(1, 2, 32, 2), input);
+                }
+                NDManager m = model.getNDManager();
+                float[] clean = new float[64 * 64];
+                float[] noisy = new float[2 * 64 * 64];
+                java.util.Random rnd = new java.util.Random(3);
+                double noisyMse = 0;
+                for (int i = 0; i < clean.length; i++) {
+                    clean[i] = (float) (0.5 + 0.3 * Math.sin(i % 64 * 0.1) * Math.cos(i / 64 * 0.07));
+                    noisy[i] = clean[i] + (float) (0.1 * rnd.nextGaussian());
+                    noisy[clean.length + i] = 0.1f;
+                    noisyMse += (noisy[i] - clean[i]) * (noisy[i] - clean[i]) / clean.length;
+                }
+                float[] before = forward(net, m, m.create(noisy, input));
+                DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.l2Loss()).optInitializer(
+                        new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.IN, 2),
+                        Parameter.Type.WEIGHT);
+                try (Trainer trainer = model.newTrainer(config)) {
+                    trainer.initialize(input);
+                    float[] after = forward(net, m, m.create(noisy, input));
+                    assertArrayEquals(before, after, 0f, "width " + width + ": the trainer changed the loaded weights");
+                    double mse = 0;
+                    for (int i = 0; i < clean.length; i++) {
+                        mse += (after[i] - clean[i]) * (after[i] - clean[i]) / clean.length;
+                    }
+                    assertTrue(mse < noisyMse / 10, "width " + width + ": the warm-started model should denoise: MSE "
+                            + mse + " against the noisy input's " + noisyMse);
+                }
+            }
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.hush.cli;
 
-import dev.hush.imagej.StackBenchmark;
 import dev.hush.runtime.io.AtomicFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -35,7 +34,7 @@ final class BenchImageJCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         System.setProperty("java.awt.headless", "true");
         ProgressBar bar = new ProgressBar(System.err, "bench", "planes");
-        StackBenchmark.Result r = StackBenchmark.run(size, size, planes, model, threads, tile, bar::update);
+        ImageJBenchmark.Result r = ImageJBenchmark.run(size, size, planes, model, threads, tile, bar::update);
         String md = r.markdown();
         System.out.print(md);
         AtomicFile.write(out.resolve("bench-imagej.md"), ("# hush bench imagej\n\n" + md).getBytes(StandardCharsets.UTF_8));

@@ -60,6 +60,21 @@ public class DenoiseImage implements PlugIn {
         }
     }
 
+    /** What {@link #denoise(ImagePlus, String, int, int)} gives: the result image, and the time spent in ONNX Runtime. */
+    public record Denoised(ImagePlus image, long networkNanos) {
+    }
+
+    /**
+     * For scripts and embedders: denoises every channel, plane and frame of {@code imp} exactly as Hush Denoise Image...
+     * does with these settings on the CPU (a shipped model's name or a model file; tile 0: automatic; threads 0: all
+     * cores), without showing anything; the input is left as it was.
+     */
+    public static Denoised denoise(ImagePlus imp, String model, int tile, int threads) throws HushException {
+        DenoiseOptions options = new DenoiseOptions(model, "", "cpu", tile, threads, ChannelChoice.ALL, false);
+        StackDenoiser.Result r = denoise(imp, options);
+        return new Denoised(r.denoised(), r.networkNanos());
+    }
+
     /**
      * Runs the whole job; returns the result images without showing them, so that a failure or Esc at any point
      * leaves no window behind.

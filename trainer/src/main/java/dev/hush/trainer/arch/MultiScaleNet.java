@@ -290,6 +290,9 @@ public final class MultiScaleNet implements Network {
             long n = s.get(0);
             long h = s.get(2) / 2;
             long w = s.get(3) / 2;
+            // DJL initialises a block again whenever a trainer is made for it (the parameters it has keep their values);
+            // only weights drawn in this call may be shrunk below, never ones already trained or loaded.
+            boolean fresh = !tail.isInitialized();
             head.initialize(manager, dataType, new Shape(n, 4 * s.get(1), h, w));
             for (int l = 0; l < levels; l++) {
                 Shape at = new Shape(n, levelWidth(l), h >> l, w >> l);
@@ -310,6 +313,9 @@ public final class MultiScaleNet implements Network {
             tail.initialize(manager, dataType, new Shape(n, width, h, w));
             // Start every residual branch and the noise estimate small, so the fresh network is close to the
             // identity and deep sums do not blow up the first steps (the idea of Fixup / SkipInit).
+            if (!fresh) {
+                return;
+            }
             for (Conv2d[][] level : enc) {
                 shrink(level);
             }

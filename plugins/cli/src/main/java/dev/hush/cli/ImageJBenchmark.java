@@ -1,12 +1,12 @@
-package dev.hush.imagej;
+package dev.hush.cli;
 
+import dev.hush.imagej.DenoiseImage;
 import dev.hush.runtime.DenoiserModel;
 import dev.hush.runtime.HushException;
 import dev.hush.runtime.ProgressListener;
 import dev.hush.runtime.SessionConfig;
 import dev.hush.runtime.image.FloatImage;
 import dev.hush.runtime.image.ImageDenoiser;
-import ij.IJ;
 import ij.ImagePlus;
 import ij.ImageStack;
 import java.util.Locale;
@@ -15,12 +15,12 @@ import java.util.SplittableRandom;
 /**
  * What the plugin costs on top of the runtime: the same 16-bit stack denoised plane by plane through the runtime
  * API (pixels to floats, {@link ImageDenoiser}, floats back to 16 bit: the least any caller does) and through
- * Hush Denoise Image...'s own code path (copy, normalise per plane, denoise, build the result image with calibration
+ * Hush Denoise Image...'s own code path ({@link DenoiseImage#denoise(ImagePlus, String, int, int)}) (copy, normalise per plane, denoise, build the result image with calibration
  * and display range), same model, tile and threads. Each path's time inside ONNX Runtime comes from
  * {@link DenoiserModel#runNanos()}, so the share spent outside it (conversion, tiling, stitching) is measured,
  * not guessed.
  */
-public final class StackBenchmark {
+final class ImageJBenchmark {
     /** Times of one path, in seconds. */
     public record Timing(double seconds, double ortSeconds) {
         public double outsideShare() {
@@ -51,7 +51,7 @@ public final class StackBenchmark {
         }
     }
 
-    private StackBenchmark() {
+    private ImageJBenchmark() {
     }
 
     /** A noisy 16-bit stack of smooth blobs (values around 1000–30000), seeded. */
@@ -88,11 +88,10 @@ public final class StackBenchmark {
             }
             api = new Timing((System.nanoTime() - t0) / 1e9, (m.runNanos() - ort0) / 1e9);
         }
-        DenoiseOptions options = new DenoiseOptions(model, "", "cpu", tile, threads, ChannelChoice.ALL, false);
         // Warm-up on one plane, then the whole stack, as a user's second run would be.
-        DenoiseImage.denoise(new ImagePlus("warm", imp.getStack().getProcessor(1).duplicate()), options);
+        DenoiseImage.denoise(new ImagePlus("warm", imp.getStack().getProcessor(1).duplicate()), model, tile, threads);
         long t0 = System.nanoTime();
-        StackDenoiser.Result r = DenoiseImage.denoise(imp, options);
+        DenoiseImage.Denoised r = DenoiseImage.denoise(imp, model, tile, threads);
         Timing plugin = new Timing((System.nanoTime() - t0) / 1e9, r.networkNanos() / 1e9);
         progress.update(2L * planes, 2L * planes);
         return new Result(w, h, planes, model, threads, tile, api, plugin);
@@ -108,17 +107,8 @@ public final class StackBenchmark {
         float[] out = d.denoise(FloatImage.gray(st.getWidth(), st.getHeight(), f), ProgressListener.NONE).data();
         short[] res = new short[out.length];
         for (int i = 0; i < out.length; i++) {
-            res[i] = (short) StackDenoiser.clampRound(out[i], 65535);
+            res[i] = (short) Math.round(Math.max(0, Math.min(65535, out[i])));
         }
         return res;
-    }
-
-    public static void main(String[] args) throws Exception {
-        int w = args.length > 0 ? Integer.parseInt(args[0]) : 2048;
-        int planes = args.length > 1 ? Integer.parseInt(args[1]) : 50;
-        int threads = args.length > 2 ? Integer.parseInt(args[2]) : 0;
-        IJ.log("");
-        System.out.print(run(w, w, planes, args.length > 3 ? args[3] : "image-gray-small", threads, 0,
-                ProgressListener.NONE).markdown());
     }
 }
