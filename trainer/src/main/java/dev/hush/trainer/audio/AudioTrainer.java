@@ -9,7 +9,6 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.loss.Loss;
@@ -26,12 +25,12 @@ import dev.hush.runtime.audio.AudioMetrics;
 import dev.hush.runtime.audio.AudioSpec;
 import dev.hush.runtime.audio.Spectrogram;
 import dev.hush.runtime.audio.Stft;
+import dev.hush.trainer.TrainingLoop;
 import dev.hush.trainer.Djl;
 import dev.hush.trainer.arch.MaskNetwork;
 import dev.hush.trainer.arch.RecurrentMaskNet;
 import dev.hush.trainer.arch.SpectralMaskNet;
 import dev.hush.trainer.LearningRate;
-import dev.hush.trainer.Checkpoint;
 import dev.hush.trainer.image.ImageTrainer;
 import dev.hush.trainer.TrainingProgress;
 import dev.hush.trainer.onnx.ExportCheck;
@@ -60,15 +59,21 @@ import java.util.SplittableRandom;
  */
 public final class AudioTrainer {
     private final AudioTrainingConfig config;
-    private volatile boolean cancelled;
+    private final TrainingLoop loop = new TrainingLoop();
 
     public AudioTrainer(AudioTrainingConfig config) {
         config.validate();
         this.config = config;
     }
 
+    /** Asks training to stop after the current step; {@link #train} then throws {@link CancelledException}. */
     public void cancel() {
-        cancelled = true;
+        loop.cancel();
+    }
+
+    /** Asks training to end early but keep what it learnt (as {@code ImageTrainer.stop}). */
+    public void stop() {
+        loop.stop();
     }
 
     /** One epoch's figures. Improvements are in dB (STOI: absolute) over the noisy input. */
@@ -185,123 +190,70 @@ public final class AudioTrainer {
                 .optInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,
                         XavierInitializer.FactorType.IN, 2), Parameter.Type.WEIGHT);
         SplittableRandom rnd = new SplittableRandom(config.seed());
-        long start = System.nanoTime();
+        Shape inShape = new Shape(batch, 1, bins, frames);
+        int lossFrames = frames - context;
+        Shape lossShape = new Shape(batch, 1, bins, lossFrames);
+        float[] features = new float[batch * bins * frames];
+        float[] noisyMag = new float[batch * bins * lossFrames];
+        float[] cleanMag = new float[noisyMag.length];
+        List<Epoch> history = new ArrayList<>();
+        TrainingLoop.Task task = new TrainingLoop.Task() {
+            @Override
+            public NDArray loss(Trainer trainer, NDManager nd) {
+                for (int b = 0; b < batch; b++) {
+                    SpeechMixer.Mixture m = mixer.make(segment, rnd);
+                    Spectrogram ny = stft.analyze(m.noisy());
+                    Spectrogram cl = stft.analyze(m.clean());
+                    fill(ny, cl, b, bins, frames, context, features, noisyMag, cleanMag);
+                }
+                NDArray x = nd.create(features, inShape);
+                NDArray my = nd.create(noisyMag, lossShape);
+                NDArray ms = nd.create(cleanMag, lossShape);
+                NDArray g = trainer.forward(new NDList(x)).head().get(new NDIndex(":, :, :, {}:", context));
+                NDArray est = g.mul(my);
+                if (power != 1f) {
+                    // Compressed magnitudes (|.|^p, p < 1) weigh quiet bins more: the residual noise between words and
+                    // in weak high bands counts, not only the loud vowels.
+                    est = est.add(1e-6f).pow(power);
+                    my = my.pow(power);
+                    ms = ms.pow(power);
+                }
+                NDArray err = est.sub(ms).square().sum(new int[] {1, 2, 3});
+                // A tenth of the noisy energy in the denominator keeps segments with (almost) no speech from dividing by
+                // nothing: real recordings have pauses, and one such segment made the loss 10^7 and wrecked a run.
+                NDArray ref = ms.square().sum(new int[] {1, 2, 3}).add(my.square().sum(new int[] {1, 2, 3}).mul(0.1f))
+                        .add(1e-6f);
+                return err.div(ref).mean();
+            }
+
+            @Override
+            public double validate(Trainer trainer, int epoch, double trainLoss, double seconds) {
+                Epoch e = AudioTrainer.this.validate(net, spec, val, rate, epoch, trainLoss, seconds);
+                history.add(e);
+                progress.message(String.format(Locale.ROOT, "epoch %d/%d: loss %.4f, validation SI-SDR %+.2f dB,"
+                        + " SNR %+.2f dB, STOI %+.3f over the noisy input", epoch, epochs, e.trainLoss(), e.siSdrGain(),
+                        e.snrGain(), e.stoiGain()));
+                progress.epoch(epoch, epochs, e.trainLoss(), e.siSdrGain());
+                return e.siSdrGain();
+            }
+
+            @Override
+            public String scoreName() {
+                return "validation SI-SDR gain";
+            }
+
+            @Override
+            public String scoreUnit() {
+                return "dB";
+            }
+        };
+        TrainingLoop.Settings settings = new TrainingLoop.Settings(epochs, stepsPerEpoch, config.getInt("patience"),
+                config.get("checkpoint"), config.get("resume"), config.get("warm_start"), inShape);
         try (Model model = Model.newInstance(config.get("name"), engine.getEngineName())) {
-            model.setBlock(net.block());
-            Shape inShape = new Shape(batch, 1, bins, frames);
-            int firstEpoch = 1;
-            // Checkpoints load before the trainer exists (Checkpoint.loadForTraining says why).
-            if (!config.get("warm_start").isBlank()) {
-                // A new run (epochs, schedule, validation from the start) on weights trained before.
-                try {
-                    int was = Checkpoint.loadForTraining(Path.of(config.get("warm_start")), model, net, inShape);
-                    progress.message("warm start from " + config.get("warm_start") + " (weights after epoch " + was
-                            + " of that run)");
-                } catch (IOException e) {
-                    throw new IllegalArgumentException(e.getMessage(), e);
-                }
-            }
-            if (!config.get("resume").isBlank()) {
-                try {
-                    firstEpoch = Checkpoint.loadForTraining(Path.of(config.get("resume")), model, net, inShape) + 1;
-                } catch (IOException e) {
-                    throw new IllegalArgumentException(e.getMessage(), e);
-                }
-                progress.message("resumed from " + config.get("resume") + " after epoch " + (firstEpoch - 1));
-            }
-            schedule.startAt((long) (firstEpoch - 1) * stepsPerEpoch, config.get("resume").isBlank()
-                    && config.get("warm_start").isBlank() ? 0 : LearningRate.RESUME_WARMUP);
-            try (Trainer trainer = model.newTrainer(djlConfig)) {
-                trainer.initialize(inShape);
-                Djl.zeroGradients(model);
-                int lossFrames = frames - context;
-                Shape lossShape = new Shape(batch, 1, bins, lossFrames);
-                float[] features = new float[batch * bins * frames];
-                float[] noisyMag = new float[batch * bins * lossFrames];
-                float[] cleanMag = new float[noisyMag.length];
-                List<Epoch> history = new ArrayList<>();
-                Epoch best = null;
-                Map<String, float[]> bestWeights = null;
-                long step = 0;
-                int patience = config.getInt("patience");
-                for (int epoch = firstEpoch; epoch <= epochs; epoch++) {
-                    double lossSum = 0;
-                    for (int s = 0; s < stepsPerEpoch; s++) {
-                        if (cancelled) {
-                            throw new CancelledException();
-                        }
-                        for (int b = 0; b < batch; b++) {
-                            SpeechMixer.Mixture m = mixer.make(segment, rnd);
-                            Spectrogram ny = stft.analyze(m.noisy());
-                            Spectrogram cl = stft.analyze(m.clean());
-                            fill(ny, cl, b, bins, frames, context, features, noisyMag, cleanMag);
-                        }
-                        float lossValue;
-                        try (NDManager nd = trainer.getManager().newSubManager()) {
-                            NDArray x = nd.create(features, inShape);
-                            NDArray my = nd.create(noisyMag, lossShape);
-                            NDArray ms = nd.create(cleanMag, lossShape);
-                            try (GradientCollector gc = trainer.newGradientCollector()) {
-                                NDArray g = trainer.forward(new NDList(x)).head().get(new NDIndex(":, :, :, {}:", context));
-                                NDArray est = g.mul(my);
-                                if (power != 1f) {
-                                    // Compressed magnitudes (|.|^p, p < 1) weigh quiet bins more: the residual noise
-                                    // between words and in weak high bands counts, not only the loud vowels.
-                                    est = est.add(1e-6f).pow(power);
-                                    my = my.pow(power);
-                                    ms = ms.pow(power);
-                                }
-                                NDArray err = est.sub(ms).square().sum(new int[] {1, 2, 3});
-                                // A tenth of the noisy energy in the denominator keeps segments with (almost) no speech
-                                // from dividing by nothing: real recordings have pauses, and one such segment made the
-                                // loss 10^7 and wrecked a run.
-                                NDArray ref = ms.square().sum(new int[] {1, 2, 3})
-                                        .add(my.square().sum(new int[] {1, 2, 3}).mul(0.1f)).add(1e-6f);
-                                NDArray loss = err.div(ref).mean();
-                                gc.backward(loss);
-                                lossValue = loss.getFloat();
-                            }
-                            trainer.step();
-                        }
-                        step++;
-                        if (!Float.isFinite(lossValue)) {
-                            throw new IllegalStateException("training diverged at step " + step + " (loss " + lossValue
-                                    + "); check that ONEDNN_MAX_CPU_ISA=SSE41 is set (docs/training.md) or lower lr");
-                        }
-                        lossSum += lossValue;
-                        double secs = (System.nanoTime() - start) / 1e9;
-                        progress.step((int) step, (int) total, lossValue, step * batch / secs);
-                    }
-                    Epoch e = validate(net, spec, val, rate, epoch, lossSum / stepsPerEpoch,
-                            (System.nanoTime() - start) / 1e9);
-                    history.add(e);
-                    progress.message(String.format(Locale.ROOT, "epoch %d/%d: loss %.4f, validation SI-SDR %+.2f dB,"
-                            + " SNR %+.2f dB, STOI %+.3f over the noisy input", epoch, epochs, e.trainLoss(), e.siSdrGain(),
-                            e.snrGain(), e.stoiGain()));
-                    progress.epoch(epoch, epochs, e.trainLoss(), e.siSdrGain());
-                    if (best == null || e.siSdrGain() > best.siSdrGain()) {
-                        best = e;
-                        bestWeights = ImageTrainer.snapshot(model);
-                    }
-                    if (!config.get("checkpoint").isBlank()) {
-                        try {
-                            Checkpoint.save(Path.of(config.get("checkpoint")), model, net, epoch, best.siSdrGain(),
-                                    (System.nanoTime() - start) / 1e9, step);
-                        } catch (IOException ex) {
-                            throw new IllegalStateException("cannot write the checkpoint to " + config.get("checkpoint")
-                                    + ": " + ex.getMessage(), ex);
-                        }
-                    }
-                    if (patience > 0 && epoch - best.epoch() >= patience) {
-                        progress.message("early stop: no better validation SI-SDR for " + patience + " epochs");
-                        break;
-                    }
-                }
-                if (bestWeights != null) {
-                    ImageTrainer.restore(model, bestWeights);
-                    progress.message("kept the weights of epoch " + best.epoch());
-                }
-                double seconds = (System.nanoTime() - start) / 1e9;
+            return loop.run(model, net, null, djlConfig, schedule, settings, task, progress, (trainer, outcome) -> {
+                Epoch best = history.stream().filter(e -> e.epoch() == outcome.bestEpoch()).findFirst().orElse(null);
+                double seconds = outcome.seconds();
+                long step = outcome.steps();
                 double fps = step * batch * (double) frames / seconds;
                 double gflops = fps * net.macsPerFrame() * 2 * 3 / 1e9;
                 progress.message(String.format(Locale.ROOT, "trained %d steps in %.1f s: %.0f frames/s (%.1f× real time),"
@@ -320,7 +272,7 @@ public final class AudioTrainer {
                 progress.message(String.format(Locale.ROOT, "export check: max |DJL - ONNX Runtime| = %.2e", diff));
                 return new Result(onnx, net, spec, fps, gflops, seconds, step, diff, history, best == null ? 0
                         : best.epoch(), best, data);
-            }
+            });
         }
     }
 

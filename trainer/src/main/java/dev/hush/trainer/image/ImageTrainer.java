@@ -1,6 +1,6 @@
 package dev.hush.trainer.image;
 
-import dev.hush.trainer.Checkpoint;
+import dev.hush.trainer.TrainingLoop;
 import dev.hush.trainer.TrainingProgress;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
@@ -10,7 +10,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.initializer.XavierInitializer;
 import ai.djl.training.loss.Loss;
@@ -51,8 +50,7 @@ import java.util.SplittableRandom;
 public final class ImageTrainer {
     private final ImageTrainingConfig config;
     private final TrainingPlanes planes;
-    private volatile boolean cancelled;
-    private volatile boolean stopping;
+    private final TrainingLoop loop = new TrainingLoop();
 
     public ImageTrainer(ImageTrainingConfig config) {
         config.validate();
@@ -80,7 +78,7 @@ public final class ImageTrainer {
 
     /** Asks training to stop after the current step; {@link #train} then throws {@link CancelledException}. */
     public void cancel() {
-        cancelled = true;
+        loop.cancel();
     }
 
     /**
@@ -89,7 +87,7 @@ public final class ImageTrainer {
      * Before the first step it is a {@link #cancel}.
      */
     public void stop() {
-        stopping = true;
+        loop.stop();
     }
 
     /** What training produced: the ONNX model and the figures for the card. */
@@ -233,170 +231,81 @@ public final class ImageTrainer {
                 .optInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.IN, 2),
                         Parameter.Type.WEIGHT);
 
-        long start = System.nanoTime();
-        double finalVal = Double.NaN;
-        long samplingNanos = 0;
+        Shape inShape = volumetric ? new Shape(batch, inChannels, patchZ, patch, patch)
+                : new Shape(batch, inChannels, patch, patch);
+        Shape targetShape = volumetric ? new Shape(batch, channels, patchZ, patch, patch)
+                : new Shape(batch, channels, patch, patch);
+        float[] noisy = new float[batch * channels * patchZ * patch * patch];
+        float[] clean = new float[noisy.length];
+        float[] mask = new float[noisy.length];
+        float[] withLevel = net.noiseLevelInput() ? new float[batch * inChannels * patch * patch] : null;
+        boolean psnrLoss = config.get("loss").equals("psnr");
+        List<Epoch> history = new ArrayList<>();
+        long[] samplingNanos = {0};
+        double[] activitySum = {0};
+        int[] activitySteps = {0};
+        ValidationSet validation = val;
+        TrainingLoop.Task task = new TrainingLoop.Task() {
+            @Override
+            public NDArray loss(Trainer trainer, NDManager m) {
+                long t0 = System.nanoTime();
+                source.fill(noisy, clean, mask, 0, batch, patch, rnd);
+                samplingNanos[0] += System.nanoTime() - t0;
+                NDArray x = withLevel == null ? m.create(noisy, inShape)
+                        : m.create(withTrueNoiseLevel(noisy, clean, batch, channels, patch * patch, withLevel), inShape);
+                NDArray y = m.create(clean, targetShape);
+                NDArray w = source.masked() ? m.create(mask, targetShape) : null;
+                NDList out = trainer.forward(new NDList(x));
+                NDArray sq = out.head().sub(y).square();
+                // Noise2Void: only the blind spots count, each patch equally. The 'psnr' loss is the mean over patches
+                // of ln(MSE + 1e-5) (a 50 dB ceiling): each patch's PSNR counts alike, where plain MSE lets the
+                // noisiest patches outweigh the quiet ones.
+                NDArray loss = w != null ? sq.mul(w).sum().div(w.sum().maximum(1f))
+                        : psnrLoss ? sq.reshape(batch, -1).mean(new int[] {1}).add(1e-5f).log().mean() : sq.mean();
+                if (net.exposesBottleneck()) {
+                    NDArray activity = out.get(1).abs().mean();
+                    activitySum[0] += activity.getFloat();
+                    activitySteps[0]++;
+                    if (sparse > 0) {
+                        loss = loss.add(activity.mul(sparse));
+                    }
+                }
+                return loss;
+            }
+
+            @Override
+            public double validate(Trainer trainer, int epoch, double trainLoss, double seconds) {
+                double[] score = validation == null ? new double[] {Double.NaN, Double.NaN} : validation.score(trainer, net);
+                history.add(new Epoch(epoch, trainLoss, score[0], score[1], seconds,
+                        net.exposesBottleneck() ? activitySum[0] / Math.max(1, activitySteps[0]) : Double.NaN));
+                activitySum[0] = 0;
+                activitySteps[0] = 0;
+                progress.epoch(epoch, epochs, trainLoss, score[0], score[1]);
+                return score[0];
+            }
+
+            @Override
+            public String scoreName() {
+                return "validation PSNR";
+            }
+
+            @Override
+            public String scoreUnit() {
+                return "dB";
+            }
+        };
+        TrainingLoop.Settings settings = new TrainingLoop.Settings(epochs, stepsPerEpoch, config.getInt("patience"),
+                config.get("checkpoint"), config.get("resume"), config.get("warm_start"), inShape);
         try (Model model = Model.newInstance(config.get("name"), engine.getEngineName())) {
-            model.setBlock(net.block());
-            Shape inShape = volumetric ? new Shape(batch, inChannels, patchZ, patch, patch)
-                    : new Shape(batch, inChannels, patch, patch);
-            Shape targetShape = volumetric ? new Shape(batch, channels, patchZ, patch, patch)
-                    : new Shape(batch, channels, patch, patch);
-            int firstEpoch = 1;
-            double priorSeconds = 0;
-            long priorSteps = 0;
-            String resume = config.get("resume");
-            String warmStart = config.get("warm_start");
-            if (!warmStart.isBlank()) {
-                // A new run (epochs, schedule, validation from the start) on weights trained before.
-                try {
-                    java.util.OptionalInt narrower = Checkpoint.narrowerWidth(Path.of(warmStart), net);
-                    if (narrower.isPresent()) {
-                        Network narrow = build.apply(narrower.getAsInt());
-                        int was = Checkpoint.loadWidened(Path.of(warmStart), model, net, narrow, inShape);
-                        progress.message("warm start from " + warmStart + " (weights after epoch " + was + " of that run),"
-                                + " widened from " + narrow.describe() + ": the new channels start with no say in the"
-                                + " output, so the run begins where that network ended");
-                    } else {
-                        int was = Checkpoint.loadForTraining(Path.of(warmStart), model, net, inShape);
-                        progress.message("warm start from " + warmStart + " (weights after epoch " + was + " of that run)");
-                    }
-                } catch (IOException e) {
-                    throw new IllegalArgumentException(e.getMessage(), e);
-                }
-            }
-            if (!resume.isBlank()) {
-                try {
-                    firstEpoch = Checkpoint.loadForTraining(Path.of(resume), model, net, inShape) + 1;
-                } catch (IOException e) {
-                    throw new IllegalArgumentException(e.getMessage(), e);
-                }
-                try {
-                    double[] t = Checkpoint.totals(Path.of(resume), stepsPerEpoch);
-                    priorSeconds = t[0];
-                    priorSteps = (long) t[1];
-                } catch (IOException e) {
-                    throw new IllegalArgumentException(e.getMessage(), e);
-                }
-                progress.message("resumed from " + resume + " after epoch " + (firstEpoch - 1));
-            }
-            schedule.startAt((long) (firstEpoch - 1) * stepsPerEpoch,
-                    resume.isBlank() && warmStart.isBlank() ? 0 : LearningRate.RESUME_WARMUP);
-            try (Trainer trainer = model.newTrainer(djlConfig)) {
-                trainer.initialize(inShape);
-                Djl.zeroGradients(model);
-                String checkpointDir = config.get("checkpoint");
-                int patience = config.getInt("patience");
-                List<Epoch> history = new ArrayList<>();
-                double best = Double.NEGATIVE_INFINITY;
-                int bestEpoch = 0;
-                Map<String, float[]> bestWeights = null;
-                float[] noisy = new float[batch * channels * patchZ * patch * patch];
-                float[] clean = new float[noisy.length];
-                float[] mask = new float[noisy.length];
-                float[] withLevel = net.noiseLevelInput() ? new float[batch * inChannels * patch * patch] : null;
-                long step = 0;
-                boolean psnrLoss = config.get("loss").equals("psnr");
-                for (int epoch = firstEpoch; epoch <= epochs; epoch++) {
-                    double lossSum = 0;
-                    double activitySum = 0;
-                    int stepsDone = 0;
-                    for (int s = 0; s < stepsPerEpoch; s++) {
-                        if (cancelled || stopping && step == 0) {
-                            throw new CancelledException();
-                        }
-                        if (stopping) {
-                            break;
-                        }
-                        long t0 = System.nanoTime();
-                        source.fill(noisy, clean, mask, 0, batch, patch, rnd);
-                        samplingNanos += System.nanoTime() - t0;
-                        float lossValue;
-                        try (NDManager m = trainer.getManager().newSubManager()) {
-                            NDArray x = withLevel == null ? m.create(noisy, inShape)
-                                    : m.create(withTrueNoiseLevel(noisy, clean, batch, channels, patch * patch, withLevel),
-                                    inShape);
-                            NDArray y = m.create(clean, targetShape);
-                            NDArray w = source.masked() ? m.create(mask, targetShape) : null;
-                            try (GradientCollector gc = trainer.newGradientCollector()) {
-                                NDList out = trainer.forward(new NDList(x));
-                                NDArray pred = out.head();
-                                NDArray sq = pred.sub(y).square();
-                                // Noise2Void: only the blind spots count, each patch equally. The 'psnr' loss is the
-                                // mean over patches of ln(MSE + 1e-5) (a 50 dB ceiling): each patch's PSNR counts
-                                // alike, where plain MSE lets the noisiest patches outweigh the quiet ones.
-                                NDArray loss = w != null ? sq.mul(w).sum().div(w.sum().maximum(1f))
-                                        : psnrLoss ? sq.reshape(batch, -1).mean(new int[] {1}).add(1e-5f).log().mean() : sq.mean();
-                                if (net.exposesBottleneck()) {
-                                    NDArray activity = out.get(1).abs().mean();
-                                    activitySum += activity.getFloat();
-                                    if (sparse > 0) {
-                                        loss = loss.add(activity.mul(sparse));
-                                    }
-                                }
-                                gc.backward(loss);
-                                lossValue = loss.getFloat();
-                            }
-                            trainer.step();
-                        }
-                        step++;
-                        if (!Float.isFinite(lossValue)) {
-                            throw new IllegalStateException("training diverged at step " + step + " (loss " + lossValue
-                                    + "). If ONEDNN_MAX_CPU_ISA is not set to SSE41, set it (oneDNN's AVX2/AVX-512"
-                                    + " convolution backward gives NaN on some CPUs, see docs/training.md); otherwise lower --lr");
-                        }
-                        lossSum += lossValue;
-                        stepsDone++;
-                        double secs = (System.nanoTime() - start) / 1e9;
-                        progress.step((int) step, (int) total, lossValue, step * batch / secs);
-                    }
-                    if (stepsDone == 0) {
-                        // Stopped right after an epoch ended: that epoch is validated and saved already.
-                        progress.message("stopped by request after step " + step);
-                        break;
-                    }
-                    double[] score = val == null ? new double[] {Double.NaN, Double.NaN} : val.score(trainer, net);
-                    finalVal = score[0];
-                    history.add(new Epoch(epoch, lossSum / stepsDone, finalVal, score[1], (System.nanoTime() - start) / 1e9,
-                            net.exposesBottleneck() ? activitySum / stepsDone : Double.NaN));
-                    progress.epoch(epoch, epochs, lossSum / stepsDone, finalVal, score[1]);
-                    if (!Double.isNaN(finalVal) && finalVal > best) {
-                        best = finalVal;
-                        bestEpoch = epoch;
-                        bestWeights = snapshot(model);
-                    }
-                    if (!checkpointDir.isBlank()) {
-                        try {
-                            Checkpoint.save(Path.of(checkpointDir), model, net, epoch, best,
-                                    priorSeconds + (System.nanoTime() - start) / 1e9, priorSteps + step);
-                        } catch (IOException e) {
-                            throw new IllegalStateException("cannot write the checkpoint to " + checkpointDir + ": "
-                                    + e.getMessage(), e);
-                        }
-                    }
-                    if (stopping) {
-                        progress.message("stopped by request after step " + step + (stepsDone < stepsPerEpoch
-                                ? " (epoch " + epoch + " validated after " + stepsDone + " of its steps)" : ""));
-                        break;
-                    }
-                    if (patience > 0 && bestEpoch > 0 && epoch - bestEpoch >= patience) {
-                        progress.message("early stop: no better validation PSNR for " + patience + " epochs");
-                        break;
-                    }
-                }
-                if (bestWeights != null) {
-                    restore(model, bestWeights);
-                    finalVal = best;
-                    progress.message(String.format(java.util.Locale.ROOT, "kept the weights of epoch %d (validation PSNR"
-                            + " %.2f dB)", bestEpoch, best));
-                }
-                long trained = step; // fewer than planned after an early stop or a resume
-                double seconds = (System.nanoTime() - start) / 1e9;
+            return loop.run(model, net, build, djlConfig, schedule, settings, task, progress, (trainer, outcome) -> {
+                double finalVal = bestOrLast(outcome.best(), history);
+                long trained = outcome.steps(); // fewer than planned after an early stop or a resume
+                double seconds = outcome.seconds();
                 double pps = trained * batch / seconds;
                 // Forward + backward ≈ 3× the forward multiply-accumulates, 2 FLOPs each.
                 double gflops = pps * patchZ * patch * patch * net.macsPerPixel() * 2 * 3 / 1e9;
                 progress.message(String.format("trained %d steps in %.1f s: %.1f patches/s, %.1f GFLOP/s (%.0f%% of the time"
-                        + " making data)", trained, seconds, pps, gflops, 100 * samplingNanos / 1e9 / seconds));
+                        + " making data)", trained, seconds, pps, gflops, 100 * samplingNanos[0] / 1e9 / seconds));
                 ModelProto onnx = OnnxExport.imageModel(net, channels, metadata(net, finalVal, dataOrigin, noise));
                 // Odd, non-square sizes (rounded up to the size multiple) catch transposed axes and padding slips.
                 long[] checkShape = net.fixedSize() > 0 ? new long[] {3, inChannels, patch, patch}
@@ -428,10 +337,15 @@ public final class ImageTrainer {
                     progress.message(String.format("encoder and decoder exported: max |DJL - decoder(encoder(x))| = %.2e",
                             chain));
                 }
-                return new Result(onnx, net, pps, gflops, seconds, finalVal, trained, diff, history, bestEpoch, encoder,
-                        decoder, priorSeconds + seconds, priorSteps + trained);
-            }
+                return new Result(onnx, net, pps, gflops, seconds, finalVal, trained, diff, history, outcome.bestEpoch(),
+                        encoder, decoder, outcome.priorSeconds() + seconds, outcome.priorSteps() + trained);
+            });
         }
+    }
+
+    /** The best epoch's validation PSNR, or the last epoch's when none was best (NaN: no validation). */
+    private static double bestOrLast(double best, List<Epoch> history) {
+        return !Double.isNaN(best) || history.isEmpty() ? best : history.get(history.size() - 1).valPsnr();
     }
 
     /**
@@ -460,18 +374,6 @@ public final class ImageTrainer {
 
     private static long roundUp(int v, int multiple) {
         return (long) ((v + multiple - 1) / multiple) * multiple;
-    }
-
-    /** A copy of every parameter, to keep the best epoch. */
-    public static Map<String, float[]> snapshot(Model model) {
-        Map<String, float[]> w = new LinkedHashMap<>();
-        model.getBlock().getParameters().forEach(p -> w.put(p.getKey(), p.getValue().getArray().toFloatArray()));
-        return w;
-    }
-
-    /** Puts a {@link #snapshot} back. */
-    public static void restore(Model model, Map<String, float[]> weights) {
-        model.getBlock().getParameters().forEach(p -> p.getValue().getArray().set(weights.get(p.getKey())));
     }
 
     /** True when the trainer makes its own images (dead leaves) rather than reading the user's. */
