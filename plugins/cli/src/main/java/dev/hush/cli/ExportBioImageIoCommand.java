@@ -10,7 +10,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "bioimageio", mixinStandardHelpOptions = true,
-        description = {"Write an image model as a bioimage.io model package (rdf.yaml format 0.4.10, ONNX weights,"
+        description = {"Write an image model as a bioimage.io model package (rdf.yaml format 0.4.10 or 0.5.4, ONNX weights,"
                 + " test tensors, cover, README) for deepImageJ and other bioimage.io software.",
                 "The model is run once on a synthetic test image; its output goes into the package."})
 final class ExportBioImageIoCommand implements Callable<Integer> {
@@ -26,6 +26,11 @@ final class ExportBioImageIoCommand implements Callable<Integer> {
                     + " DOI).")
     String citeUrl;
 
+    @Option(names = "--format", paramLabel = "0.4|0.5", defaultValue = "0.4",
+            description = "Model description format: 0.4 (default, 0.4.10: what deepImageJ 3.x reads) or 0.5 (0.5.4:"
+                    + " bioimageio.core 0.6 and later, the model zoo's current uploads).")
+    String format;
+
     @Override
     public Integer call() throws HushException {
         // Checked before the model is opened and run, so a typo costs nothing.
@@ -34,12 +39,12 @@ final class ExportBioImageIoCommand implements Callable<Integer> {
             throw new HushException("a bioimage.io package is a zip archive: give an output file ending in .zip, not '"
                     + out + "'");
         }
-        BioImageIoPackage pkg = BioImageIoPackage.open(model).citeUrl(citeUrl);
+        BioImageIoPackage pkg = BioImageIoPackage.open(model).citeUrl(citeUrl).format(format);
         pkg.write(out);
         int[] s = pkg.testShape();
-        System.out.printf(Locale.ROOT, "wrote %s: bioimage.io model '%s' (rdf.yaml format 0.4.10, weights.onnx, test"
-                        + " tensors %d×%d×%d×%d, cover.png, README.md)%n", out, pkg.contract().name(), s[0], s[1], s[2],
-                s[3]);
+        System.out.printf(Locale.ROOT, "wrote %s: bioimage.io model '%s' (rdf.yaml format %s, weights.onnx, test"
+                        + " tensors %s, cover.png, README.md)%n", out, pkg.contract().name(), pkg.formatVersion(),
+                java.util.Arrays.stream(s).mapToObj(Integer::toString).collect(java.util.stream.Collectors.joining("×")));
         return 0;
     }
 }

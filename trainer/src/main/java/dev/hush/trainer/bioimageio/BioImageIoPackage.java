@@ -28,7 +28,7 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * A Hush image model as a bioimage.io model package, the zip that deepImageJ and other bioimage.io
- * consumers open: {@code rdf.yaml} (format 0.4.10), the ONNX file as {@code weights.onnx}, a test
+ * consumers open: {@code rdf.yaml} (format 0.4.10, or 0.5.4 with {@link #format}), the ONNX file as {@code weights.onnx}, a test
  * case ({@code test_input.npy}, {@code test_output.npy}) computed by the real model, a cover PNG and
  * a README. {@link ModelRdf} says how the contract maps onto the spec; the model is opened, checked
  * and run once when the package is made, so a package is never written for a model Hush cannot run.
@@ -48,6 +48,7 @@ public final class BioImageIoPackage {
     private final int opset;
     private Instant timestamp = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     private String citeUrl;
+    private String format = ModelRdf.FORMAT_VERSION;
 
     private BioImageIoPackage(byte[] onnx, ModelContract contract, String card, TestSample sample, int opset) {
         this.onnx = onnx;
@@ -141,6 +142,28 @@ public final class BioImageIoPackage {
         return this;
     }
 
+    /**
+     * The model description's format: "0.4" (the default, {@value ModelRdf#FORMAT_VERSION}, what deepImageJ 3.x reads) or
+     * "0.5" ({@value ModelRdf#FORMAT_VERSION_05}, bioimageio.core 0.6 and later).
+     */
+    public BioImageIoPackage format(String version) throws HushException {
+        String v = version == null ? "" : version.strip();
+        if (v.equals("0.4") || v.equals(ModelRdf.FORMAT_VERSION)) {
+            this.format = ModelRdf.FORMAT_VERSION;
+        } else if (v.equals("0.5") || v.equals(ModelRdf.FORMAT_VERSION_05)) {
+            this.format = ModelRdf.FORMAT_VERSION_05;
+        } else {
+            throw new HushException("bioimage.io model description format '" + version + "' is not written; give 0.4 ("
+                    + ModelRdf.FORMAT_VERSION + ") or 0.5 (" + ModelRdf.FORMAT_VERSION_05 + ")");
+        }
+        return this;
+    }
+
+    /** The model description's format version this package writes. */
+    public String formatVersion() {
+        return format;
+    }
+
     public ModelContract contract() {
         return contract;
     }
@@ -151,7 +174,16 @@ public final class BioImageIoPackage {
     }
 
     private ModelRdf rdfModel() {
-        return new ModelRdf(contract, sample.shape(), sha256(onnx), opset, timestamp, citeUrl);
+        return new ModelRdf(contract, sample.shape(), sha256(onnx), opset, timestamp, citeUrl, format,
+                sha256(testInput()), sha256(testOutput()));
+    }
+
+    private byte[] testInput() {
+        return new NpyArray(sample.shape(), sample.consumerInput()).toBytes();
+    }
+
+    private byte[] testOutput() {
+        return new NpyArray(sample.shape(), sample.consumerOutput()).toBytes();
     }
 
     /** The text of {@code rdf.yaml}. */
@@ -175,8 +207,8 @@ public final class BioImageIoPackage {
             throw new HushException("the output " + zip.toAbsolutePath() + " is a folder; give a .zip file name");
         }
         ModelRdf rdf = rdfModel();
-        byte[] input = new NpyArray(sample.shape(), sample.consumerInput()).toBytes();
-        byte[] output = new NpyArray(sample.shape(), sample.consumerOutput()).toBytes();
+        byte[] input = testInput();
+        byte[] output = testOutput();
         byte[] cover = sample.coverPng();
         FileTime time = FileTime.from(timestamp);
         try {

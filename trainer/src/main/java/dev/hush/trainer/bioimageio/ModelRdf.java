@@ -13,13 +13,15 @@ import java.util.Map;
 
 /**
  * The bioimage.io model description ({@code rdf.yaml}, format 0.4.10, the version deepImageJ 3.x
- * reads) of a Hush image model, and the README beside it. The contract maps onto the spec's tensor
+ * reads, or 0.5.4, bioimageio.core's current one) of a Hush image model, and the README beside it. The contract maps onto the spec's tensor
  * description: axes {@code bcyx} ({@code bczyx} for a 3-D model), a parameterised input shape stepping by the size multiple, an
  * output shaped like the input with the halo to crop, and the normalisation as pre/postprocessing
  * where the spec can say it. Every {@code hush.*} key is kept verbatim under {@code config: hush:}.
  */
 final class ModelRdf {
     static final String FORMAT_VERSION = "0.4.10";
+    /** The newer format (bioimageio.core 0.6+, the model zoo's current uploads); {@code hush export --format 0.5}. */
+    static final String FORMAT_VERSION_05 = "0.5.4";
     /** The SPDX id of the licence Hush and its models are released under (LICENSE at the repository root). */
     static final String LICENSE = "Apache-2.0";
     static final String AUTHOR = "Hush developers";
@@ -53,14 +55,37 @@ final class ModelRdf {
     private final int opset;
     private final Instant timestamp;
     private final String citeUrl;
+    private final String format;
+    private final String testInputSha256;
+    private final String testOutputSha256;
 
     ModelRdf(ModelContract contract, int[] testShape, String weightsSha256, int opset, Instant timestamp, String citeUrl) {
+        this(contract, testShape, weightsSha256, opset, timestamp, citeUrl, FORMAT_VERSION, null, null);
+    }
+
+    /**
+     * As the short form, in {@code format} ({@link #FORMAT_VERSION} or {@link #FORMAT_VERSION_05}); format 0.5 names
+     * the test tensors' SHA-256 in the description.
+     */
+    ModelRdf(ModelContract contract, int[] testShape, String weightsSha256, int opset, Instant timestamp, String citeUrl,
+             String format, String testInputSha256, String testOutputSha256) {
         this.contract = contract;
         this.testShape = testShape.clone();
         this.weightsSha256 = weightsSha256;
         this.opset = opset;
         this.timestamp = timestamp;
         this.citeUrl = citeUrl;
+        this.format = format;
+        this.testInputSha256 = testInputSha256;
+        this.testOutputSha256 = testOutputSha256;
+        if (!format.equals(FORMAT_VERSION) && !format.equals(FORMAT_VERSION_05)) {
+            throw new IllegalArgumentException("bioimage.io model description format " + format + " is not written; give "
+                    + FORMAT_VERSION + " or " + FORMAT_VERSION_05);
+        }
+    }
+
+    boolean format05() {
+        return format.equals(FORMAT_VERSION_05);
     }
 
     /** The RDF's {@code name}: letters, digits, '_', '-' and spaces, at most 64 characters. */
@@ -78,6 +103,20 @@ final class ModelRdf {
     private String normAxes() {
         String space = contract.volumetric() ? "zxy" : "xy";
         return contract.channels() == 1 ? space : "c" + space;
+    }
+
+    /** A processing step names its kind by {@code name} in format 0.4 and by {@code id} in 0.5. */
+    private String stepKey() {
+        return format05() ? "id" : "name";
+    }
+
+    /** The axes a step reduces over: letters in 0.4 ({@code xy}), a list of axis ids in 0.5 ({@code [channel, y, x]}). */
+    private String normAxesOfFormat() {
+        if (!format05()) {
+            return normAxes();
+        }
+        String space = contract.volumetric() ? "z, y, x" : "y, x";
+        return "[" + (contract.channels() == 1 ? "" : "channel, ") + space + "]";
     }
 
     String axes() {
@@ -107,12 +146,9 @@ final class ModelRdf {
 
     String yaml() {
         ModelContract c = contract;
-        int m = c.sizeMultiple();
-        int min = minSide();
-        String in = quoted(c.inputName());
         StringBuilder y = new StringBuilder();
         y.append("# bioimage.io model description of a Hush image denoiser; see README.md for how the contract maps.\n");
-        y.append("format_version: ").append(quoted(FORMAT_VERSION)).append('\n');
+        y.append("format_version: ").append(quoted(format)).append('\n');
         y.append("type: model\n");
         y.append("name: ").append(quoted(name())).append('\n');
         y.append("description: ").append(quoted(description())).append('\n');
@@ -144,6 +180,30 @@ final class ModelRdf {
         y.append("timestamp: ").append(quoted(TIMESTAMP.format(timestamp.atOffset(ZoneOffset.UTC)))).append('\n');
         y.append("documentation: ").append(quoted(BioImageIoPackage.README)).append('\n');
         y.append("covers: [").append(quoted(BioImageIoPackage.COVER)).append("]\n");
+        if (format05()) {
+            tensors05(y);
+        } else {
+            tensors04(y);
+        }
+        y.append("weights:\n");
+        y.append("  onnx:\n");
+        y.append("    source: ").append(quoted(BioImageIoPackage.WEIGHTS)).append('\n');
+        y.append("    sha256: ").append(quoted(weightsSha256)).append('\n');
+        y.append("    opset_version: ").append(opset).append('\n');
+        y.append("config:\n");
+        y.append("  hush:\n");
+        for (Map.Entry<String, String> e : c.asMap().entrySet()) {
+            y.append("    ").append(quoted(e.getKey())).append(": ").append(quoted(e.getValue())).append('\n');
+        }
+        return y.toString();
+    }
+
+    /** Format 0.4: axes as a letter string, shapes as lists, steps by {@code name}. */
+    private void tensors04(StringBuilder y) {
+        ModelContract c = contract;
+        int m = c.sizeMultiple();
+        int min = minSide();
+        String in = quoted(c.inputName());
         y.append("test_inputs: [").append(quoted(BioImageIoPackage.TEST_INPUT)).append("]\n");
         y.append("test_outputs: [").append(quoted(BioImageIoPackage.TEST_OUTPUT)).append("]\n");
         y.append("inputs:\n");
@@ -166,17 +226,66 @@ final class ModelRdf {
         y.append("      offset: ").append(spatial("0.0", "0.0", "0.0", "0.0")).append('\n');
         y.append("    halo: ").append(spatial("0", "0", c.haloZ(), c.halo())).append('\n');
         postprocessing(y);
-        y.append("weights:\n");
-        y.append("  onnx:\n");
-        y.append("    source: ").append(quoted(BioImageIoPackage.WEIGHTS)).append('\n');
-        y.append("    sha256: ").append(quoted(weightsSha256)).append('\n');
-        y.append("    opset_version: ").append(opset).append('\n');
-        y.append("config:\n");
-        y.append("  hush:\n");
-        for (Map.Entry<String, String> e : c.asMap().entrySet()) {
-            y.append("    ").append(quoted(e.getKey())).append(": ").append(quoted(e.getValue())).append('\n');
+    }
+
+    /**
+     * Format 0.5: axes as objects (batch, channel with names, space axes with ids and sizes), the output's spatial sizes
+     * referring to the input's axes, the halo on each output space axis, test tensors per tensor with their SHA-256,
+     * steps by {@code id}, and the axes of a step by axis id.
+     */
+    private void tensors05(StringBuilder y) {
+        ModelContract c = contract;
+        String in = c.inputName();
+        y.append("inputs:\n");
+        y.append("  - id: ").append(quoted(in)).append('\n');
+        y.append("    description: ").append(quoted(inputDescription())).append('\n');
+        y.append("    axes:\n");
+        axes05(y, null);
+        y.append("    test_tensor:\n");
+        y.append("      source: ").append(quoted(BioImageIoPackage.TEST_INPUT)).append('\n');
+        y.append("      sha256: ").append(quoted(testInputSha256)).append('\n');
+        y.append("    data:\n");
+        y.append("      type: float32\n");
+        preprocessing(y);
+        y.append("outputs:\n");
+        y.append("  - id: ").append(quoted(c.outputName())).append('\n');
+        y.append("    description: ").append(quoted(outputDescription())).append('\n');
+        y.append("    axes:\n");
+        axes05(y, in);
+        y.append("    test_tensor:\n");
+        y.append("      source: ").append(quoted(BioImageIoPackage.TEST_OUTPUT)).append('\n');
+        y.append("      sha256: ").append(quoted(testOutputSha256)).append('\n');
+        y.append("    data:\n");
+        y.append("      type: float32\n");
+        postprocessing(y);
+    }
+
+    /** The 0.5 axes of the input ({@code reference} null: sizes by min and step) or of the output (sizes from it). */
+    private void axes05(StringBuilder y, String reference) {
+        ModelContract c = contract;
+        y.append("      - type: batch\n");
+        y.append("      - type: channel\n");
+        y.append("        channel_names: [");
+        for (int i = 0; i < c.channels(); i++) {
+            y.append(i == 0 ? "" : ", ").append(quoted(c.channels() == 1 ? "intensity" : "c" + i));
         }
-        return y.toString();
+        y.append("]\n");
+        List<String> ids = c.volumetric() ? List.of("z", "y", "x") : List.of("y", "x");
+        for (String id : ids) {
+            boolean z = id.equals("z");
+            y.append("      - type: space\n");
+            y.append("        id: ").append(id).append('\n');
+            if (reference == null) {
+                y.append("        size:\n");
+                y.append("          min: ").append(z ? minDepth() : minSide()).append('\n');
+                y.append("          step: ").append(z ? c.sizeMultipleZ() : c.sizeMultiple()).append('\n');
+            } else {
+                y.append("        size:\n");
+                y.append("          tensor_id: ").append(quoted(reference)).append('\n');
+                y.append("          axis_id: ").append(id).append('\n');
+                y.append("        halo: ").append(z ? c.haloZ() : c.halo()).append('\n');
+            }
+        }
     }
 
     private void preprocessing(StringBuilder y) {
@@ -184,10 +293,12 @@ final class ModelRdf {
         switch (c.norm()) {
             case PERCENTILE -> {
                 y.append("    preprocessing:\n");
-                y.append("      - name: scale_range\n");
+                y.append("      - ").append(stepKey()).append(": scale_range\n");
                 y.append("        kwargs:\n");
-                y.append("          mode: per_sample\n");
-                y.append("          axes: ").append(normAxes()).append('\n');
+                if (!format05()) {
+                    y.append("          mode: per_sample\n"); // 0.5: per sample unless dataset statistics are given
+                }
+                y.append("          axes: ").append(normAxesOfFormat()).append('\n');
                 y.append("          min_percentile: ").append(number(c.normLow())).append('\n');
                 y.append("          max_percentile: ").append(number(c.normHigh())).append('\n');
                 y.append("          eps: ").append(number(EPS)).append('\n');
@@ -214,9 +325,11 @@ final class ModelRdf {
             return; // the spec rejects an identity scale_linear
         }
         y.append("    ").append(list).append(":\n");
-        y.append("      - name: scale_linear\n");
+        y.append("      - ").append(stepKey()).append(": scale_linear\n");
         y.append("        kwargs:\n");
-        y.append("          axes: ").append(normAxes()).append('\n');
+        if (!format05()) {
+            y.append("          axes: ").append(normAxes()).append('\n'); // 0.5: one gain and offset for all
+        }
         y.append("          gain: ").append(number(gain)).append('\n');
         y.append("          offset: ").append(number(offset)).append('\n');
     }
@@ -280,7 +393,7 @@ final class ModelRdf {
         ModelContract c = contract;
         int m = c.sizeMultiple();
         r.append("## This bioimage.io package\n\n");
-        r.append("Made by `hush export bioimageio` (model description format ").append(FORMAT_VERSION)
+        r.append("Made by `hush export bioimageio` (model description format ").append(format)
                 .append(", ONNX weights, opset ").append(opset).append(").\n\n");
         r.append("- **Input** `").append(c.inputName()).append("`: float32, axes `").append(axes()).append("`, ")
                 .append(c.channels()).append(c.channels() == 1 ? " channel" : " channels")

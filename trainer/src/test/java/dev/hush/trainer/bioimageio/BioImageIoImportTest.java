@@ -67,15 +67,69 @@ class BioImageIoImportTest {
                 .set("data", "fluorescence").set("noise", "gaussian:10:30").set("seed", "5").set("threads", "1");
         byte[] onnx = new ImageTrainer(cfg).train(new TrainingProgress() {
         }).model().toByteArray();
-        Path vol = dir.resolve("vol.zip");
-        BioImageIoPackage.of(onnx, "vol.onnx", null).timestamp(WHEN).write(vol);
-        BioImageIoModel v = BioImageIoModel.read(vol);
-        try (DenoiserModel m = v.openAsPackaged(SessionConfig.defaults().withThreads(1))) {
-            assertTrue(m.contract().volumetric());
-            assertEquals(3, m.contract().haloZ());
-            BioImageIoModel.Check c = v.check(m, new RunContext());
-            assertTrue(c.maxAbsDiff() < 1e-4, "max difference " + c.maxAbsDiff());
+        for (String format : new String[] {"0.4", "0.5"}) {
+            Path vol = dir.resolve("vol-" + format + ".zip");
+            BioImageIoPackage.of(onnx, "vol.onnx", null).format(format).timestamp(WHEN).write(vol);
+            BioImageIoModel v = BioImageIoModel.read(vol);
+            try (DenoiserModel m = v.openAsPackaged(SessionConfig.defaults().withThreads(1))) {
+                assertTrue(m.contract().volumetric(), format);
+                assertEquals(3, m.contract().haloZ(), format);
+                BioImageIoModel.Check c = v.check(m, new RunContext());
+                assertTrue(c.maxAbsDiff() < 1e-4, format + ": max difference " + c.maxAbsDiff());
+            }
         }
+    }
+
+    /**
+     * Format 0.5 export: axes as objects with ids and sizes, the output's sizes referring to the input's axes with the
+     * halo on each space axis, test tensors named with their SHA-256, steps by id; read back as a foreign package it
+     * reproduces its own test output.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void format05ExportDescribesTheContractAndRunsAsAPackage() throws Exception {
+        Path zip = dir.resolve("gray05.zip");
+        BioImageIoPackage.open("image-gray-small").format("0.5").timestamp(WHEN).write(zip);
+        Map<String, byte[]> files = new java.util.HashMap<>();
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(java.nio.file.Files.newInputStream(zip))) {
+            for (java.util.zip.ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                files.put(e.getName(), in.readAllBytes());
+            }
+        }
+        Map<String, Object> rdf = new org.yaml.snakeyaml.Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(
+                new org.yaml.snakeyaml.LoaderOptions())).load(new String(files.get("rdf.yaml"),
+                java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals("0.5.4", rdf.get("format_version"));
+        assertTrue(!rdf.containsKey("test_inputs") && !rdf.containsKey("test_outputs"), "0.4's top-level test lists");
+        Map<String, Object> input = ((List<Map<String, Object>>) rdf.get("inputs")).get(0);
+        Map<String, Object> output = ((List<Map<String, Object>>) rdf.get("outputs")).get(0);
+        assertEquals("input", input.get("id"));
+        List<Map<String, Object>> inAxes = (List<Map<String, Object>>) input.get("axes");
+        assertEquals(List.of("batch", "channel", "space", "space"), inAxes.stream().map(a -> a.get("type")).toList());
+        assertEquals("y", inAxes.get(2).get("id"));
+        ModelContract contract = DenoiserModel.readContract("image-gray-small");
+        Map<String, Object> size = (Map<String, Object>) inAxes.get(3).get("size");
+        int min = (Integer) size.get("min");
+        assertEquals(contract.sizeMultiple(), size.get("step"));
+        assertTrue(min > 2 * contract.halo() && min % contract.sizeMultiple() == 0
+                && min - contract.sizeMultiple() <= 2 * contract.halo(), "min " + min + ": the first multiple past two halos");
+        Map<String, Object> test = (Map<String, Object>) input.get("test_tensor");
+        assertEquals("test_input.npy", test.get("source"));
+        assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(files.get("test_input.npy"))), test.get("sha256"));
+        Map<String, Object> step = ((List<Map<String, Object>>) input.get("preprocessing")).get(0);
+        assertEquals("scale_range", step.get("id"));
+        assertEquals(List.of("y", "x"), ((Map<String, Object>) step.get("kwargs")).get("axes"));
+        Map<String, Object> outX = ((List<Map<String, Object>>) output.get("axes")).get(3);
+        assertEquals(Map.of("tensor_id", "input", "axis_id", "x"), outX.get("size"));
+        assertEquals(8, outX.get("halo"));
+        BioImageIoModel pkg = BioImageIoModel.read(zip);
+        try (DenoiserModel m = pkg.openAsPackaged(SessionConfig.defaults().withThreads(1))) {
+            BioImageIoModel.Check c = pkg.check(m, new RunContext());
+            assertTrue(c.maxAbsDiff() < 1e-4, "max difference " + c.maxAbsDiff());
+            assertEquals(8, m.contract().halo());
+        }
+        assertThrows(dev.hush.runtime.HushException.class, () -> BioImageIoPackage.open("image-gray-small").format("0.6"));
     }
 
     /** A 3×3 smoothing convolution taking N×H×W×1 tensors, as a channel-last exporter writes it. */
