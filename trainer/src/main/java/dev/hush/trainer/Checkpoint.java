@@ -30,6 +30,8 @@ public final class Checkpoint {
     static final String PARAMS = "hush";
     static final String INFO = "checkpoint.properties";
     private static final Pattern WIDTH = Pattern.compile("\\bwidth=(\\d+)");
+    /** The architectures {@link #loadWidened} can widen: multi-scale (additive skips) and plain residual stacks. */
+    private static final Pattern WIDENABLE = Pattern.compile("(multiscale|residual)\\(");
 
     private Checkpoint() {
     }
@@ -68,10 +70,16 @@ public final class Checkpoint {
 
     /**
      * The width the checkpoint's network had when it differs from {@code net}'s only in a smaller width (every other
-     * setting the same), so that {@link #loadWidened} can start the wider network from it; empty otherwise.
+     * setting the same) and is a multi-scale or residual network, so that {@link #loadWidened} can start the wider
+     * network from it; empty otherwise (a warm start then refuses the checkpoint as another architecture).
      */
     public static OptionalInt narrowerWidth(Path dir, Network net) throws IOException {
         String was = info(dir).getProperty("architecture", "?");
+        // Only networks whose layers see one block of channels each: U-Nets join the encoder's channels to the
+        // decoder's (concatenation), where the old channels of the second block do not sit first.
+        if (!WIDENABLE.matcher(was).lookingAt()) {
+            return OptionalInt.empty();
+        }
         Matcher old = WIDTH.matcher(was);
         Matcher now = WIDTH.matcher(net.describe());
         if (!old.find() || !now.find()) {

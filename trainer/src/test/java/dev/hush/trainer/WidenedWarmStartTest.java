@@ -171,6 +171,16 @@ class WidenedWarmStartTest {
         assertEquals(OptionalInt.empty(), Checkpoint.narrowerWidth(ckpt, new MultiScaleNet(1, 1, 8, 2)));
         assertEquals(OptionalInt.empty(), Checkpoint.narrowerWidth(ckpt, new MultiScaleNet(1, 2, 4, 2)));
         assertEquals(OptionalInt.empty(), Checkpoint.narrowerWidth(ckpt, new MultiScaleNet(1, 2, 3, 2)));
+        // A U-Net joins encoder and decoder channels, so its old channels would land in the wrong places: refused.
+        Network unet = dev.hush.trainer.arch.EncoderDecoderNet.unet(1, 2, 4, true, 0f);
+        Path u = dir.resolve("u");
+        try (Model model = Model.newInstance("u", "PyTorch")) {
+            model.setBlock(unet.block());
+            unet.block().initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 1, 16, 16));
+            Checkpoint.save(u, model, unet, 1, 0, 0, 0);
+        }
+        assertEquals(OptionalInt.empty(), Checkpoint.narrowerWidth(u, dev.hush.trainer.arch.EncoderDecoderNet.unet(1, 2,
+                8, true, 0f)));
     }
 
     @Test

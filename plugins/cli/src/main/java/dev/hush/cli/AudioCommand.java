@@ -92,7 +92,8 @@ final class AudioCommand implements Callable<Integer> {
         }
         ModelOptions.checkThreads(modelOptions.threads, files.mixee);
         FileBatch plan = new FileBatch(files, KIND);
-        int workers = plan.workers(modelOptions.threads);
+        int workers = plan.workers(modelOptions.threads, true, ModelOptions.device(modelOptions.device, files.mixee)
+                .equals(dev.hush.runtime.Device.CPU));
         String name = modelOptions.model != null ? modelOptions.model : DEFAULT_MODEL;
         try (DenoiserModel m = ModelOptions.open(name, new SessionConfig(ModelOptions.device(modelOptions.device,
                 files.mixee), FileBatch.intraOpThreads(modelOptions.threads, workers)), Domain.AUDIO)) {

@@ -27,8 +27,9 @@ import picocli.CommandLine.Spec;
  * <li>IN: files, folders (searched recursively) and globs; with more than one input, -o names a folder (relative paths
  *     are kept) or --suffix names outputs beside the inputs; two inputs for one output, and an output that is its
  *     input, are refused for that file before any work;</li>
- * <li>--threads N: the cores to use (0: all): up to one file per core at once, and each file's ONNX Runtime gets the
- *     cores left to it ({@link #workers}, {@link #intraOpThreads});</li>
+ * <li>--threads N: the cores to use: up to one file per core at once, and each file's ONNX Runtime gets the cores
+ *     left to it; 0 (automatic): every core, as files at once for recordings and inside one file for images
+ *     ({@link #workers}, {@link #intraOpThreads});</li>
  * <li>one progress bar over the whole batch with ETA, in the kind's unit (files, seconds of audio);</li>
  * <li>a bad file does not stop the others: it is listed at the end and the exit is 1; with one input its error is the
  *     command's error; usage errors exit 2; Ctrl-C cancels every file (exit 130) and removes unfinished outputs.</li>
@@ -151,6 +152,15 @@ final class FileBatch {
         if (found.isEmpty()) {
             throw new HushException("no " + kind.noun() + " found in " + String.join(" ", options.inputs));
         }
+        // An input that is another input's output (a re-run with --suffix, or -o naming the input folder) is an
+        // earlier result, not an input: it is left out, so a re-run neither denoises its own outputs nor reads a file
+        // that another worker is writing.
+        java.util.Set<Path> planned = new java.util.HashSet<>();
+        for (InputFiles.Found f : found) {
+            planned.add(target(f).toAbsolutePath().normalize());
+        }
+        found = found.stream().filter(f -> !planned.contains(f.file().toAbsolutePath().normalize())
+                || target(f).toAbsolutePath().normalize().equals(f.file().toAbsolutePath().normalize())).toList();
         InputFiles.Claims claims = new InputFiles.Claims();
         for (InputFiles.Found f : found) {
             Path out = target(f);
@@ -191,8 +201,16 @@ final class FileBatch {
         return jobs.stream().filter(j -> !j.skipped && j.failure == null).count();
     }
 
-    /** Files worked on at once for {@code --threads threads} (0: all cores): one per core, at most one per file. */
-    int workers(int threads) {
+    /**
+     * Files worked on at once for {@code --threads threads}: one per core, at most one per file. With 0 (automatic)
+     * that is every core when {@code filesAtOnce} (recordings: small in memory, streamed), else one file with every
+     * core inside it (images: a file may take gigabytes, and tiles keep the cores busy); always one file at a time on
+     * a GPU, which the files would share.
+     */
+    int workers(int threads, boolean filesAtOnce, boolean cpu) {
+        if (!cpu || threads == 0 && !filesAtOnce) {
+            return 1;
+        }
         int cores = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
         return (int) Math.max(1, Math.min(cores, Math.max(1, toRun())));
     }

@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
                 "The output keeps the input's bit depth unless --float is given; inputs are never overwritten, outputs"
                         + " appear only when complete, and a bad file is reported at the end (exit 1) without stopping"
                         + " the others. --threads N uses N cores: up to one image per core at once, the rest to each"
-                        + " image's tiles."})
+                        + " image's tiles (default: one image at a time on every core)."})
 final class ImageCommand implements Callable<Integer> {
     /** Images as the batch front end sees them: PNG and TIFF, a unit of work per file. */
     static final FileBatch.Kind KIND = new FileBatch.Kind() {
@@ -101,7 +101,8 @@ final class ImageCommand implements Callable<Integer> {
         if (sigma != null && (!(sigma >= 0) || sigma.isInfinite())) {
             throw files.usage("--sigma must be 0 or a positive number of grey levels, got " + sigma);
         }
-        int workers = plan.workers(modelOptions.threads);
+        int workers = plan.workers(modelOptions.threads, false, ModelOptions.device(modelOptions.device, files.mixee)
+                .equals(dev.hush.runtime.Device.CPU));
         try (DenoiserModel model = modelOptions.open(Domain.IMAGE,
                 FileBatch.intraOpThreads(modelOptions.threads, workers))) {
             ImageDenoiser denoiser = new ImageDenoiser(model).withTileSize(tile).withBatchSize(this.batch);

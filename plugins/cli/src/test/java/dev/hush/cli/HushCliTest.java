@@ -342,6 +342,11 @@ class HushCliTest {
                 "image-gray-fast");
         assertEquals(0, again.code(), again.err());
         assertTrue(again.err().contains("0 of 2 image(s) denoised (2 skipped: output exists)"), again.err());
+        // A re-run over the folder takes the earlier outputs for what they are, not for inputs.
+        Run rerun = hush("image", in.toString(), "--suffix", "_clean", "-m", "image-gray-fast", "--threads", "2");
+        assertEquals(0, rerun.code(), rerun.err());
+        assertTrue(rerun.err().contains("2 of 2 image(s) denoised"), rerun.err());
+        assertFalse(Files.exists(in.resolve("a_clean_clean.png")), "an output was denoised as an input");
         Path one = dir.resolve("one-at-a-time");
         Run sequential = hush("image", a.toString(), b.toString(), "-o", one.toString(), "-m", "image-gray-fast",
                 "--threads", "1");

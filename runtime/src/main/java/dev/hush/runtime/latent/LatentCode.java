@@ -18,20 +18,21 @@ import java.util.zip.Inflater;
 
 /**
  * An image's latent code as a file (docs/latent.md): which codec made it, the image's size, bit depth and
- * normalisation, and the code itself, quantised per code channel and compressed with deflate. Big-endian:
+ * normalisation, and the code itself, quantised per code channel and entropy-coded. Big-endian:
  *
  * <pre>
- * "HUSHLTNT" (8 bytes) · version u8 (1) · codec name (u16 byte length + UTF-8) · codec hash (32 bytes, SHA-256)
+ * "HUSHLTNT" (8 bytes) · version u8 (2; 1 is still read) · codec name (u16 byte length + UTF-8) · codec hash (32 bytes, SHA-256)
  * width i32 · height i32 · bit depth u8 · planes u16 · code channels u16 · code width i32 · code height i32
  * scale u16 (pixels per code cell) · normalisation low f64 · high f64 · bits u8 (0: float32 values, 1–8: quantised)
  * for bits &gt; 0, per plane and code channel: min f32 · step f32
- * payload length i32 · deflate(values: one byte each when quantised, else float32 big-endian), plane-major, then
- * code channel, row, column
+ * payload coder u8 (version 2 only; 0: deflate, 1: the range coder of {@link CodeEntropy}, for quantised codes) ·
+ * payload length i32 · payload: the values (one byte each when quantised, else float32 big-endian) deflated, or the
+ * quantised values range-coded; plane-major, then code channel, row, column
  * </pre>
  *
  * Reading checks every size against what the file can hold before allocating anything: the code must have
- * exactly ⌈width/scale⌉ × ⌈height/scale⌉ cells per channel, its values cannot be more than deflate's
- * largest ratio (1032 : 1) times the payload, and no code may describe more than {@link #MAX_PIXELS} pixels or hold
+ * exactly ⌈width/scale⌉ × ⌈height/scale⌉ cells per channel, its values cannot be more than the coder's
+ * largest ratio (deflate 1032 : 1, the range coder 2048 : 1) times the payload, and no code may describe more than {@link #MAX_PIXELS} pixels or hold
  * more than {@link #MAX_VALUES} values.
  *
  * @param codec     the codec's name
@@ -42,7 +43,13 @@ public record LatentCode(String codec, String hash, int width, int height, int b
                          int codeWidth, int codeHeight, int scale, double normLow, double normHigh, int bits,
                          float[] values) {
     static final byte[] MAGIC = "HUSHLTNT".getBytes(StandardCharsets.US_ASCII);
-    static final int VERSION = 1;
+    /** Written: quantised codes range-coded ({@link CodeEntropy}); version 1 (deflate for every code) is still read. */
+    static final int VERSION = 2;
+    /** The most symbols one payload byte can hold under {@link CodeEntropy}'s adaptive model (about 1400), rounded up. */
+    static final long MAX_RATIO_RANGE = 2048;
+    /** Version 2's payload coders. */
+    static final int CODER_DEFLATE = 0;
+    static final int CODER_RANGE = 1;
     /** The largest image side a code may describe. */
     public static final int MAX_SIDE = 1 << 18;
     /**
@@ -141,24 +148,44 @@ public record LatentCode(String codec, String hash, int width, int height, int b
                     }
                 }
             }
-            Deflater d = new Deflater(Deflater.BEST_COMPRESSION);
-            try {
-                d.setInput(raw);
-                d.finish();
-                ByteArrayOutputStream packed = new ByteArrayOutputStream();
-                byte[] buf = new byte[1 << 16];
-                while (!d.finished()) {
-                    packed.write(buf, 0, d.deflate(buf));
+            // Quantised codes: the range coder or deflate, whichever is smaller for this code (the adaptive model pays
+            // to learn 256 levels on a small code, where deflate can win); float codes: deflate.
+            byte[] packed = deflate(raw);
+            int coder = CODER_DEFLATE;
+            if (bits > 0) {
+                int[] q = new int[raw.length];
+                for (int i = 0; i < q.length; i++) {
+                    q[i] = raw[i] & 0xff;
                 }
-                out.writeInt(packed.size());
-                packed.writeTo(out);
-            } finally {
-                d.end();
+                byte[] ranged = CodeEntropy.encode(q, (1 << bits) - 1, area, codeWidth);
+                if (ranged.length < packed.length) {
+                    packed = ranged;
+                    coder = CODER_RANGE;
+                }
             }
+            out.writeByte(coder);
+            out.writeInt(packed.length);
+            out.write(packed);
             out.flush();
             return bytes.toByteArray();
         } catch (IOException e) {
             throw new IllegalStateException("writing to memory failed", e);
+        }
+    }
+
+    private static byte[] deflate(byte[] raw) {
+        Deflater d = new Deflater(Deflater.BEST_COMPRESSION);
+        try {
+            d.setInput(raw);
+            d.finish();
+            ByteArrayOutputStream packed = new ByteArrayOutputStream();
+            byte[] buf = new byte[1 << 16];
+            while (!d.finished()) {
+                packed.write(buf, 0, d.deflate(buf));
+            }
+            return packed.toByteArray();
+        } finally {
+            d.end();
         }
     }
 
@@ -173,8 +200,8 @@ public record LatentCode(String codec, String hash, int width, int height, int b
                         + " 'hush encode'");
             }
             int version = in.readUnsignedByte();
-            if (version != VERSION) {
-                throw bad(source, "is a latent code of version " + version + "; this Hush reads version " + VERSION);
+            if (version != 1 && version != VERSION) {
+                throw bad(source, "is a latent code of version " + version + "; this Hush reads versions 1 and " + VERSION);
             }
             int nameLength = in.readUnsignedShort();
             if (nameLength > in.available()) {
@@ -222,16 +249,33 @@ public record LatentCode(String codec, String hash, int width, int height, int b
                     throw bad(source, "has a bad quantisation range for code channel " + k);
                 }
             }
+            int coder = version >= 2 ? in.readUnsignedByte() : CODER_DEFLATE;
+            if (coder != CODER_DEFLATE && !(coder == CODER_RANGE && bits > 0)) {
+                throw bad(source, "names an unknown payload coder (" + coder + ")");
+            }
             int packed = in.readInt();
             if (packed < 0 || packed > in.available()) {
                 throw bad(source, "is cut short: its payload should hold " + packed + " bytes, " + in.available()
                         + " remain");
             }
-            if (count * per > (packed + 64L) * MAX_RATIO || count * per > Integer.MAX_VALUE - 8) {
+            boolean rangeCoded = coder == CODER_RANGE;
+            if (count * per > (packed + 64L) * (rangeCoded ? MAX_RATIO_RANGE : MAX_RATIO)
+                    || count * per > Integer.MAX_VALUE - 8) {
                 throw bad(source, "claims " + count + " code values but holds only " + packed + " compressed bytes");
             }
             byte[] payload = new byte[packed];
             in.readFully(payload);
+            if (rangeCoded) {
+                int[] q = CodeEntropy.decode(payload, (int) count, (1 << bits) - 1, codeWidth * codeHeight, codeWidth);
+                float[] values = new float[(int) count];
+                int area = codeWidth * codeHeight;
+                for (int i = 0; i < values.length; i++) {
+                    int k = i / area;
+                    values[i] = mins[k] + q[i] * steps[k];
+                }
+                return new LatentCode(codec, HexFormat.of().formatHex(hash), width, height, bitDepth, planes, channels,
+                        codeWidth, codeHeight, scale, low, high, bits, values);
+            }
             byte[] raw = new byte[(int) (count * per)];
             Inflater inf = new Inflater();
             try {

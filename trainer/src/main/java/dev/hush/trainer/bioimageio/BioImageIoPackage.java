@@ -111,9 +111,10 @@ public final class BioImageIoPackage {
 
     /** The RDF says tensor names are lower-case identifiers, and ONNX Runtime finds the tensors by them. */
     private static void requireTensorName(String name, String key) throws ModelFormatException {
-        if (!name.matches("[a-z_][a-z0-9_]*")) {
-            throw new ModelFormatException("the model's tensor '" + name + "' (" + key + ") is not a lower-case identifier,"
-                    + " which bioimage.io requires of tensor names; re-export the model with names like 'input' and 'output'");
+        if (!name.matches("[a-z_][a-z0-9_]*") || name.length() > 32) {
+            throw new ModelFormatException("the model's tensor '" + name + "' (" + key + ") is not a lower-case identifier of at"
+                    + " most 32 characters, which bioimage.io requires of tensor names; re-export the model with names"
+                    + " like 'input' and 'output'");
         }
     }
 

@@ -91,7 +91,9 @@ final class ModelRdf {
     /** The RDF's {@code name}: letters, digits, '_', '-' and spaces, at most 64 characters. */
     String name() {
         String n = contract.name().replaceAll("[^A-Za-z0-9_\\- ]", "-");
-        return n.length() > 64 ? n.substring(0, 64) : n;
+        n = n.length() > 64 ? n.substring(0, 64) : n;
+        // Format 0.5 wants at least 5 characters.
+        return format05() && n.length() < 5 ? n + " (Hush)" : n;
     }
 
     String description() {
@@ -130,7 +132,15 @@ final class ModelRdf {
     /** The smallest input depth of a volumetric model: as {@link #minSide()}, along z. */
     int minDepth() {
         int m = contract.sizeMultipleZ();
-        return (2 * contract.haloZ() + 1 + m - 1) / m * m;
+        return (2 * halo(contract.haloZ()) + 1 + m - 1) / m * m;
+    }
+
+    /**
+     * The halo the description states: the model's, rounded up to an even number in format 0.5, whose validator
+     * refuses odd halos (a larger crop than needed is still exact).
+     */
+    int halo(int modelHalo) {
+        return format05() ? modelHalo + (modelHalo & 1) : modelHalo;
     }
 
     /** Entries for the spatial axes: z (volumetric models only), then y and x; after the b and c entries. */
@@ -141,7 +151,7 @@ final class ModelRdf {
     /** The smallest input side: one multiple of the size multiple that leaves a pixel besides the halo. */
     int minSide() {
         int m = contract.sizeMultiple();
-        return (2 * contract.halo() + 1 + m - 1) / m * m;
+        return (2 * halo(contract.halo()) + 1 + m - 1) / m * m;
     }
 
     String yaml() {
@@ -238,7 +248,7 @@ final class ModelRdf {
         String in = c.inputName();
         y.append("inputs:\n");
         y.append("  - id: ").append(quoted(in)).append('\n');
-        y.append("    description: ").append(quoted(inputDescription())).append('\n');
+        y.append("    description: ").append(quoted(brief(inputDescription()))).append('\n');
         y.append("    axes:\n");
         axes05(y, null);
         y.append("    test_tensor:\n");
@@ -249,7 +259,7 @@ final class ModelRdf {
         preprocessing(y);
         y.append("outputs:\n");
         y.append("  - id: ").append(quoted(c.outputName())).append('\n');
-        y.append("    description: ").append(quoted(outputDescription())).append('\n');
+        y.append("    description: ").append(quoted(brief(outputDescription()))).append('\n');
         y.append("    axes:\n");
         axes05(y, in);
         y.append("    test_tensor:\n");
@@ -258,6 +268,11 @@ final class ModelRdf {
         y.append("    data:\n");
         y.append("      type: float32\n");
         postprocessing(y);
+    }
+
+    /** A tensor description within format 0.5's 128 characters (the README says the rest). */
+    private static String brief(String d) {
+        return d.length() <= 128 ? d : d.substring(0, 125) + "...";
     }
 
     /** The 0.5 axes of the input ({@code reference} null: sizes by min and step) or of the output (sizes from it). */
@@ -283,7 +298,10 @@ final class ModelRdf {
                 y.append("        size:\n");
                 y.append("          tensor_id: ").append(quoted(reference)).append('\n');
                 y.append("          axis_id: ").append(id).append('\n');
-                y.append("        halo: ").append(z ? c.haloZ() : c.halo()).append('\n');
+                int halo = halo(z ? c.haloZ() : c.halo());
+                if (halo > 0) {
+                    y.append("        halo: ").append(halo).append('\n'); // 0.5: a halo is at least 1, or absent
+                }
             }
         }
     }

@@ -73,7 +73,8 @@ class BioImageIoImportTest {
             BioImageIoModel v = BioImageIoModel.read(vol);
             try (DenoiserModel m = v.openAsPackaged(SessionConfig.defaults().withThreads(1))) {
                 assertTrue(m.contract().volumetric(), format);
-                assertEquals(3, m.contract().haloZ(), format);
+                // The model's z halo is 3; format 0.5's validator wants even halos, so that package states 4.
+                assertEquals(format.equals("0.4") ? 3 : 4, m.contract().haloZ(), format);
                 BioImageIoModel.Check c = v.check(m, new RunContext());
                 assertTrue(c.maxAbsDiff() < 1e-4, format + ": max difference " + c.maxAbsDiff());
             }
