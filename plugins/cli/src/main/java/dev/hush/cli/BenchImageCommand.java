@@ -60,6 +60,10 @@ final class BenchImageCommand implements Callable<Integer> {
     @Option(names = "--no-nlm", description = "Leave out OpenCV NLM (e.g. where its natives do not load).")
     boolean noNlm;
 
+    @Option(names = "--ensemble", paramLabel = "N", defaultValue = "1", description = "Also run each Hush model as a"
+            + " self-ensemble of N flipped and turned copies (2, 4 or 8; default 1: no extra rows).")
+    int ensemble;
+
     @Option(names = "--given-sigma", description = "Also run each noise-level model told the true noise level"
             + " (an ablation: what estimating it costs).")
     boolean givenSigma;
@@ -105,7 +109,7 @@ final class BenchImageCommand implements Callable<Integer> {
                     }
                 }
             }
-            String md = "# hush bench image\n\n" + tables(opened, sets, folder, images, size, !noNlm, givenSigma, out,
+            String md = "# hush bench image\n\n" + tables(opened, sets, folder, images, size, !noNlm, givenSigma, ensemble, out,
                     System.out);
             if (speedSize > 0 && !opened.isEmpty()) {
                 String speed = speed(opened);
@@ -129,7 +133,7 @@ final class BenchImageCommand implements Callable<Integer> {
      * per real set to {@code figures} (null: none). Returns the markdown.
      */
     static String tables(List<DenoiserModel> opened, List<String> sets, Path folder, int dlImages, int dlSize,
-                         boolean withNlm, boolean givenSigma, Path figures, java.io.PrintStream echo)
+                         boolean withNlm, boolean givenSigma, int ensemble, Path figures, java.io.PrintStream echo)
             throws HushException, IOException {
         List<Condition> conditions = List.of(Condition.gaussian(15), Condition.gaussian(25), Condition.gaussian(50),
                 Condition.poisson(30));
@@ -166,6 +170,10 @@ final class BenchImageCommand implements Callable<Integer> {
                 Method method = ImageEvaluation.model("**" + m.contract().name() + "** (Hush"
                         + (mc != channels ? ", per channel)" : ")"), m);
                 methods.add(method);
+                if (ensemble > 1) {
+                    methods.add(ImageEvaluation.model("**" + m.contract().name() + "** (Hush, ×" + ensemble + " flips and"
+                            + " turns" + (mc != channels ? ", per channel)" : ")"), m, ensemble));
+                }
                 if (givenSigma && m.contract().noiseLevelInput() && mc == channels) {
                     methods.add(ImageEvaluation.modelGivenSigma("**" + m.contract().name() + "** (Hush, true σ given)", m));
                 }

@@ -84,6 +84,10 @@ final class ImageCommand implements Callable<Integer> {
             + " Default: estimated for each image.")
     Double sigma;
 
+    @Option(names = "--ensemble", paramLabel = "N", defaultValue = "1", description = "Average N flipped and turned"
+            + " copies (2, 4 or 8): a little more quality for N times the time (default 1).")
+    int ensemble;
+
     @Option(names = "--float", description = "Write 32-bit float (TIFF) instead of the input's bit depth.")
     boolean asFloat;
 
@@ -98,6 +102,9 @@ final class ImageCommand implements Callable<Integer> {
         if (residual != null && plan.batch) {
             throw files.usage("--residual names one file; use it with a single input image");
         }
+        if (ensemble != 1 && ensemble != 2 && ensemble != 4 && ensemble != 8) {
+            throw files.usage("--ensemble is 1, 2, 4 or 8 copies, got " + ensemble);
+        }
         if (sigma != null && (!(sigma >= 0) || sigma.isInfinite())) {
             throw files.usage("--sigma must be 0 or a positive number of grey levels, got " + sigma);
         }
@@ -105,7 +112,8 @@ final class ImageCommand implements Callable<Integer> {
                 .equals(dev.hush.runtime.Device.CPU));
         try (DenoiserModel model = modelOptions.open(Domain.IMAGE,
                 FileBatch.intraOpThreads(modelOptions.threads, workers))) {
-            ImageDenoiser denoiser = new ImageDenoiser(model).withTileSize(tile).withBatchSize(this.batch);
+            ImageDenoiser denoiser = new ImageDenoiser(model).withTileSize(tile).withBatchSize(this.batch)
+                    .withEnsemble(ensemble);
             if (sigma != null) {
                 if (!model.contract().noiseLevelInput()) {
                     throw new HushException("the model '" + model.contract().name() + "' has no noise-level input, so"

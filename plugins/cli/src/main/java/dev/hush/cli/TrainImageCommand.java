@@ -286,7 +286,7 @@ final class TrainImageCommand implements Callable<Integer> {
                 }
             } else if (denoiser) {
                 try (DenoiserModel model = DenoiserModel.open(out, SessionConfig.defaults())) {
-                    tables = BenchImageCommand.tables(List.of(model), sets, folder, evalImages, evalSize, true, false,
+                    tables = BenchImageCommand.tables(List.of(model), sets, folder, evalImages, evalSize, true, false, 1,
                             null, System.out);
                 }
             } else {

@@ -205,7 +205,12 @@ public final class ImageEvaluation {
      * takes one). A one-channel model on a colour image denoises each channel on its own.
      */
     public static Method model(String name, DenoiserModel model) throws HushException {
-        ImageDenoiser d = new ImageDenoiser(model);
+        return model(name, model, 1);
+    }
+
+    /** As {@link #model(String, DenoiserModel)}, averaging {@code ensemble} flipped and turned copies (1, 2, 4, 8). */
+    public static Method model(String name, DenoiserModel model, int ensemble) throws HushException {
+        ImageDenoiser d = new ImageDenoiser(model).withEnsemble(ensemble);
         return new Method() {
             public String name() {
                 return name;
