@@ -35,6 +35,9 @@ final class DenoiseDialog {
             gd.addMessage("Channels: all, or e.g. 1,3 or 2-4 (of " + imp.getNChannels() + "); the others are copied");
         }
         gd.addCheckbox("Also output removed noise (input − output, 32-bit)", Prefs.get(PREFS + "noise", d.noise()));
+        gd.addChoice("Flips and turns averaged", DenoiseOptions.ENSEMBLES.toArray(new String[0]),
+                Prefs.get(PREFS + "ensemble", Integer.toString(d.ensemble())));
+        gd.addMessage("1 = once; 2, 4 or 8: a little more quality for that many times the time");
         if (imp.getRoi() != null && imp.getRoi().isArea()) {
             gd.addMessage("Only the selection's bounding box is denoised; the rest is copied.");
         }
@@ -49,8 +52,9 @@ final class DenoiseDialog {
         double threads = gd.getNextNumber();
         String channels = hyperstack ? gd.getNextString().strip() : ChannelChoice.ALL;
         boolean noise = gd.getNextBoolean();
+        int ensemble = Integer.parseInt(gd.getNextChoice());
         DenoiseOptions options = new DenoiseOptions(model, file, device, whole(tile, "Tile size"), whole(threads, "Threads"),
-                channels, noise);
+                channels, noise, ensemble);
         options.check();
 
         Prefs.set(PREFS + "model", model);
@@ -59,6 +63,7 @@ final class DenoiseDialog {
         Prefs.set(PREFS + "tile", options.tile());
         Prefs.set(PREFS + "threads", options.threads());
         Prefs.set(PREFS + "noise", noise);
+        Prefs.set(PREFS + "ensemble", Integer.toString(ensemble));
         return options;
     }
 

@@ -89,7 +89,8 @@ public class DenoiseImage implements PlugIn {
             if (model.deviceNote() != null) {
                 IJ.log(TITLE + ": " + model.deviceNote());
             }
-            ImageDenoiser denoiser = new ImageDenoiser(model).withTileSize(options.tile());
+            ImageDenoiser denoiser = new ImageDenoiser(model).withTileSize(options.tile())
+                    .withEnsemble(options.ensemble());
             RunContext run = new RunContext();
             esc.watch(run::cancel);
             esc.check();

@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * What Denoise Image... was asked to do, from its dialog or a macro's options:
- * {@code model=[image-gray-small] device=cpu tile=256 threads=0 channels=1,3 noise}.
+ * {@code model=[image-gray-small] device=cpu tile=256 threads=0 channels=1,3 noise ensemble=8}.
  *
  * @param model    a shipped model's name, a .onnx path, or {@value ModelChoice#FILE} with {@code file}
  * @param file     the model file when {@code model} is {@value ModelChoice#FILE}; else empty
@@ -19,12 +19,20 @@ import java.util.Set;
  * @param threads  ONNX Runtime threads per operator; 0 uses all cores
  * @param channels hyperstack channels to denoise: all, or a list such as 1,3 or 2-4
  * @param noise    also output the removed noise (input − output)
+ * @param ensemble average this many flipped and turned copies (1, 2, 4 or 8; {@code ImageDenoiser.withEnsemble})
  */
-record DenoiseOptions(String model, String file, String device, int tile, int threads, String channels, boolean noise) {
+record DenoiseOptions(String model, String file, String device, int tile, int threads, String channels, boolean noise,
+                      int ensemble) {
     static final String COMMAND = "Hush Denoise Image...";
     static final List<String> DEVICES = List.of("cpu", "cuda", "tensorrt", "directml", "coreml", "openvino", "auto");
     static final Set<String> KEYS = new LinkedHashSet<>(List.of("model", "file", "device", "tile", "threads", "channels",
-            "noise"));
+            "noise", "ensemble"));
+    static final List<String> ENSEMBLES = List.of("1", "2", "4", "8");
+
+    /** Options that denoise each image once (no ensemble). */
+    DenoiseOptions(String model, String file, String device, int tile, int threads, String channels, boolean noise) {
+        this(model, file, device, tile, threads, channels, noise, 1);
+    }
 
     /** What {@code run("Hush Denoise Image...", "")} does: the first shipped image model on the CPU, automatic tiles. */
     static DenoiseOptions defaults() {
@@ -47,13 +55,18 @@ record DenoiseOptions(String model, String file, String device, int tile, int th
                 o.count("tile", d.tile(), "the tile size in pixels; 0 chooses automatically"),
                 o.count("threads", d.threads(), "ONNX Runtime threads; 0 uses all cores"),
                 o.value("channels", d.channels()),
-                o.flag("noise"));
+                o.flag("noise"),
+                o.count("ensemble", d.ensemble(), "flipped and turned copies to average: 1, 2, 4 or 8"));
         options.check();
         return options;
     }
 
     /** Checks what can be checked before the image and the model are looked at. */
     void check() throws HushException {
+        if (!ENSEMBLES.contains(Integer.toString(ensemble))) {
+            throw new HushException(HushException.Code.INVALID_INPUT, "ensemble must be 1, 2, 4 or 8 flipped and turned"
+                    + " copies, got " + ensemble);
+        }
         parsedDevice();
         modelChoice();
     }
@@ -89,6 +102,9 @@ record DenoiseOptions(String model, String file, String device, int tile, int th
         }
         if (noise) {
             Recorder.recordOption("noise");
+        }
+        if (ensemble != 1) {
+            Recorder.recordOption("ensemble", Integer.toString(ensemble));
         }
     }
 

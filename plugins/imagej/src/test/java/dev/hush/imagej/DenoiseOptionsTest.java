@@ -44,6 +44,12 @@ class DenoiseOptionsTest {
         assertEquals(o, DenoiseOptions.fromMacro(line));
         assertEquals("model=image-gray-multiscale device=cpu tile=0 threads=0", recorded(DenoiseOptions.defaults(),
                 false));
+        DenoiseOptions eight = new DenoiseOptions("image-gray-small", "", "cpu", 0, 0, "all", false, 8);
+        String withEnsemble = recorded(eight, false);
+        assertEquals("model=image-gray-small device=cpu tile=0 threads=0 ensemble=8", withEnsemble);
+        assertEquals(eight, DenoiseOptions.fromMacro(withEnsemble));
+        HushException bad = assertThrows(HushException.class, () -> DenoiseOptions.fromMacro("ensemble=3"));
+        assertTrue(bad.getMessage().contains("1, 2, 4 or 8"), bad.getMessage());
     }
 
     @Test
