@@ -73,6 +73,10 @@ final class SparkCommand extends CommandGroup {
         @Option(names = "--sigma", paramLabel = "S", description = "Noise level for models with a noise-level input.")
         Double sigma;
 
+        @Option(names = "--ensemble", paramLabel = "N", defaultValue = "1",
+                description = "Average N flipped and turned copies (1, 2, 4 or 8), as hush image --ensemble.")
+        int ensemble;
+
         @Option(names = "--float", description = "Write 32-bit float TIFF.")
         boolean asFloat;
 
@@ -83,7 +87,7 @@ final class SparkCommand extends CommandGroup {
 
         @Override
         HushSpark.Options options() {
-            return new HushSpark.Options().tile(tile).batch(batch).sigma(sigma).asFloat(asFloat);
+            return new HushSpark.Options().tile(tile).batch(batch).sigma(sigma).ensemble(ensemble).asFloat(asFloat);
         }
     }
 

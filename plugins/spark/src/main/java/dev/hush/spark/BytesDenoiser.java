@@ -59,7 +59,8 @@ final class BytesDenoiser {
             long pixels = 0;
             double seconds = 0;
             if (domain == Domain.IMAGE) {
-                ImageDenoiser d = new ImageDenoiser(model).withTileSize(options.tile()).withBatchSize(options.batch());
+                ImageDenoiser d = new ImageDenoiser(model).withTileSize(options.tile()).withBatchSize(options.batch())
+                        .withEnsemble(options.ensemble());
                 if (options.sigma() != null) {
                     if (!model.contract().noiseLevelInput()) {
                         throw new HushException("the model '" + model.contract().name() + "' has no noise-level input,"

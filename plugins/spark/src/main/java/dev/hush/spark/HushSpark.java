@@ -94,6 +94,7 @@ public final class HushSpark {
         private int tile;
         private int batch = 1;
         private Double sigma;
+        private int ensemble = 1;
         private boolean asFloat;
         private double attenLim;
         private double mix = 1;
@@ -144,6 +145,19 @@ public final class HushSpark {
         public Options sigma(Double sigma) {
             this.sigma = sigma;
             return this;
+        }
+
+        /** Images: average this many flipped and turned copies (1, 2, 4 or 8), as {@code hush image --ensemble}. */
+        public Options ensemble(int n) {
+            if (n != 1 && n != 2 && n != 4 && n != 8) {
+                throw new IllegalArgumentException("ensemble is 1, 2, 4 or 8 copies, got " + n);
+            }
+            this.ensemble = n;
+            return this;
+        }
+
+        public int ensemble() {
+            return ensemble;
         }
 
         /** Images: write 32-bit float TIFF instead of the input's bit depth (a PNG input then fails: name it .tif). */
@@ -222,6 +236,7 @@ public final class HushSpark {
             o.tile = tile;
             o.batch = batch;
             o.sigma = sigma;
+            o.ensemble = ensemble;
             o.asFloat = asFloat;
             o.attenLim = attenLim;
             o.mix = mix;
