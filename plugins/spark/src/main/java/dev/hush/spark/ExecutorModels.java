@@ -33,8 +33,8 @@ final class ExecutorModels {
 
     /**
      * The model {@code nameOrPath} for {@code domain}: a shipped model's name, a model in the user's folder, a local
-     * .onnx file, or a file on any Hadoop file system ({@code hdfs://…}, {@code s3a://…}) read with {@code conf}; null
-     * means the first shipped model of the domain.
+     * .onnx file or bioimage.io package, or either on any Hadoop file system ({@code hdfs://…}, {@code s3a://…}) read
+     * with {@code conf}; null means the first shipped model of the domain.
      */
     static DenoiserModel get(Domain domain, String nameOrPath, String device, int threads, Configuration conf)
             throws HushException {
@@ -75,12 +75,43 @@ final class ExecutorModels {
                 try (InputStream in = fs.open(p)) {
                     bytes = in.readAllBytes();
                 }
+                if (isZip(bytes)) {
+                    return DenoiserModel.requireDomain(fromPackage(bytes, config), domain);
+                }
                 return DenoiserModel.requireDomain(DenoiserModel.fromBytes(bytes, p.toString(), config), domain);
             } catch (IOException e) {
                 throw new HushException("cannot read model file " + p + ": " + e.getMessage(), e);
             }
         }
         return DenoiserModel.openNamed(nameOrPath, config, domain);
+    }
+
+    /** A zip archive (a bioimage.io package) starts with the local file header's signature PK\3\4. */
+    static boolean isZip(byte[] b) {
+        return b.length >= 4 && b[0] == 'P' && b[1] == 'K' && b[2] == 3 && b[3] == 4;
+    }
+
+    /**
+     * A bioimage.io package read from a shared file system: the runtime reads packages from local files, so the bytes
+     * go to a private temporary file for the time it takes to open it (its entries are read into memory).
+     */
+    private static DenoiserModel fromPackage(byte[] zip, SessionConfig config) throws HushException {
+        java.nio.file.Path tmp = null;
+        try {
+            tmp = java.nio.file.Files.createTempFile("hush-package-", ".zip");
+            java.nio.file.Files.write(tmp, zip);
+            return DenoiserModel.open(tmp, config);
+        } catch (IOException e) {
+            throw new HushException("cannot stage the bioimage.io package in a temporary file: " + e.getMessage(), e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    java.nio.file.Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // the temporary folder's own clean-up takes it
+                }
+            }
+        }
     }
 
     /** A URI with a scheme of two letters or more (so that a Windows drive letter is a local path). */

@@ -101,9 +101,9 @@ public final class HushSpark {
         private int failFirstAttemptAfter = -1;
 
         /**
-         * A shipped model's name ('hush models'), a .onnx file on every executor's disk (or shipped with
-         * {@code --files}), or a .onnx file on a shared file system ({@code hdfs://…}, {@code s3a://…}); null (the
-         * default): the first shipped model of the kind.
+         * A shipped model's name ('hush models'), a .onnx file or bioimage.io package (.zip) on every executor's disk
+         * (or shipped with {@code --files}), or either on a shared file system ({@code hdfs://…}, {@code s3a://…});
+         * null (the default): the first shipped model of the kind.
          */
         public Options model(String nameOrPath) {
             this.model = nameOrPath;

@@ -55,6 +55,7 @@ class HushSparkTest {
                 .config("spark.ui.enabled", "false")
                 .config("spark.driver.bindAddress", "127.0.0.1")
                 .config("spark.driver.host", "127.0.0.1")
+                .config("spark.hadoop.fs.hushtest.impl", SchemeFs.class.getName())
                 .getOrCreate();
     }
 
@@ -96,6 +97,44 @@ class HushSparkTest {
                     .filter(p -> !p.startsWith(HushSparkJob.STATUS_DIR + "/"))
                     .collect(Collectors.toCollection(TreeSet::new));
         }
+    }
+
+    /**
+     * The local file system under a scheme of its own ({@code hushtest:///path}), standing in for a shared file system
+     * (hdfs://, s3a://): models given with a scheme are read through Hadoop's FileSystem API.
+     */
+    public static final class SchemeFs extends org.apache.hadoop.fs.RawLocalFileSystem {
+        @Override
+        public java.net.URI getUri() {
+            return java.net.URI.create("hushtest:///");
+        }
+
+        @Override
+        public String getScheme() {
+            return "hushtest";
+        }
+    }
+
+    /** A bioimage.io package on a (stand-in) shared file system runs on the executors as the local package does. */
+    @Test
+    void aBioImageIoPackageOnASharedFileSystemRunsOnTheExecutors() throws Exception {
+        Path pkg = tmp.resolve("shared/image-gray-fast.zip");
+        Files.createDirectories(pkg.getParent());
+        dev.hush.trainer.bioimageio.BioImageIoPackage.open(IMAGE_MODEL).write(pkg);
+        Path in = Files.createDirectories(tmp.resolve("pkg-images"));
+        Path image = bench("images/grey", 1).get(0);
+        Files.copy(image, in.resolve(image.getFileName()));
+        List<Row> rows = HushSpark.denoiseImages(spark.read().format("binaryFile").load(in.toString()),
+                new HushSpark.Options().model("hushtest://" + pkg.toAbsolutePath())).collectAsList();
+        assertEquals(1, rows.size());
+        Row r = rows.get(0);
+        assertEquals(HushSpark.OK, r.getAs("status"), () -> String.valueOf(r.<String>getAs("error")));
+        Path out = Files.createTempDirectory(tmp, "single-pkg").resolve(image.getFileName().toString());
+        try (DenoiserModel m = DenoiserModel.open(pkg, SessionConfig.defaults())) {
+            new ImageFileDenoiser(new ImageDenoiser(m), m).denoise(in.resolve(image.getFileName()), out, null);
+        }
+        assertArrayEquals(Files.readAllBytes(out), r.getAs("content"), "the package read through Hadoop's FileSystem"
+                + " gives the local package's bytes");
     }
 
     @Test
