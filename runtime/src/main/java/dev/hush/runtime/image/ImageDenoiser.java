@@ -299,7 +299,11 @@ public final class ImageDenoiser {
             FloatImage x = new FloatImage(c, tr ? h : w, tr ? w : h, Dihedral.apply(image.data(), c, w, h, turn));
             Level l = level == null || level.map() == null ? level
                     : new Level(level.constant(), Dihedral.apply(level.map(), 1, w, h, turn));
-            float[] y = Dihedral.invert(tiled(x, norm, l, t, b, context).data(), c, w, h, turn);
+            // One progress over all copies: copy k's tiles follow the k copies before it.
+            ProgressListener outer = context.progress();
+            long copy = k;
+            RunContext part = context.withProgress((done, total) -> outer.update(copy * total + done, ensemble * total));
+            float[] y = Dihedral.invert(tiled(x, norm, l, t, b, part).data(), c, w, h, turn);
             for (int i = 0; i < y.length; i++) {
                 sum[i] += y[i];
             }

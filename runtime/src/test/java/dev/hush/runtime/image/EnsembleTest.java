@@ -91,5 +91,13 @@ class EnsembleTest {
         double eight = ImageMetrics.psnr(plain.withEnsemble(8).denoise(img, ProgressListener.NONE).data(), c, 255);
         assertTrue(eight > once - 0.05, "ensemble " + eight + " dB against " + once + " dB once");
         assertThrows(IllegalArgumentException.class, () -> plain.withEnsemble(3));
+        // One progress over the copies: it only grows, keeps its total, and ends at it.
+        java.util.List<long[]> updates = new java.util.ArrayList<>();
+        plain.withEnsemble(4).withTileSize(32).denoise(img, (done, total) -> updates.add(new long[] {done, total}));
+        long[] last = updates.get(updates.size() - 1);
+        assertEquals(last[1], last[0], "ends at its total");
+        for (int i = 1; i < updates.size(); i++) {
+            assertTrue(updates.get(i)[0] >= updates.get(i - 1)[0] && updates.get(i)[1] == last[1], "monotonic, one total");
+        }
     }
 }
