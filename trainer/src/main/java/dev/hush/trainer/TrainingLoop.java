@@ -45,15 +45,14 @@ public final class TrainingLoop {
          */
         double validate(Trainer trainer, int epoch, double trainLoss, double seconds);
 
-        /** The score's name and unit for messages, e.g. "validation PSNR" and "dB". */
-        String scoreName();
-
-        String scoreUnit();
     }
 
-    /** How long to train and where the weights come from and go. Blank paths: none. */
+    /**
+     * How long to train and where the weights come from and go (blank paths: none); {@code scoreName} names the
+     * validation score in messages ("validation PSNR"; scores are in dB).
+     */
     public record Settings(int epochs, int stepsPerEpoch, int patience, String checkpoint, String resume,
-                           String warmStart, Shape input) {
+                           String warmStart, Shape input, String scoreName) {
         public long totalSteps() {
             return (long) epochs * stepsPerEpoch;
         }
@@ -198,14 +197,14 @@ public final class TrainingLoop {
                     break;
                 }
                 if (s.patience() > 0 && bestEpoch > 0 && epoch - bestEpoch >= s.patience()) {
-                    progress.message("early stop: no better " + task.scoreName() + " for " + s.patience() + " epochs");
+                    progress.message("early stop: no better " + s.scoreName() + " for " + s.patience() + " epochs");
                     break;
                 }
             }
             if (bestWeights != null) {
                 restore(model, bestWeights);
-                progress.message(String.format(Locale.ROOT, "kept the weights of epoch %d (%s %.2f %s)", bestEpoch,
-                        task.scoreName(), best, task.scoreUnit()));
+                progress.message(String.format(Locale.ROOT, "kept the weights of epoch %d (%s %.2f dB)", bestEpoch,
+                        s.scoreName(), best));
             }
             double seconds = (System.nanoTime() - start) / 1e9;
             return finish.finish(trainer, new Outcome(step, seconds, bestEpoch, bestEpoch > 0 ? best : Double.NaN,

@@ -31,37 +31,8 @@ final class AudioCommand implements Callable<Integer> {
     static final String DEFAULT_MODEL = "audio-speech-small";
 
     /** Recordings as the batch front end sees them: weighed by their length, in seconds of audio. */
-    static final FileBatch.Kind KIND = new FileBatch.Kind() {
-        @Override
-        public boolean accepts(Path file) {
-            return AudioFiles.isAudioName(file);
-        }
-
-        @Override
-        public String outputName(String name, String suffix) {
-            return AudioFiles.outputName(name, suffix);
-        }
-
-        @Override
-        public String suffixHint() {
-            return "_clean";
-        }
-
-        @Override
-        public String noun() {
-            return "audio files";
-        }
-
-        @Override
-        public double weight(Path file) {
-            return AudioFiles.probeSeconds(file);
-        }
-
-        @Override
-        public String unit() {
-            return "s";
-        }
-    };
+    static final FileBatch.Kind KIND = new FileBatch.Kind(AudioFiles::isAudioName, AudioFiles::outputName, "_clean",
+            "audio files", AudioFiles::probeSeconds, "s");
 
     @Mixin
     FileBatch.Options files;

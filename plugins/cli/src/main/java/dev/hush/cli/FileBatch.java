@@ -62,25 +62,15 @@ final class FileBatch {
         }
     }
 
-    /** What differs between the kinds of file: how they are named, weighed and summed up. */
-    interface Kind {
-        /** Files of this kind among what a folder or glob holds. */
-        boolean accepts(Path file);
-
-        /** The output's file name for an input named {@code name}, with {@code suffix} (may be null). */
-        String outputName(String name, String suffix);
-
-        /** The suggestion in the message that refuses to write over an input (e.g. "_clean"). */
-        String suffixHint();
-
-        /** Plural noun for messages ("PNG or TIFF images"). */
-        String noun();
-
-        /** How much work a file is, in {@link #unit()}s, before it is read (1 per file unless known). */
-        double weight(Path file);
-
-        /** The progress bar's unit ("files", "s"). */
-        String unit();
+    /**
+     * What differs between the kinds of file: which files of a folder or glob are this kind ({@code accepts}), an
+     * output's name for an input's name and --suffix (may be null), the suggestion in the message that refuses to write
+     * over an input (e.g. "_clean"), the plural noun for messages, how much work a file is before it is read
+     * ({@code weight}, in {@code unit}s: 1 per file unless known), and the progress bar's unit ("files", "s").
+     */
+    record Kind(java.util.function.Predicate<Path> accepts,
+                java.util.function.BinaryOperator<String> outputName, String suffixHint, String noun,
+                java.util.function.ToDoubleFunction<Path> weight, String unit) {
     }
 
     /** One file's work: denoise {@code in} into {@code out}, telling {@code done} the share finished (0–1). */
@@ -133,7 +123,7 @@ final class FileBatch {
                 || options.suffix.contains("\\"))) {
             throw options.usage("--suffix must be a non-empty piece of a file name, e.g. _clean");
         }
-        List<InputFiles.Found> found = InputFiles.expandRelative(options.inputs, kind::accepts);
+        List<InputFiles.Found> found = InputFiles.expandRelative(options.inputs, kind.accepts());
         String first = options.inputs.get(0);
         batch = found.size() > 1 || options.inputs.size() > 1 || Files.isDirectory(Path.of(first))
                 || InputFiles.isGlob(first);
@@ -164,7 +154,7 @@ final class FileBatch {
         InputFiles.Claims claims = new InputFiles.Claims();
         for (InputFiles.Found f : found) {
             Path out = target(f);
-            Job job = new Job(f.file(), out, Files.isRegularFile(f.file()) ? kind.weight(f.file()) : Double.NaN);
+            Job job = new Job(f.file(), out, Files.isRegularFile(f.file()) ? kind.weight().applyAsDouble(f.file()) : Double.NaN);
             String clash = claims.claim(f.file(), out);
             try {
                 AtomicFile.refuseInput(f.file(), out, kind.suffixHint());
@@ -187,7 +177,7 @@ final class FileBatch {
         if (!batch && output != null && !Files.isDirectory(output)) {
             return output;
         }
-        String name = kind.outputName(f.file().getFileName().toString(), options.suffix);
+        String name = kind.outputName().apply(f.file().getFileName().toString(), options.suffix);
         if (output == null) {
             return f.file().resolveSibling(name);
         }

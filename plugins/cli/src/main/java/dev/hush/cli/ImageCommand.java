@@ -30,41 +30,17 @@ import picocli.CommandLine.Option;
                         + " image's tiles (default: one image at a time on every core)."})
 final class ImageCommand implements Callable<Integer> {
     /** Images as the batch front end sees them: PNG and TIFF, a unit of work per file. */
-    static final FileBatch.Kind KIND = new FileBatch.Kind() {
-        @Override
-        public boolean accepts(Path file) {
-            return ImageFiles.isImageName(file);
-        }
+    static final FileBatch.Kind KIND = new FileBatch.Kind(ImageFiles::isImageName, ImageCommand::outputName,
+            "-denoised", "PNG or TIFF images", file -> 1, "files");
 
-        @Override
-        public String outputName(String name, String suffix) {
-            if (suffix == null) {
-                return name;
-            }
-            int dot = name.lastIndexOf('.');
-            return dot > 0 ? name.substring(0, dot) + suffix + name.substring(dot) : name + suffix;
+    /** The output's name for an input's: the suffix before the extension (the name as it is without one). */
+    static String outputName(String name, String suffix) {
+        if (suffix == null) {
+            return name;
         }
-
-        @Override
-        public String suffixHint() {
-            return "-denoised";
-        }
-
-        @Override
-        public String noun() {
-            return "PNG or TIFF images";
-        }
-
-        @Override
-        public double weight(Path file) {
-            return 1;
-        }
-
-        @Override
-        public String unit() {
-            return "files";
-        }
-    };
+        int dot = name.lastIndexOf('.');
+        return dot > 0 ? name.substring(0, dot) + suffix + name.substring(dot) : name + suffix;
+    }
 
     @Mixin
     FileBatch.Options files;

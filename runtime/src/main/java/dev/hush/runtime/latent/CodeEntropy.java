@@ -56,6 +56,41 @@ final class CodeEntropy {
     }
 
     /**
+     * The coder's interval [low, low + range) in 32 bits, the same steps for encoding and decoding: narrowed to a
+     * symbol's share, then bytes move out while the top byte is settled (or the range underflows, Subbotin's
+     * carry-less trick). The invariant low + range ≤ 2^32 keeps it carry-free; range never reaches 0.
+     */
+    private static final class Interval {
+        long low;
+        long range = MASK;
+
+        void narrow(Model m, long cum, int s) {
+            range /= m.total;
+            low = (low + cum * range) & MASK;
+            range *= m.freq[s];
+        }
+
+        /** Whether the top byte must move out now (adjusting the range when it underflows). */
+        boolean topByteOut() {
+            if ((low ^ (low + range)) >= TOP) {
+                if (range >= BOT) {
+                    return false;
+                }
+                range = -low & (BOT - 1);
+            }
+            return true;
+        }
+
+        /** Moves the top byte out and returns it. */
+        int shift() {
+            int b = (int) (low >>> 24);
+            low = (low << 8) & MASK;
+            range = (range << 8) & MASK;
+            return b;
+        }
+    }
+
+    /**
      * The context of the cell at {@code i} (column {@code x} of a row {@code width} wide) in one channel's symbols: the
      * mean of its left and upper neighbours (the one there is, at an edge; the middle level at the first cell), in one
      * of {@link #CONTEXTS} equal bands of the levels.
@@ -74,33 +109,22 @@ final class CodeEntropy {
      */
     static byte[] encode(int[] q, int levels, int area, int width) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(q.length / 4 + 16);
-        long low = 0;
-        long range = MASK;
+        Interval c = new Interval();
         for (int start = 0; start < q.length; start += area) {
             Model[] models = models(levels);
             for (int i = start; i < start + area; i++) {
                 Model m = models[context(q, start, i, (i - start) % width, width, levels)];
                 int s = q[i];
-                range /= m.total;
-                low = (low + m.cumulative(s) * range) & MASK;
-                range *= m.freq[s];
-                while (true) {
-                    if ((low ^ (low + range)) >= TOP) {
-                        if (range >= BOT) {
-                            break;
-                        }
-                        range = -low & (BOT - 1);
-                    }
-                    out.write((int) (low >>> 24));
-                    low = (low << 8) & MASK;
-                    range = (range << 8) & MASK;
+                c.narrow(m, m.cumulative(s), s);
+                while (c.topByteOut()) {
+                    out.write(c.shift());
                 }
                 m.update(s);
             }
         }
         for (int k = 0; k < 4; k++) {
-            out.write((int) (low >>> 24));
-            low = (low << 8) & MASK;
+            out.write((int) (c.low >>> 24));
+            c.low = (c.low << 8) & MASK;
         }
         return out.toByteArray();
     }
@@ -109,8 +133,7 @@ final class CodeEntropy {
     static int[] decode(byte[] payload, int count, int levels, int area, int width) {
         int[] q = new int[count];
         int[] at = {0};
-        long low = 0;
-        long range = MASK;
+        Interval c = new Interval();
         long code = 0;
         for (int k = 0; k < 4; k++) {
             code = (code << 8) | next(payload, at);
@@ -119,8 +142,7 @@ final class CodeEntropy {
             Model[] models = models(levels);
             for (int i = start; i < start + area && i < count; i++) {
                 Model m = models[context(q, start, i, (i - start) % width, width, levels)];
-                range /= m.total;
-                long target = ((code - low) & MASK) / range;
+                long target = ((code - c.low) & MASK) / (c.range / m.total);
                 int s = 0;
                 int cum = 0;
                 // A damaged payload can point past the last symbol: it then decodes as the last one.
@@ -129,21 +151,10 @@ final class CodeEntropy {
                     s++;
                 }
                 q[i] = s;
-                low = (low + cum * range) & MASK;
-                range *= m.freq[s];
-                while (true) {
-                    if ((low ^ (low + range)) >= TOP) {
-                        if (range >= BOT) {
-                            break;
-                        }
-                        range = -low & (BOT - 1);
-                    }
+                c.narrow(m, cum, s);
+                while (c.topByteOut()) {
+                    c.shift();
                     code = ((code << 8) | next(payload, at)) & MASK;
-                    low = (low << 8) & MASK;
-                    range = (range << 8) & MASK;
-                }
-                if (range == 0) {
-                    range = 1; // only a damaged payload gets here; keep going to the promised count
                 }
                 m.update(s);
             }

@@ -237,18 +237,9 @@ public final class AudioTrainer {
                 return e.siSdrGain();
             }
 
-            @Override
-            public String scoreName() {
-                return "validation SI-SDR gain";
-            }
-
-            @Override
-            public String scoreUnit() {
-                return "dB";
-            }
         };
         TrainingLoop.Settings settings = new TrainingLoop.Settings(epochs, stepsPerEpoch, config.getInt("patience"),
-                config.get("checkpoint"), config.get("resume"), config.get("warm_start"), inShape);
+                config.get("checkpoint"), config.get("resume"), config.get("warm_start"), inShape, "validation SI-SDR gain");
         try (Model model = Model.newInstance(config.get("name"), engine.getEngineName())) {
             return loop.run(model, net, null, djlConfig, schedule, settings, task, progress, (trainer, outcome) -> {
                 Epoch best = history.stream().filter(e -> e.epoch() == outcome.bestEpoch()).findFirst().orElse(null);

@@ -245,29 +245,25 @@ final class ModelRdf {
      */
     private void tensors05(StringBuilder y) {
         ModelContract c = contract;
-        String in = c.inputName();
         y.append("inputs:\n");
-        y.append("  - id: ").append(quoted(in)).append('\n');
-        y.append("    description: ").append(quoted(brief(inputDescription()))).append('\n');
-        y.append("    axes:\n");
-        axes05(y, null);
-        y.append("    test_tensor:\n");
-        y.append("      source: ").append(quoted(BioImageIoPackage.TEST_INPUT)).append('\n');
-        y.append("      sha256: ").append(quoted(testInputSha256)).append('\n');
-        y.append("    data:\n");
-        y.append("      type: float32\n");
+        tensor05(y, c.inputName(), inputDescription(), null, BioImageIoPackage.TEST_INPUT, testInputSha256);
         preprocessing(y);
         y.append("outputs:\n");
-        y.append("  - id: ").append(quoted(c.outputName())).append('\n');
-        y.append("    description: ").append(quoted(brief(outputDescription()))).append('\n');
+        tensor05(y, c.outputName(), outputDescription(), c.inputName(), BioImageIoPackage.TEST_OUTPUT, testOutputSha256);
+        postprocessing(y);
+    }
+
+    /** One 0.5 tensor entry up to its steps; {@code reference}: the input whose sizes an output takes (null: input). */
+    private void tensor05(StringBuilder y, String id, String description, String reference, String test, String sha) {
+        y.append("  - id: ").append(quoted(id)).append('\n');
+        y.append("    description: ").append(quoted(brief(description))).append('\n');
         y.append("    axes:\n");
-        axes05(y, in);
+        axes05(y, reference);
         y.append("    test_tensor:\n");
-        y.append("      source: ").append(quoted(BioImageIoPackage.TEST_OUTPUT)).append('\n');
-        y.append("      sha256: ").append(quoted(testOutputSha256)).append('\n');
+        y.append("      source: ").append(quoted(test)).append('\n');
+        y.append("      sha256: ").append(quoted(sha)).append('\n');
         y.append("    data:\n");
         y.append("      type: float32\n");
-        postprocessing(y);
     }
 
     /** A tensor description within format 0.5's 128 characters (the README says the rest). */

@@ -284,18 +284,9 @@ public final class ImageTrainer {
                 return score[0];
             }
 
-            @Override
-            public String scoreName() {
-                return "validation PSNR";
-            }
-
-            @Override
-            public String scoreUnit() {
-                return "dB";
-            }
         };
         TrainingLoop.Settings settings = new TrainingLoop.Settings(epochs, stepsPerEpoch, config.getInt("patience"),
-                config.get("checkpoint"), config.get("resume"), config.get("warm_start"), inShape);
+                config.get("checkpoint"), config.get("resume"), config.get("warm_start"), inShape, "validation PSNR");
         try (Model model = Model.newInstance(config.get("name"), engine.getEngineName())) {
             return loop.run(model, net, build, djlConfig, schedule, settings, task, progress, (trainer, outcome) -> {
                 double finalVal = bestOrLast(outcome.best(), history);
