@@ -51,10 +51,10 @@ class AnomalyTest {
 
     @Test
     void aTrainedAutoencoderIsCalibratedAndFindsDefects() throws Exception {
-        ImageTrainingConfig c = new ImageTrainingConfig().set("mode", "anomaly").set("data", "textures")
-                .set("architecture", "conv").set("global_residual", "false").set("depth", "3").set("width", "8")
-                .set("patch", "32").set("batch", "8").set("epochs", "2").set("steps", "60").set("val_images", "4")
-                .set("val_size", "64").set("seed", "3").set("threads", "1").set("lr", "0.003");
+        ImageTrainingConfig c = ImageTrainingConfig.defaults().with("mode", "anomaly").with("data", "textures")
+                .with("architecture", "conv").with("global_residual", "false").with("depth", "3").with("width", "8")
+                .with("patch", "32").with("batch", "8").with("epochs", "2").with("steps", "60").with("val_images", "4")
+                .with("val_size", "64").with("seed", "3").with("threads", "1").with("lr", "0.003");
         List<String> messages = new ArrayList<>();
         ImageTrainer.Result r = new ImageTrainer(c).train(new TrainingProgress() {
             @Override
@@ -126,27 +126,27 @@ class AnomalyTest {
     @Test
     void modelsThatCanCopyTheirInputAreRefused() {
         for (String arch : List.of("residual", "unet", "multiscale")) {
-            ImageTrainingConfig c = new ImageTrainingConfig().set("mode", "anomaly").set("data", "textures")
-                    .set("architecture", arch);
+            ImageTrainingConfig c = ImageTrainingConfig.defaults().with("mode", "anomaly").with("data", "textures")
+                    .with("architecture", arch);
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c::validate);
             assertTrue(e.getMessage().contains("bottleneck") && e.getMessage().contains("blotches"), e.getMessage());
             // Trained to repair damage, any architecture is an anomaly model: copying the input is then wrong.
-            ImageTrainingConfig repairs = new ImageTrainingConfig().set("mode", "anomaly").set("data", "textures")
-                    .set("architecture", arch).set("noise", "blotches:1:4");
+            ImageTrainingConfig repairs = ImageTrainingConfig.defaults().with("mode", "anomaly").with("data", "textures")
+                    .with("architecture", arch).with("noise", "blotches:1:4");
             repairs.validate();
             assertEquals("blotches:1:4", repairs.noiseSpec());
         }
-        assertEquals("none", new ImageTrainingConfig().set("mode", "anomaly").noiseSpec());
+        assertEquals("none", ImageTrainingConfig.defaults().with("mode", "anomaly").noiseSpec());
     }
 
     @Test
     void thePsnrLossIsForTargetsNotBlindSpots() throws Exception {
-        new ImageTrainingConfig().set("loss", "psnr").validate();
+        ImageTrainingConfig.defaults().with("loss", "psnr").validate();
         // It trains (per-patch log MSE), and the loss it reports is a log: negative for errors below 1.
         List<Double> losses = new ArrayList<>();
-        ImageTrainer.Result r = new ImageTrainer(new ImageTrainingConfig().set("loss", "psnr").set("depth", "3")
-                .set("width", "4").set("patch", "32").set("batch", "4").set("epochs", "1").set("steps", "5")
-                .set("val_images", "1").set("val_size", "48").set("seed", "5").set("threads", "1"))
+        ImageTrainer.Result r = new ImageTrainer(ImageTrainingConfig.defaults().with("loss", "psnr").with("depth", "3")
+                .with("width", "4").with("patch", "32").with("batch", "4").with("epochs", "1").with("steps", "5")
+                .with("val_images", "1").with("val_size", "48").with("seed", "5").with("threads", "1"))
                 .train(new TrainingProgress() {
                     @Override
                     public void step(int step, int totalSteps, double loss, double patchesPerSecond) {
@@ -157,9 +157,9 @@ class AnomalyTest {
         assertTrue(losses.stream().allMatch(l -> l < 0 && l > Math.log(1e-5)), losses.toString());
         assertTrue(r.exportMaxDiff() <= 1e-4);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new ImageTrainingConfig().set("loss", "psnr").set("mode", "n2v").set("data", "x").validate());
+                () -> ImageTrainingConfig.defaults().with("loss", "psnr").with("mode", "n2v").with("data", "x").validate());
         assertTrue(e.getMessage().contains("Noise2Void"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new ImageTrainingConfig().set("loss", "l1").validate());
+        assertThrows(IllegalArgumentException.class, () -> ImageTrainingConfig.defaults().with("loss", "l1").validate());
     }
 
     @Test
@@ -188,10 +188,10 @@ class AnomalyTest {
 
     @Test
     void aSoundModelCarriesItsStftAndFrameCalibration() throws Exception {
-        ImageTrainingConfig c = new ImageTrainingConfig().set("mode", "anomaly").set("data", "machines")
-                .set("architecture", "conv").set("global_residual", "false").set("depth", "2").set("width", "8")
-                .set("patch", "32").set("batch", "8").set("epochs", "1").set("steps", "40").set("val_images", "4")
-                .set("val_size", "64").set("seed", "3").set("threads", "1").set("lr", "0.003");
+        ImageTrainingConfig c = ImageTrainingConfig.defaults().with("mode", "anomaly").with("data", "machines")
+                .with("architecture", "conv").with("global_residual", "false").with("depth", "2").with("width", "8")
+                .with("patch", "32").with("batch", "8").with("epochs", "1").with("steps", "40").with("val_images", "4")
+                .with("val_size", "64").with("seed", "3").with("threads", "1").with("lr", "0.003");
         List<String> messages = new ArrayList<>();
         ImageTrainer.Result r = new ImageTrainer(c).train(new TrainingProgress() {
             @Override

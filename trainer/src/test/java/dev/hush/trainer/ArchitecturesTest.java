@@ -181,7 +181,7 @@ class ArchitecturesTest {
 
     @Test
     void sizesThatDoNotFitTheLevelsAreRefusedBeforeTraining() {
-        ImageTrainingConfig c = tinyConfig("unet").set("depth", "3").set("patch", "20");
+        ImageTrainingConfig c = tinyConfig("unet").with("depth", "3").with("patch", "20");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new ImageTrainer(c).train(TrainingProgress.NONE));
         assertTrue(e.getMessage().contains("multiples of 8"), e.getMessage());
@@ -191,10 +191,10 @@ class ArchitecturesTest {
     }
 
     private static ImageTrainingConfig tinyConfig(String arch) {
-        return new ImageTrainingConfig()
-                .set("name", "tiny-" + arch).set("architecture", arch).set("depth", "2").set("width", "4")
-                .set("patch", "16").set("batch", "2").set("epochs", "2").set("steps", "3")
-                .set("val_images", "1").set("val_size", "32").set("seed", "3");
+        return ImageTrainingConfig.defaults()
+                .with("name", "tiny-" + arch).with("architecture", arch).with("depth", "2").with("width", "4")
+                .with("patch", "16").with("batch", "2").with("epochs", "2").with("steps", "3")
+                .with("val_images", "1").with("val_size", "32").with("seed", "3");
     }
 
     private static Trained trained(String arch) {

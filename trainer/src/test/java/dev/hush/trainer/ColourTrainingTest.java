@@ -31,9 +31,9 @@ class ColourTrainingTest {
     Path dir;
 
     private static ImageTrainingConfig tiny() {
-        return new ImageTrainingConfig().set("name", "colour").set("architecture", "residual").set("depth", "3")
-                .set("width", "6").set("channels", "3").set("patch", "16").set("batch", "4").set("epochs", "2")
-                .set("steps", "4").set("val_images", "1").set("val_size", "32").set("seed", "8").set("threads", "1");
+        return ImageTrainingConfig.defaults().with("name", "colour").with("architecture", "residual").with("depth", "3")
+                .with("width", "6").with("channels", "3").with("patch", "16").with("batch", "4").with("epochs", "2")
+                .with("steps", "4").with("val_images", "1").with("val_size", "32").with("seed", "8").with("threads", "1");
     }
 
     @Test
@@ -82,8 +82,8 @@ class ColourTrainingTest {
         new FileSaver(new ImagePlus("g", new FloatProcessor(48, 48))).saveAsTiff(noisy.resolve("q.tif").toString());
         new FileSaver(new ImagePlus("g", new FloatProcessor(48, 48))).saveAsTiff(clean.resolve("q.tif").toString());
         StringBuilder skipped = new StringBuilder();
-        ImageTrainer.Result r = new ImageTrainer(tiny().set("mode", "pairs").set("data", noisy.toString())
-                .set("target", clean.toString())).train(new TrainingProgress() {
+        ImageTrainer.Result r = new ImageTrainer(tiny().with("mode", "pairs").with("data", noisy.toString())
+                .with("target", clean.toString())).train(new TrainingProgress() {
                     @Override
                     public void message(String line) {
                         skipped.append(line).append('\n');
@@ -97,9 +97,9 @@ class ColourTrainingTest {
     @Test
     void threeChannelsAreRefusedWhereTheyCannotWork() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new ImageTrainer(tiny().set("mode", "n2v")));
+                () -> new ImageTrainer(tiny().with("mode", "n2v")));
         assertTrue(e.getMessage().contains("Noise2Void trains 1-channel models"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new ImageTrainer(tiny().set("channels", "2")));
+        e = assertThrows(IllegalArgumentException.class, () -> new ImageTrainer(tiny().with("channels", "2")));
         assertTrue(e.getMessage().contains("channels must be 1"), e.getMessage());
     }
 

@@ -337,7 +337,7 @@ class DenseArchitecturesTest {
     @Test
     void validationImagesMustHoldAPatch() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new ImageTrainer(tinyConfig("vanilla").set("patch", "48").set("val_size", "32"))
+                () -> new ImageTrainer(tinyConfig("vanilla").with("patch", "48").with("val_size", "32"))
                         .train(TrainingProgress.NONE));
         assertTrue(e.getMessage().contains("val_size must be at least patch"), e.getMessage());
     }
@@ -362,10 +362,10 @@ class DenseArchitecturesTest {
     }
 
     private static ImageTrainingConfig tinyConfig(String arch) {
-        return new ImageTrainingConfig()
-                .set("name", "tiny-" + arch).set("architecture", arch).set("width", "16")
-                .set("patch", Integer.toString(P)).set("batch", "8").set("epochs", "2").set("steps", "40").set("lr", "0.003")
-                .set("val_images", "1").set("val_size", "32").set("seed", "3");
+        return ImageTrainingConfig.defaults()
+                .with("name", "tiny-" + arch).with("architecture", arch).with("width", "16")
+                .with("patch", Integer.toString(P)).with("batch", "8").with("epochs", "2").with("steps", "40").with("lr", "0.003")
+                .with("val_images", "1").with("val_size", "32").with("seed", "3");
     }
 
     private static ImageTrainer.Result trained(String arch) {

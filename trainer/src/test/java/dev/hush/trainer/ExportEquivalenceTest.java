@@ -55,9 +55,9 @@ class ExportEquivalenceTest {
 
     @Test
     void trainedModelExportsExactlyAndLoadsWithItsContract() throws Exception {
-        ImageTrainingConfig config = new ImageTrainingConfig()
-                .set("name", "tiny").set("depth", "3").set("width", "8").set("patch", "32").set("batch", "4")
-                .set("epochs", "2").set("steps", "5").set("val_images", "1").set("val_size", "48").set("seed", "3");
+        ImageTrainingConfig config = ImageTrainingConfig.defaults()
+                .with("name", "tiny").with("depth", "3").with("width", "8").with("patch", "32").with("batch", "4")
+                .with("epochs", "2").with("steps", "5").with("val_images", "1").with("val_size", "48").with("seed", "3");
         double[] lastLoss = {Double.NaN};
         ImageTrainer.Result r = new ImageTrainer(config).train(new TrainingProgress() {
             @Override
@@ -102,11 +102,18 @@ class ExportEquivalenceTest {
 
     @Test
     void badTrainingOptionsAreRefusedBeforeAnyWork() {
-        ImageTrainingConfig c = new ImageTrainingConfig();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.set("epochz", "3"));
+        ImageTrainingConfig c = ImageTrainingConfig.defaults();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> c.with("epochz", "3"));
         assertTrue(e.getMessage().contains("epochs"), e.getMessage());
-        c.set("patch", "8");
-        assertThrows(IllegalArgumentException.class, () -> new ImageTrainer(c));
+        e = assertThrows(IllegalArgumentException.class, () -> c.with("epochs", "three"));
+        assertTrue(e.getMessage().contains("'epochs' must be a whole number, got 'three'"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> c.with("global_residual", "yes"));
+        assertTrue(e.getMessage().contains("must be true or false"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> c.with("epochs", 2.5));
+        assertTrue(e.getMessage().contains("'epochs' takes int values"), e.getMessage());
+        assertEquals(192, c.with("val_size", 192).valSize());
+        assertEquals(10, c.with("epochs", null).epochs(), "a null value leaves the key as it is");
+        assertThrows(IllegalArgumentException.class, () -> new ImageTrainer(c.with("patch", "8")));
     }
 
 }

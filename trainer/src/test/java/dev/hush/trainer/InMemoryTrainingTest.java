@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 /** Noise2Void and pairs from planes handed over in memory (as the ImageJ plugin does), tiny networks, few steps. */
 class InMemoryTrainingTest {
     private static ImageTrainingConfig tiny(String mode) {
-        return new ImageTrainingConfig().set("mode", mode).set("depth", "3").set("width", "4").set("patch", "32")
-                .set("batch", "4").set("epochs", "2").set("steps", "2").set("seed", "5");
+        return ImageTrainingConfig.defaults().with("mode", mode).with("depth", "3").with("width", "4").with("patch", "32")
+                .with("batch", "4").with("epochs", "2").with("steps", "2").with("seed", "5");
     }
 
     private static float[] plane(int w, int h, double sigma, long seed) {
@@ -46,7 +46,7 @@ class InMemoryTrainingTest {
         TrainingPlanes planes = TrainingPlanes.noisy(List.of(a, b), List.of(new int[] {64, 48}, new int[] {40, 36}),
                 "ImageJ image 'cells'");
         double[] val = {0};
-        ImageTrainer.Result r = new ImageTrainer(tiny("n2v").set("data", "ImageJ image 'cells'"), planes)
+        ImageTrainer.Result r = new ImageTrainer(tiny("n2v").with("data", "ImageJ image 'cells'"), planes)
                 .train(new TrainingProgress() {
                     @Override
                     public void epoch(int epoch, int epochs, double trainLoss, double valPsnr) {
@@ -82,7 +82,7 @@ class InMemoryTrainingTest {
     void cancelStopsBeforeTheNextStep() {
         TrainingPlanes planes = TrainingPlanes.noisy(List.of(plane(48, 48, 20, 1)), List.of(new int[] {48, 48}), "test");
         AtomicInteger steps = new AtomicInteger();
-        ImageTrainer trainer = new ImageTrainer(tiny("n2v").set("steps", "50"), planes);
+        ImageTrainer trainer = new ImageTrainer(tiny("n2v").with("steps", "50"), planes);
         assertThrows(CancelledException.class, () -> trainer.train(new TrainingProgress() {
             @Override
             public void step(int step, int totalSteps, double loss, double patchesPerSecond) {
@@ -104,7 +104,7 @@ class InMemoryTrainingTest {
         e = assertThrows(IllegalArgumentException.class, () -> TrainingPlanes.noisy(List.of(new float[10]),
                 List.of(new int[] {4, 4}), "test"));
         assertTrue(e.getMessage().contains("not 4×4"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new ImageTrainer(tiny("n2v").set("patch", "64"), noisy)
+        e = assertThrows(IllegalArgumentException.class, () -> new ImageTrainer(tiny("n2v").with("patch", "64"), noisy)
                 .train(TrainingProgress.NONE));
         assertTrue(e.getMessage().contains("smaller than the 64-pixel patch"), e.getMessage());
     }

@@ -33,10 +33,10 @@ class LatentCodecTest {
     static ImageTrainer.Result other;
 
     static ImageTrainingConfig codec(String seed) {
-        return new ImageTrainingConfig().set("name", "codec-test").set("architecture", "conv").set("depth", "2")
-                .set("width", "4").set("code", "3").set("global_residual", "false").set("noise", "none")
-                .set("patch", "32").set("batch", "4").set("epochs", "1").set("steps", "4").set("val_images", "1")
-                .set("val_size", "32").set("seed", seed).set("threads", "1");
+        return ImageTrainingConfig.defaults().with("name", "codec-test").with("architecture", "conv").with("depth", "2")
+                .with("width", "4").with("code", "3").with("global_residual", "false").with("noise", "none")
+                .with("patch", "32").with("batch", "4").with("epochs", "1").with("steps", "4").with("val_images", "1")
+                .with("val_size", "32").with("seed", seed).with("threads", "1");
     }
 
     @BeforeAll

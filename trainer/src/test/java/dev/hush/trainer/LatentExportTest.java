@@ -27,11 +27,11 @@ import org.junit.jupiter.api.Test;
  */
 class LatentExportTest {
     private static ImageTrainingConfig tiny(String arch) {
-        ImageTrainingConfig c = new ImageTrainingConfig().set("name", "latent-" + arch).set("architecture", arch)
-                .set("patch", "16").set("batch", "4").set("epochs", "1").set("steps", "3")
-                .set("val_images", "1").set("val_size", "32").set("seed", "4").set("threads", "1");
-        return arch.equals("conv") ? c.set("depth", "2").set("width", "2").set("global_residual", "false")
-                : c.set("width", "12");
+        ImageTrainingConfig c = ImageTrainingConfig.defaults().with("name", "latent-" + arch).with("architecture", arch)
+                .with("patch", "16").with("batch", "4").with("epochs", "1").with("steps", "3")
+                .with("val_images", "1").with("val_size", "32").with("seed", "4").with("threads", "1");
+        return arch.equals("conv") ? c.with("depth", "2").with("width", "2").with("global_residual", "false")
+                : c.with("width", "12");
     }
 
     @ParameterizedTest
@@ -76,12 +76,12 @@ class LatentExportTest {
 
     @Test
     void networksWithoutASeparableCodeExportNoHalves() {
-        ImageTrainingConfig c = tiny("conv").set("global_residual", "true");
+        ImageTrainingConfig c = tiny("conv").with("global_residual", "true");
         ImageTrainer.Result r = new ImageTrainer(c).train(TrainingProgress.NONE);
         assertFalse(r.hasLatent());
         assertNull(r.decoder());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new ImageTrainer(tiny("vanilla").set("global_residual", "false")));
+                () -> new ImageTrainer(tiny("vanilla").with("global_residual", "false")));
         assertTrue(e.getMessage().contains("conv and unet only"), e.getMessage());
         UnsupportedOperationException u = assertThrows(UnsupportedOperationException.class,
                 () -> r.network().exportDecoder(new dev.hush.trainer.onnx.OnnxGraph("x"), "code"));
@@ -97,7 +97,7 @@ class LatentExportTest {
     @Test
     void quantisationAwareTrainingNoisesTheCodeInTrainingOnly() throws Exception {
         // Trains and exports as usual (the export check compares DJL inference with ONNX Runtime, so no noise there).
-        ImageTrainer.Result r = new ImageTrainer(tiny("conv").set("quant_bits", "3")).train(TrainingProgress.NONE);
+        ImageTrainer.Result r = new ImageTrainer(tiny("conv").with("quant_bits", "3")).train(TrainingProgress.NONE);
         assertTrue(r.hasLatent());
         assertTrue(r.exportMaxDiff() <= ExportCheck.TOLERANCE, "inference is unchanged: " + r.exportMaxDiff());
         // In training mode the decoder sees noise of one 3-bit step: two passes over the same input differ, and by
@@ -128,8 +128,8 @@ class LatentExportTest {
                 }
             }
         }
-        assertThrows(IllegalArgumentException.class, () -> new ImageTrainer(tiny("conv").set("quant_bits", "3")
-                .set("global_residual", "true")).train(TrainingProgress.NONE));
-        assertThrows(IllegalArgumentException.class, () -> tiny("conv").set("quant_bits", "9").validate());
+        assertThrows(IllegalArgumentException.class, () -> new ImageTrainer(tiny("conv").with("quant_bits", "3")
+                .with("global_residual", "true")).train(TrainingProgress.NONE));
+        assertThrows(IllegalArgumentException.class, () -> tiny("conv").with("quant_bits", "9").validate());
     }
 }

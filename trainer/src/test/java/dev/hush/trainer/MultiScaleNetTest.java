@@ -98,10 +98,10 @@ class MultiScaleNetTest {
 
     @Test
     void trainsTilesExactlyAndTakesTheNoiseLevel() throws Exception {
-        ImageTrainingConfig c = new ImageTrainingConfig()
-                .set("name", "tiny-ms").set("architecture", "multiscale").set("depth", "1").set("width", "4")
-                .set("blocks", "1").set("patch", "32").set("batch", "2").set("epochs", "2").set("steps", "3")
-                .set("val_images", "1").set("val_size", "32").set("seed", "3").set("noise", "gaussian:10:40,q8=1");
+        ImageTrainingConfig c = ImageTrainingConfig.defaults()
+                .with("name", "tiny-ms").with("architecture", "multiscale").with("depth", "1").with("width", "4")
+                .with("blocks", "1").with("patch", "32").with("batch", "2").with("epochs", "2").with("steps", "3")
+                .with("val_images", "1").with("val_size", "32").with("seed", "3").with("noise", "gaussian:10:40,q8=1");
         ImageTrainer.Result r = new ImageTrainer(c).train(TrainingProgress.NONE);
         assertTrue(Double.isFinite(r.finalValPsnr()), "validation PSNR " + r.finalValPsnr());
         assertTrue(r.exportMaxDiff() <= ExportCheck.TOLERANCE, "export diff " + r.exportMaxDiff());

@@ -19,14 +19,14 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** The regularisation keys: {@code sparse} (L1 on the bottleneck's activity), {@code weight_decay}, {@code dropout}. */
 class RegularisationTest {
     private static ImageTrainingConfig tiny(String arch) {
-        ImageTrainingConfig c = new ImageTrainingConfig().set("name", "reg-" + arch).set("architecture", arch)
-                .set("patch", "16").set("batch", "8").set("epochs", "2").set("steps", "6")
-                .set("val_images", "1").set("val_size", "32").set("seed", "3");
+        ImageTrainingConfig c = ImageTrainingConfig.defaults().with("name", "reg-" + arch).with("architecture", arch)
+                .with("patch", "16").with("batch", "8").with("epochs", "2").with("steps", "6")
+                .with("val_images", "1").with("val_size", "32").with("seed", "3");
         return switch (arch) {
             // The dense networks change slowly at first (their biases move by about lr per step): more, faster steps.
-            case "vanilla", "multilayer" -> c.set("width", "16").set("steps", "20").set("lr", "0.003");
-            case "residual" -> c.set("depth", "3").set("width", "4");
-            default -> c.set("depth", "2").set("width", "4");
+            case "vanilla", "multilayer" -> c.with("width", "16").with("steps", "20").with("lr", "0.003");
+            case "residual" -> c.with("depth", "3").with("width", "4");
+            default -> c.with("depth", "2").with("width", "4");
         };
     }
 
@@ -45,12 +45,12 @@ class RegularisationTest {
     @ValueSource(strings = {"vanilla", "multilayer", "conv"})
     void aLargeSparseWeightLowersTheBottlenecksActivity(String arch) {
         ImageTrainingConfig c = switch (arch) {
-            case "vanilla" -> tiny(arch).set("epochs", "3").set("steps", "20").set("lr", "0.01");
-            case "multilayer" -> tiny(arch).set("epochs", "2").set("steps", "20").set("lr", "0.003");
-            default -> tiny(arch).set("epochs", "2").set("steps", "6").set("lr", "0.003");
+            case "vanilla" -> tiny(arch).with("epochs", "3").with("steps", "20").with("lr", "0.01");
+            case "multilayer" -> tiny(arch).with("epochs", "2").with("steps", "20").with("lr", "0.003");
+            default -> tiny(arch).with("epochs", "2").with("steps", "6").with("lr", "0.003");
         };
         ImageTrainer.Result free = new ImageTrainer(c).train(TrainingProgress.NONE);
-        ImageTrainer.Result sparse = new ImageTrainer(c.set("sparse", "5")).train(TrainingProgress.NONE);
+        ImageTrainer.Result sparse = new ImageTrainer(c.with("sparse", "5")).train(TrainingProgress.NONE);
         double a0 = lastActivity(free);
         double a1 = lastActivity(sparse);
         System.out.printf("%s: mean |bottleneck| over the last epoch: sparse=0 %.4f, sparse=5 %.4f (first epoch %.4f vs"
@@ -64,9 +64,9 @@ class RegularisationTest {
     @Test
     void sparseIsRefusedWhereThereIsNoSingleBottleneck() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new ImageTrainer(tiny("unet").set("sparse", "0.1")));
+                () -> new ImageTrainer(tiny("unet").with("sparse", "0.1")));
         assertTrue(e.getMessage().contains("unet's skips bypass its bottleneck"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new ImageTrainer(tiny("residual").set("sparse", "0.1")));
+        e = assertThrows(IllegalArgumentException.class, () -> new ImageTrainer(tiny("residual").with("sparse", "0.1")));
         assertTrue(e.getMessage().contains("residual has none"), e.getMessage());
         assertTrue(e.getMessage().contains("conv, vanilla, multilayer"), e.getMessage());
     }
@@ -78,22 +78,22 @@ class RegularisationTest {
                 {"dropout", "half", "must be a number"}};
         for (String[] b : bad) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> new ImageTrainer(tiny("conv").set(b[0], b[1])), Arrays.toString(b));
+                    () -> new ImageTrainer(tiny("conv").with(b[0], b[1])), Arrays.toString(b));
             assertTrue(e.getMessage().contains(b[2]), e.getMessage());
         }
-        ImageTrainingConfig defaults = new ImageTrainingConfig();
-        assertEquals("0", defaults.get("sparse"));
-        assertEquals("0", defaults.get("weight_decay"));
-        assertEquals("0", defaults.get("dropout"));
+        ImageTrainingConfig defaults = ImageTrainingConfig.defaults();
+        assertEquals(0, defaults.sparse());
+        assertEquals(0, defaults.weightDecay());
+        assertEquals(0, defaults.dropout());
     }
 
     /** Dropout acts in training only, so the export (inference) still matches DJL; weight decay changes the weights. */
     @ParameterizedTest
     @ValueSource(strings = {"multilayer", "residual", "unet"})
     void dropoutAndWeightDecayTrainAndExportExactly(String arch) {
-        ImageTrainingConfig c = tiny(arch).set("epochs", "1").set("steps", "4");
+        ImageTrainingConfig c = tiny(arch).with("epochs", "1").with("steps", "4");
         ImageTrainer.Result plain = new ImageTrainer(c).train(TrainingProgress.NONE);
-        ImageTrainer.Result r = new ImageTrainer(c.set("dropout", "0.3").set("weight_decay", "0.01"))
+        ImageTrainer.Result r = new ImageTrainer(c.with("dropout", "0.3").with("weight_decay", "0.01"))
                 .train(TrainingProgress.NONE);
         for (ImageTrainer.Epoch e : r.history()) {
             assertTrue(Double.isFinite(e.trainLoss()), "loss stays finite");

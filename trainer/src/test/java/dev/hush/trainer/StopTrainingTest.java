@@ -17,9 +17,9 @@ import org.junit.jupiter.api.Test;
 /** Stop ends a training early and keeps its best weights; cancel leaves nothing. */
 class StopTrainingTest {
     private static ImageTrainingConfig small() {
-        return new ImageTrainingConfig().set("depth", "3").set("width", "4").set("patch", "32").set("batch", "4")
-                .set("epochs", "3").set("steps", "10").set("val_images", "1").set("val_size", "48").set("seed", "5")
-                .set("threads", "1");
+        return ImageTrainingConfig.defaults().with("depth", "3").with("width", "4").with("patch", "32").with("batch", "4")
+                .with("epochs", "3").with("steps", "10").with("val_images", "1").with("val_size", "48").with("seed", "5")
+                .with("threads", "1");
     }
 
     @Test

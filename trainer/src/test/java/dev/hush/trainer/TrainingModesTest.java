@@ -25,8 +25,8 @@ class TrainingModesTest {
     Path dir;
 
     private static ImageTrainingConfig tiny() {
-        return new ImageTrainingConfig().set("depth", "3").set("width", "4").set("patch", "32").set("batch", "4")
-                .set("epochs", "2").set("steps", "3").set("val_images", "1").set("val_size", "48").set("seed", "5");
+        return ImageTrainingConfig.defaults().with("depth", "3").with("width", "4").with("patch", "32").with("batch", "4")
+                .with("epochs", "2").with("steps", "3").with("val_images", "1").with("val_size", "48").with("seed", "5");
     }
 
     private static float[] scene(int w, int h, double sigma, long seed) {
@@ -76,7 +76,7 @@ class TrainingModesTest {
         Files.writeString(noisy.resolve("zz-broken.tif"), "not a tiff");
         Files.writeString(clean.resolve("zz-broken.tif"), "not a tiff");
         double[] val = {Double.NaN};
-        List<String> messages = run(tiny().set("mode", "pairs").set("data", noisy.toString()).set("target",
+        List<String> messages = run(tiny().with("mode", "pairs").with("data", noisy.toString()).with("target",
                 clean.toString()), val);
         assertTrue(Double.isFinite(val[0]), "pairs have a clean reference");
         assertTrue(messages.stream().anyMatch(m -> m.startsWith("skipped zz-broken.tif")), messages.toString());
@@ -88,25 +88,25 @@ class TrainingModesTest {
         Path a = folder("a", 20, 1, 2, 64, 64);
         Path b = folder("b", 20, 1_000, 2, 64, 64);
         double[] val = {Double.NaN};
-        assertTrue(run(tiny().set("mode", "n2n").set("data", a.toString()).set("target", b.toString()), val)
+        assertTrue(run(tiny().with("mode", "n2n").with("data", a.toString()).with("target", b.toString()), val)
                 .contains("mode=n2n"));
     }
 
     @Test
     void noise2VoidTrainsOnNoisyImagesOnly() throws Exception {
         double[] val = {Double.NaN};
-        run(tiny().set("mode", "n2v").set("noise", "gaussian:25"), val);
+        run(tiny().with("mode", "n2v").with("noise", "gaussian:25"), val);
         assertTrue(Double.isFinite(val[0]), "synthetic n2v is validated against the clean images it never saw");
         Path noisy = folder("n2v", 20, 3, 2, 80, 64);
         double[] none = {0};
-        assertTrue(run(tiny().set("mode", "n2v").set("data", noisy.toString()), none).contains("mode=n2v"));
+        assertTrue(run(tiny().with("mode", "n2v").with("data", noisy.toString()), none).contains("mode=n2v"));
         assertTrue(Double.isNaN(none[0]), "a folder of noisy images has no clean reference");
     }
 
     @Test
     void checkpointsResumeKeepTheBestAndRefuseAnotherArchitecture() throws Exception {
         Path ckpt = dir.resolve("ckpt");
-        ImageTrainer.Result first = new ImageTrainer(tiny().set("checkpoint", ckpt.toString())).train(TrainingProgress.NONE);
+        ImageTrainer.Result first = new ImageTrainer(tiny().with("checkpoint", ckpt.toString())).train(TrainingProgress.NONE);
         assertEquals(2, first.history().size());
         assertTrue(first.bestEpoch() >= 1 && first.bestEpoch() <= 2);
         double bestVal = first.history().stream().mapToDouble(ImageTrainer.Epoch::valPsnr).max().orElseThrow();
@@ -115,8 +115,8 @@ class TrainingModesTest {
         List<String> messages = new ArrayList<>();
         byte[] saved = Files.readAllBytes(ckpt.resolve("hush-0000.params"));
         Path after = dir.resolve("after");
-        ImageTrainer.Result resumed = new ImageTrainer(tiny().set("epochs", "3").set("resume", ckpt.toString())
-                .set("checkpoint", after.toString()))
+        ImageTrainer.Result resumed = new ImageTrainer(tiny().with("epochs", "3").with("resume", ckpt.toString())
+                .with("checkpoint", after.toString()))
                 .train(new TrainingProgress() {
                     @Override
                     public void message(String line) {
@@ -129,7 +129,7 @@ class TrainingModesTest {
                 "the resumed epoch must train the loaded weights further");
         assertTrue(messages.get(0).contains("after epoch 2"), messages.toString());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ImageTrainer(tiny()
-                .set("width", "6").set("resume", ckpt.toString())).train(TrainingProgress.NONE));
+                .with("width", "6").with("resume", ckpt.toString())).train(TrainingProgress.NONE));
         assertTrue(e.getMessage().contains("was made by residual(depth=3,width=4"), e.getMessage());
         Path model = dir.resolve("m.onnx");
         dev.hush.trainer.onnx.OnnxExport.write(resumed.model(), model);
@@ -142,19 +142,19 @@ class TrainingModesTest {
     void badDataIsExplained() throws Exception {
         Path empty = Files.createDirectories(dir.resolve("empty"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new ImageTrainer(tiny().set("mode", "n2v").set("data", empty.toString())).train(TrainingProgress.NONE));
+                () -> new ImageTrainer(tiny().with("mode", "n2v").with("data", empty.toString())).train(TrainingProgress.NONE));
         assertTrue(e.getMessage().contains("no images in"), e.getMessage());
         Path three = folder("three", 20, 1, 3, 64, 48);
         Path two = folder("two", 0, 1, 2, 64, 48);
-        e = assertThrows(IllegalArgumentException.class, () -> new ImageTrainer(tiny().set("mode", "pairs")
-                .set("data", three.toString()).set("target", two.toString())).train(TrainingProgress.NONE));
+        e = assertThrows(IllegalArgumentException.class, () -> new ImageTrainer(tiny().with("mode", "pairs")
+                .with("data", three.toString()).with("target", two.toString())).train(TrainingProgress.NONE));
         assertTrue(e.getMessage().contains("do not match"), e.getMessage());
         Path small = folder("small", 20, 1, 1, 20, 20);
         e = assertThrows(IllegalArgumentException.class,
-                () -> new ImageTrainer(tiny().set("mode", "n2v").set("data", small.toString())).train(TrainingProgress.NONE));
+                () -> new ImageTrainer(tiny().with("mode", "n2v").with("data", small.toString())).train(TrainingProgress.NONE));
         assertTrue(e.getMessage().contains("smaller than the 32-pixel patch"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new ImageTrainer(tiny().set("mode", "pairs")));
+        e = assertThrows(IllegalArgumentException.class, () -> new ImageTrainer(tiny().with("mode", "pairs")));
         assertTrue(e.getMessage().contains("target="), e.getMessage());
-        assertEquals("synthetic", new ImageTrainingConfig().get("mode"));
+        assertEquals("synthetic", ImageTrainingConfig.defaults().mode());
     }
 }

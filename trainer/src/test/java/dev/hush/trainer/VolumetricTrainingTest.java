@@ -26,10 +26,10 @@ import org.junit.jupiter.api.Test;
  */
 class VolumetricTrainingTest {
     private static ImageTrainingConfig small(String arch) {
-        return new ImageTrainingConfig().set("dims", "3").set("architecture", arch).set("depth", arch.equals("unet")
-                        ? "1" : "3").set("width", "4").set("patch", "16").set("patch_z", "8").set("batch", "2")
-                .set("epochs", "1").set("steps", "3").set("val_images", "1").set("val_size", "32")
-                .set("data", "fluorescence").set("noise", "gaussian:10:30").set("seed", "3").set("threads", "1");
+        return ImageTrainingConfig.defaults().with("dims", "3").with("architecture", arch).with("depth", arch.equals("unet")
+                        ? "1" : "3").with("width", "4").with("patch", "16").with("patch_z", "8").with("batch", "2")
+                .with("epochs", "1").with("steps", "3").with("val_images", "1").with("val_size", "32")
+                .with("data", "fluorescence").with("noise", "gaussian:10:30").with("seed", "3").with("threads", "1");
     }
 
     private static List<FloatImage> volume(int w, int h, int d, long seed) {
@@ -132,10 +132,10 @@ class VolumetricTrainingTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> new ImageTrainer(small("multiscale")));
         assertTrue(e.getMessage().contains("2-D only"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new ImageTrainer(small("residual").set("data",
+        e = assertThrows(IllegalArgumentException.class, () -> new ImageTrainer(small("residual").with("data",
                 "deadleaves")));
         assertTrue(e.getMessage().contains("2-D generator"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new ImageTrainer(small("residual").set("mode", "pairs")));
+        e = assertThrows(IllegalArgumentException.class, () -> new ImageTrainer(small("residual").with("mode", "pairs")));
         assertTrue(e.getMessage().contains("synthetic"), e.getMessage());
     }
 

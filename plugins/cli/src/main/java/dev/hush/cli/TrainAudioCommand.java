@@ -84,7 +84,7 @@ final class TrainAudioCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        AudioTrainingConfig config = recipe != null ? AudioTrainingConfig.fromRecipe(recipe) : new AudioTrainingConfig();
+        AudioTrainingConfig base = recipe != null ? AudioTrainingConfig.fromRecipe(recipe) : AudioTrainingConfig.defaults();
         Map<String, Object> overrides = new LinkedHashMap<>();
         overrides.put("name", name);
         overrides.put("epochs", epochs);
@@ -103,11 +103,7 @@ final class TrainAudioCommand implements Callable<Integer> {
         overrides.put("checkpoint", checkpoint);
         overrides.put("resume", resume);
         overrides.put("warm_start", warmStart);
-        overrides.forEach((k, v) -> {
-            if (v != null) {
-                config.set(k, String.valueOf(v));
-            }
-        });
+        AudioTrainingConfig config = base.with(overrides);
         if (!out.getFileName().toString().endsWith(".onnx")) {
             throw new HushException("--out must name a .onnx file, got " + out);
         }
@@ -115,8 +111,8 @@ final class TrainAudioCommand implements Callable<Integer> {
         Thread hook = new Thread(trainer::cancel);
         Runtime.getRuntime().addShutdownHook(hook);
         ProgressBar bar = new ProgressBar(System.err, "train", "steps");
-        System.err.printf("training %s: %s, %s epochs × %s steps of %s segments%n", config.get("name"),
-                config.get("architecture"), config.get("epochs"), config.get("steps"), config.get("batch"));
+        System.err.printf("training %s: %s, %s epochs × %s steps of %s segments%n", config.name(),
+                config.architecture(), config.epochs(), config.steps(), config.batch());
         AudioTrainer.Result result = trainer.train(new TrainingProgress() {
             private double lastVal = Double.NaN;
 

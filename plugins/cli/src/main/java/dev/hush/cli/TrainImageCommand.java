@@ -166,7 +166,7 @@ final class TrainImageCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ImageTrainingConfig config = recipe != null ? ImageTrainingConfig.fromRecipe(recipe) : new ImageTrainingConfig();
+        ImageTrainingConfig recipeConfig = recipe != null ? ImageTrainingConfig.fromRecipe(recipe) : ImageTrainingConfig.defaults();
         Map<String, Object> overrides = new LinkedHashMap<>();
         overrides.put("name", name);
         overrides.put("epochs", epochs);
@@ -201,11 +201,7 @@ final class TrainImageCommand implements Callable<Integer> {
         overrides.put("warm_start", warmStart);
         overrides.put("dims", dims);
         overrides.put("patch_z", patchZ);
-        overrides.forEach((k, v) -> {
-            if (v != null) {
-                config.set(k, String.valueOf(v));
-            }
-        });
+        ImageTrainingConfig config = recipeConfig.with(overrides);
         if (!out.getFileName().toString().endsWith(".onnx")) {
             throw new HushException("--out must name a .onnx file, got " + out);
         }
@@ -213,8 +209,8 @@ final class TrainImageCommand implements Callable<Integer> {
         Thread hook = new Thread(trainer::cancel);
         Runtime.getRuntime().addShutdownHook(hook);
         ProgressBar bar = new ProgressBar(System.err, "train", "steps");
-        System.err.printf("training %s: %s, %s epochs × %s steps of %s×%spx patches%n", config.get("name"),
-                config.get("architecture"), config.get("epochs"), config.get("steps"), config.get("batch"), config.get("patch"));
+        System.err.printf("training %s: %s, %s epochs × %s steps of %s×%spx patches%n", config.name(),
+                config.architecture(), config.epochs(), config.steps(), config.batch(), config.patch());
         ImageTrainer.Result result = trainer.train(new TrainingProgress() {
             private double lastVal = Double.NaN;
 
@@ -253,7 +249,7 @@ final class TrainImageCommand implements Callable<Integer> {
         if (evalImages > 0) {
             // The card's quality section: the real crops first (grey or colour, as the model), dead leaves second;
             // without the repository's crops at hand (training elsewhere), dead leaves only, and the card says so.
-            int ch = config.getInt("channels");
+            int ch = config.channels();
             List<String> sets = new ArrayList<>();
             Path folder = null;
             try {
@@ -268,9 +264,9 @@ final class TrainImageCommand implements Callable<Integer> {
             }
             // A model that was taught to reproduce clean images (an anomaly model, a codec: noise 'none') is not a
             // denoiser: a denoising table would say nothing about it, so its card gets none.
-            boolean denoiser = !config.get("mode").equals("anomaly") && !config.noiseSpec().equals("none");
+            boolean denoiser = !config.mode().equals("anomaly") && !config.noiseSpec().equals("none");
             String tables = "";
-            if (denoiser && config.getInt("dims") == 3) {
+            if (denoiser && config.dims() == 3) {
                 // A volumetric model's tables: the repository's real stacks first (MR and CT; no model trains on
                 // them), then generated 3-D fluorescence from the bench's seed, never a training one.
                 List<BenchVolumeCommand.CleanSet> stacks = new ArrayList<>();

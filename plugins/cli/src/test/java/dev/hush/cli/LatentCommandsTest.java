@@ -29,10 +29,10 @@ class LatentCommandsTest {
     static Path otherCodec;
 
     static Path train(String name, String seed) throws Exception {
-        ImageTrainer.Result r = new ImageTrainer(new ImageTrainingConfig().set("name", name).set("architecture", "conv")
-                .set("depth", "2").set("width", "4").set("code", "2").set("global_residual", "false")
-                .set("noise", "none").set("patch", "32").set("batch", "4").set("epochs", "1").set("steps", "3")
-                .set("val_images", "1").set("val_size", "32").set("seed", seed).set("threads", "1"))
+        ImageTrainer.Result r = new ImageTrainer(ImageTrainingConfig.defaults().with("name", name).with("architecture", "conv")
+                .with("depth", "2").with("width", "4").with("code", "2").with("global_residual", "false")
+                .with("noise", "none").with("patch", "32").with("batch", "4").with("epochs", "1").with("steps", "3")
+                .with("val_images", "1").with("val_size", "32").with("seed", seed).with("threads", "1"))
                 .train(TrainingProgress.NONE);
         OnnxExport.write(r.encoder(), dir.resolve(name + ".encoder.onnx"));
         OnnxExport.write(r.decoder(), dir.resolve(name + ".decoder.onnx"));

@@ -14,8 +14,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * One training run of Train Denoiser: the only class of the plugin that uses the trainer (and through it DJL), so
@@ -84,23 +86,24 @@ final class TrainingJob {
     /** The trainer's recipe for these options; {@code data} and {@code target} only describe the images. */
     static ImageTrainingConfig config(TrainingData data, TrainOptions o) {
         boolean pairs = data.targets() != null;
-        ImageTrainingConfig config = new ImageTrainingConfig()
-                .set("name", o.name())
-                .set("description", pairs ? "Denoiser trained on noisy/clean image pairs in ImageJ"
-                        : "Noise2Void denoiser trained on the noisy image itself in ImageJ")
-                .set("mode", o.mode())
-                .set("data", data.origin())
-                .set("architecture", o.architecture())
-                .set("depth", Integer.toString(o.depth()))
-                .set("width", Integer.toString(o.width()))
-                .set("epochs", Integer.toString(o.epochs()))
-                .set("steps", Integer.toString(o.steps()))
-                .set("patch", Integer.toString(o.patch()))
-                .set("batch", Integer.toString(o.batch()))
-                .set("mask", Double.toString(o.mask()));
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("name", o.name());
+        values.put("description", pairs ? "Denoiser trained on noisy/clean image pairs in ImageJ"
+                : "Noise2Void denoiser trained on the noisy image itself in ImageJ");
+        values.put("mode", o.mode());
+        values.put("data", data.origin());
+        values.put("architecture", o.architecture());
+        values.put("depth", o.depth());
+        values.put("width", o.width());
+        values.put("epochs", o.epochs());
+        values.put("steps", o.steps());
+        values.put("patch", o.patch());
+        values.put("batch", o.batch());
+        values.put("mask", o.mask());
         if (pairs) {
-            config.set("target", "the clean image of " + data.origin());
+            values.put("target", "the clean image of " + data.origin());
         }
+        ImageTrainingConfig config = ImageTrainingConfig.defaults().with(values);
         return config;
     }
 

@@ -29,10 +29,10 @@ class AnomalyMapCommandTest {
     @BeforeAll
     static void train() throws Exception {
         HeadlessImageJ.install();
-        ImageTrainingConfig c = new ImageTrainingConfig().set("mode", "anomaly").set("data", "textures")
-                .set("architecture", "conv").set("global_residual", "false").set("depth", "3").set("width", "8")
-                .set("patch", "32").set("batch", "8").set("epochs", "1").set("steps", "40").set("val_images", "4")
-                .set("val_size", "64").set("seed", "5").set("threads", "1").set("lr", "0.003");
+        ImageTrainingConfig c = ImageTrainingConfig.defaults().with("mode", "anomaly").with("data", "textures")
+                .with("architecture", "conv").with("global_residual", "false").with("depth", "3").with("width", "8")
+                .with("patch", "32").with("batch", "8").with("epochs", "1").with("steps", "40").with("val_images", "4")
+                .with("val_size", "64").with("seed", "5").with("threads", "1").with("lr", "0.003");
         ImageTrainer.Result r = new ImageTrainer(c).train(new TrainingProgress() { });
         model = dir.resolve("anomaly.onnx");
         OnnxExport.write(r.model(), model);

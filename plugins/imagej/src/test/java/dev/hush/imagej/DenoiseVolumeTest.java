@@ -38,10 +38,10 @@ class DenoiseVolumeTest {
     @BeforeAll
     static void train() throws Exception {
         HeadlessImageJ.install();
-        ImageTrainingConfig c = new ImageTrainingConfig().set("dims", "3").set("architecture", "residual")
-                .set("depth", "3").set("width", "4").set("patch", "16").set("patch_z", "8").set("batch", "2")
-                .set("epochs", "1").set("steps", "3").set("val_images", "1").set("val_size", "32")
-                .set("data", "fluorescence").set("noise", "gaussian:10:30").set("seed", "3").set("threads", "1");
+        ImageTrainingConfig c = ImageTrainingConfig.defaults().with("dims", "3").with("architecture", "residual")
+                .with("depth", "3").with("width", "4").with("patch", "16").with("patch_z", "8").with("batch", "2")
+                .with("epochs", "1").with("steps", "3").with("val_images", "1").with("val_size", "32")
+                .with("data", "fluorescence").with("noise", "gaussian:10:30").with("seed", "3").with("threads", "1");
         model = dir.resolve("volume.onnx");
         OnnxExport.write(new ImageTrainer(c).train(new TrainingProgress() {
         }).model(), model);

@@ -1,5 +1,6 @@
 package dev.hush.trainer.audio;
 
+import dev.hush.trainer.Recipes;
 import java.util.Locale;
 
 /** The markdown card written beside a trained speech model: what it is, what it learnt from, how well it did. */
@@ -11,7 +12,7 @@ public final class AudioModelCard {
         StringBuilder sb = new StringBuilder();
         int rate = r.spec().sampleRate();
         double hopMs = 1000.0 * r.spec().hop() / rate;
-        sb.append("# ").append(config.get("name")).append("\n\n").append(config.get("description")).append("\n\n");
+        sb.append("# ").append(config.name()).append("\n\n").append(config.description()).append("\n\n");
         sb.append("## What it is\n");
         sb.append("- Architecture: `").append(r.network().describe()).append("`, ")
                 .append(String.format(Locale.ROOT, "%,d", r.network().macsPerFrame()))
@@ -36,31 +37,31 @@ public final class AudioModelCard {
                     1000.0 * (r.spec().nFft() + r.spec().lookahead() * r.spec().hop() - 1) / rate));
         }
         sb.append("\n## Data and noise\n- ").append(r.dataOrigin()).append(".\n");
-        boolean realSpeech = !config.get("speech").equals("espeak");
-        boolean realNoise = !config.get("noise_data").isBlank();
+        boolean realSpeech = !config.speech().equals("espeak");
+        boolean realNoise = !config.noiseData().isBlank();
         sb.append(realSpeech ? "- Speech: recordings of people from the folder above (licences: see the data script that"
                 + " laid it out, scripts/data/speech.sh, and its SOURCES.tsv).\n" : "- No recordings of people were used:"
                 + " the speech is synthetic.\n");
         sb.append("- None of the project's reserved evaluation data were used.\n");
         sb.append("- Not trained for: music, very low sample rates (audio is resampled to ").append(rate)
                 .append(" Hz), ")
-                .append(config.getDouble("reverb") > 0 ? "rooms much more reverberant than RT60 0.8 s" : "reverberation")
+                .append(config.reverb() > 0 ? "rooms much more reverberant than RT60 0.8 s" : "reverberation")
                 .append(realNoise ? ", noise unlike game ambience and effects or the generated kinds.\n"
                         : ", real microphones' noise beyond the generated kinds.\n");
         sb.append("\n## Training\n");
         sb.append(String.format(Locale.ROOT, "- %d steps of %s segments of %s frames (%.2f s), Adam, cosine learning rate"
                 + " from %s, seed %s; loss: squared error of masked vs clean %s, relative to the clean energy (plus"
-                + " a tenth of the noisy energy) of each segment.%n", r.steps(), config.get("batch"), config.get("frames"),
-                (Integer.parseInt(config.get("frames")) * r.spec().hop()) / (double) rate, config.get("lr"),
-                config.get("seed"), config.getDouble("loss_power") == 1 ? "magnitude"
-                        : "magnitude^" + config.get("loss_power") + " (compressed)"));
+                + " a tenth of the noisy energy) of each segment.%n", r.steps(), config.batch(), config.frames(),
+                (config.frames() * r.spec().hop()) / (double) rate, Recipes.format(config.lr()),
+                config.seed(), config.lossPower() == 1 ? "magnitude"
+                        : "magnitude^" + Recipes.format(config.lossPower()) + " (compressed)"));
         sb.append(String.format(Locale.ROOT, "- Time on %s: %.0f s (%.0f frames/s, %.1f GFLOP/s achieved).%n", machine,
                 r.seconds(), r.framesPerSecond(), r.gflops()));
         sb.append(String.format(Locale.ROOT, "- Export check: max |DJL − ONNX Runtime| = %.2e on a 2×1×%d×57 input%s.%n",
                 r.exportMaxDiff(), r.spec().bins(), r.spec().stateSize() > 0 ? " (ONNX Runtime in two calls of 23"
                 + " and 34 frames carrying the state, DJL in one)" : ""));
         sb.append("\n## Validation during training\n");
-        sb.append("Held-apart mixtures (voices and sentences never trained on, SNR 0/5/10 dB, ").append(config.get("val_seconds"))
+        sb.append("Held-apart mixtures (voices and sentences never trained on, SNR 0/5/10 dB, ").append(Recipes.format(config.valSeconds()))
                 .append(" s each): mean improvement over the noisy input.\n\n");
         sb.append("| epoch | train loss | SI-SDR gain (dB) | SNR gain (dB) | STOI gain |\n|---:|---:|---:|---:|---:|\n");
         for (AudioTrainer.Epoch e : r.history()) {

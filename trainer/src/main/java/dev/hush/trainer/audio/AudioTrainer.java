@@ -86,17 +86,17 @@ public final class AudioTrainer {
     }
 
     public Result train(TrainingProgress progress) {
-        int rate = config.getInt("sample_rate");
-        int nFft = config.getInt("n_fft");
-        int hop = config.getInt("hop");
+        int rate = config.sampleRate();
+        int nFft = config.nFft();
+        int hop = config.hop();
         int bins = nFft / 2;
-        int frames = config.getInt("frames");
-        int batch = config.getInt("batch");
-        Engine engine = Djl.pytorch(config.getInt("threads"));
+        int frames = config.frames();
+        int batch = config.batch();
+        Engine engine = Djl.pytorch(config.threads());
         engine.setRandomSeed((int) config.seed());
         MaskNetwork net = config.recurrent()
-                ? new RecurrentMaskNet(bins, config.getInt("width"), config.getInt("hidden"), config.getInt("layers"))
-                : new SpectralMaskNet(bins, config.getInt("width"));
+                ? new RecurrentMaskNet(bins, config.width(), config.hidden(), config.layers())
+                : new SpectralMaskNet(bins, config.width());
         int context = net.context();
         if (frames <= context + 8) {
             throw new IllegalArgumentException("frames must exceed the model's context (" + context + ") by more than 8,"
@@ -108,30 +108,30 @@ public final class AudioTrainer {
         // A segment of frames·hop − (n_fft − hop) samples gives exactly `frames` STFT frames.
         int segment = frames * hop - stft.latency();
 
-        progress.message("preparing speech (" + config.get("speech") + ")");
+        progress.message("preparing speech (" + config.speech() + ")");
         List<float[]> speech;
         List<float[]> heldOut;
         List<float[]> recordings = List.of();
         List<float[]> valRecordings = List.of();
         String origin;
         try {
-            Path cache = Path.of(config.get("cache"));
-            int count = config.getInt("utterances");
-            if (config.get("speech").equals("espeak")) {
+            Path cache = Path.of(config.cache());
+            int count = config.utterances();
+            if (config.speech().equals("espeak")) {
                 speech = SpeechCorpus.espeak(count, config.seed(), false, rate, cache);
-                heldOut = SpeechCorpus.espeak(Math.max(8, config.getInt("val_mixtures")), config.seed() + 1_000_003L,
+                heldOut = SpeechCorpus.espeak(Math.max(8, config.valMixtures()), config.seed() + 1_000_003L,
                         true, rate, cache);
                 origin = count + " sentences spoken by espeak-ng (text from Hush's own word lists, voices "
                         + String.join("/", SpeechCorpus.LANGUAGES) + " with variants " + String.join("/",
                         SpeechCorpus.TRAIN_VARIANTS) + ", random speed and pitch); validation on variants "
                         + String.join("/", SpeechCorpus.HELD_OUT_VARIANTS) + " and other sentences";
             } else {
-                List<float[]> all = SpeechCorpus.folder(Path.of(config.get("speech")), rate);
-                if (!config.get("val_speech").isBlank()) {
+                List<float[]> all = SpeechCorpus.folder(Path.of(config.speech()), rate);
+                if (!config.valSpeech().isBlank()) {
                     speech = all;
-                    heldOut = SpeechCorpus.folder(Path.of(config.get("val_speech")), rate);
-                    origin = all.size() + " speech files from " + Path.of(config.get("speech")).toAbsolutePath()
-                            + "; validation on " + heldOut.size() + " from " + Path.of(config.get("val_speech"))
+                    heldOut = SpeechCorpus.folder(Path.of(config.valSpeech()), rate);
+                    origin = all.size() + " speech files from " + Path.of(config.speech()).toAbsolutePath()
+                            + "; validation on " + heldOut.size() + " from " + Path.of(config.valSpeech())
                             .toAbsolutePath();
                 } else {
                     if (all.size() < 4) {
@@ -141,48 +141,48 @@ public final class AudioTrainer {
                     int val = Math.max(1, all.size() / 10);
                     heldOut = new ArrayList<>(all.subList(0, val));
                     speech = new ArrayList<>(all.subList(val, all.size()));
-                    origin = all.size() + " speech files from " + Path.of(config.get("speech")).toAbsolutePath()
+                    origin = all.size() + " speech files from " + Path.of(config.speech()).toAbsolutePath()
                             + " (first " + val + " held apart for validation)";
                 }
             }
-            if (!config.get("noise_data").isBlank()) {
-                recordings = SpeechCorpus.folder(Path.of(config.get("noise_data")), rate);
-                valRecordings = config.get("val_noise_data").isBlank() ? recordings
-                        : SpeechCorpus.folder(Path.of(config.get("val_noise_data")), rate);
+            if (!config.noiseData().isBlank()) {
+                recordings = SpeechCorpus.folder(Path.of(config.noiseData()), rate);
+                valRecordings = config.valNoiseData().isBlank() ? recordings
+                        : SpeechCorpus.folder(Path.of(config.valNoiseData()), rate);
             }
         } catch (IOException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-        List<String> kinds = NoiseSignals.parse(config.get("noise"));
+        List<String> kinds = NoiseSignals.parse(config.noise());
         double[] snr = config.snrRange();
         SpeechMixer mixer = new SpeechMixer(speech, speech, kinds, snr[0], snr[1], rate)
-                .reverb(config.getDouble("reverb")).augment(config.getDouble("augment")).recordings(recordings);
+                .reverb(config.reverb()).augment(config.augment()).recordings(recordings);
         SpeechMixer valMixer = new SpeechMixer(heldOut, heldOut, kinds, snr[0], snr[1], rate)
-                .reverb(config.getDouble("reverb")).augment(config.getDouble("augment")).recordings(valRecordings);
+                .reverb(config.reverb()).augment(config.augment()).recordings(valRecordings);
         List<SpeechMixer.Mixture> val = new ArrayList<>();
         SplittableRandom valRnd = new SplittableRandom(config.seed() + 2_000_003L);
-        int valLen = (int) Math.round(config.getDouble("val_seconds") * rate);
+        int valLen = (int) Math.round(config.valSeconds() * rate);
         double[] valSnrs = {0, 5, 10};
-        for (int i = 0; i < config.getInt("val_mixtures"); i++) {
+        for (int i = 0; i < config.valMixtures(); i++) {
             val.add(valMixer.make(valLen, valSnrs[i % valSnrs.length], valRnd));
         }
         String noiseOrigin = "noise kinds " + String.join(", ", kinds) + (recordings.isEmpty() ? " (all generated)"
                 : " ('recorded': excerpts of " + recordings.size() + " real recordings from "
-                + Path.of(config.get("noise_data")).toAbsolutePath() + (config.get("val_noise_data").isBlank() ? ""
+                + Path.of(config.noiseData()).toAbsolutePath() + (config.valNoiseData().isBlank() ? ""
                 : "; validation on " + valRecordings.size() + " others from "
-                + Path.of(config.get("val_noise_data")).toAbsolutePath()) + ")")
+                + Path.of(config.valNoiseData()).toAbsolutePath()) + ")")
                 + ", one to three at once, SNR " + snr[0] + " to " + snr[1]
-                + " dB, random gain (peak −30 to −0.5 dBFS)" + (config.getDouble("reverb") > 0 ? ", "
-                + Math.round(100 * config.getDouble("reverb")) + " % of the speech in simulated rooms (RT60 0.2–0.8 s;"
-                + " target: direct sound and the first 50 ms)" : "") + (config.getDouble("augment") > 0 ? ", microphone"
-                + " EQ on " + Math.round(100 * config.getDouble("augment")) + " %, telephone band and clipping on "
-                + Math.round(25 * config.getDouble("augment")) + " % each" : "");
+                + " dB, random gain (peak −30 to −0.5 dBFS)" + (config.reverb() > 0 ? ", "
+                + Math.round(100 * config.reverb()) + " % of the speech in simulated rooms (RT60 0.2–0.8 s;"
+                + " target: direct sound and the first 50 ms)" : "") + (config.augment() > 0 ? ", microphone"
+                + " EQ on " + Math.round(100 * config.augment()) + " %, telephone band and clipping on "
+                + Math.round(25 * config.augment()) + " % each" : "");
 
-        int epochs = config.getInt("epochs");
-        int stepsPerEpoch = config.getInt("steps");
+        int epochs = config.epochs();
+        int stepsPerEpoch = config.steps();
         long total = (long) epochs * stepsPerEpoch;
-        float lr = (float) config.getDouble("lr");
-        float power = (float) config.getDouble("loss_power");
+        float lr = (float) config.lr();
+        float power = (float) config.lossPower();
         // Resumed runs go on along the same schedule; resumed and warm-started runs warm the rate up first.
         LearningRate schedule = new LearningRate(lr, total);
         DefaultTrainingConfig djlConfig = new DefaultTrainingConfig(Loss.l2Loss())
@@ -238,9 +238,9 @@ public final class AudioTrainer {
             }
 
         };
-        TrainingLoop.Settings settings = new TrainingLoop.Settings(epochs, stepsPerEpoch, config.getInt("patience"),
-                config.get("checkpoint"), config.get("resume"), config.get("warm_start"), inShape, "validation SI-SDR gain");
-        try (Model model = Model.newInstance(config.get("name"), engine.getEngineName())) {
+        TrainingLoop.Settings settings = new TrainingLoop.Settings(epochs, stepsPerEpoch, config.patience(),
+                config.checkpoint(), config.resume(), config.warmStart(), inShape, "validation SI-SDR gain");
+        try (Model model = Model.newInstance(config.name(), engine.getEngineName())) {
             return loop.run(model, net, null, djlConfig, schedule, settings, task, progress, (trainer, outcome) -> {
                 Epoch best = history.stream().filter(e -> e.epoch() == outcome.bestEpoch()).findFirst().orElse(null);
                 double seconds = outcome.seconds();
@@ -299,7 +299,7 @@ public final class AudioTrainer {
     private Epoch validate(MaskNetwork net, AudioSpec spec, List<SpeechMixer.Mixture> val, int rate, int epoch,
                            double loss, double seconds) {
         Map<String, String> meta = contract(spec);
-        meta.put(ModelContract.NAME, config.get("name"));
+        meta.put(ModelContract.NAME, config.name());
         byte[] onnx = export(net, spec, meta).toByteArray();
         double si = 0;
         double snr = 0;
@@ -368,11 +368,11 @@ public final class AudioTrainer {
 
     private Map<String, String> metadata(MaskNetwork net, AudioSpec spec, Epoch best, String data) {
         Map<String, String> m = contract(spec);
-        m.put(ModelContract.NAME, config.get("name"));
-        m.put(ModelContract.DESCRIPTION, config.get("description"));
+        m.put(ModelContract.NAME, config.name());
+        m.put(ModelContract.DESCRIPTION, config.description());
         m.put(ModelContract.ARCHITECTURE, net.describe());
-        m.put(ModelContract.TRAINING_MODE, config.get("speech").equals("espeak") ? "synthetic" : "supervised");
-        m.put(ModelContract.NOISE_MODEL, "additive: " + config.get("noise") + ", snr " + config.get("snr") + " dB");
+        m.put(ModelContract.TRAINING_MODE, config.speech().equals("espeak") ? "synthetic" : "supervised");
+        m.put(ModelContract.NOISE_MODEL, "additive: " + config.noise() + ", snr " + config.snr() + " dB");
         m.put(ModelContract.DATA, data + ", seed " + config.seed());
         m.put(ModelContract.METRICS, best == null ? "n/a" : String.format(Locale.ROOT,
                 "val_si_sdr_gain=%.2f;val_snr_gain=%.2f;val_stoi_gain=%.3f", best.siSdrGain(), best.snrGain(),

@@ -58,12 +58,12 @@ public final class AnomalyEvaluation {
      */
     static ModelProto calibrated(ModelProto onnx, CleanImages normal, ImageTrainingConfig config,
                                  TrainingProgress progress) {
-        int count = Math.max(8, config.getInt("val_images"));
-        int size = config.getInt("val_size");
+        int count = Math.max(8, config.valImages());
+        int size = config.valSize();
         // A model calibrated before (recalibration) is measured raw.
         onnx = without(onnx, ModelContract.ANOMALY_SCALE, ModelContract.ANOMALY_EDGE_SCALE,
                 ModelContract.ANOMALY_FRAME_SCALE);
-        try (DenoiserModel m = DenoiserModel.fromBytes(onnx.toByteArray(), config.get("name"),
+        try (DenoiserModel m = DenoiserModel.fromBytes(onnx.toByteArray(), config.name(),
                 SessionConfig.defaults().withThreads(1))) {
             AnomalyMap raw = new AnomalyMap(m);
             SplittableRandom rnd = new SplittableRandom(SEED);
@@ -101,7 +101,7 @@ public final class AnomalyEvaluation {
                 out = calibratedFrames(out, sounds, config, progress);
             }
             if (normal instanceof Textures) {
-                try (DenoiserModel cal = DenoiserModel.fromBytes(out.toByteArray(), config.get("name"),
+                try (DenoiserModel cal = DenoiserModel.fromBytes(out.toByteArray(), config.name(),
                         SessionConfig.defaults().withThreads(1))) {
                     Auc auc = onTextures(cal, 24, size);
                     progress.message(String.format(Locale.ROOT, "anomaly AUC on synthetic defects: per image %.3f, per"
@@ -124,8 +124,8 @@ public final class AnomalyEvaluation {
      */
     private static ModelProto calibratedFrames(ModelProto onnx, SpectrogramImages sounds, ImageTrainingConfig config,
                                                TrainingProgress progress) throws HushException {
-        boolean machines = config.get("val_data").isBlank() ? config.get("data").equals("machines")
-                : config.get("val_data").equals("machines");
+        boolean machines = config.valData().isBlank() ? config.data().equals("machines")
+                : config.valData().equals("machines");
         List<FloatImage> normals = new ArrayList<>();
         if (machines) {
             SplittableRandom rnd = new SplittableRandom(SEED + 2);
@@ -138,7 +138,7 @@ public final class AnomalyEvaluation {
         }
         List<float[]> frames = new ArrayList<>();
         int total = 0;
-        try (DenoiserModel m = DenoiserModel.fromBytes(onnx.toByteArray(), config.get("name"),
+        try (DenoiserModel m = DenoiserModel.fromBytes(onnx.toByteArray(), config.name(),
                 SessionConfig.defaults().withThreads(1))) {
             AudioAnomaly a = new AudioAnomaly(m);
             for (FloatImage img : normals) {
@@ -158,7 +158,7 @@ public final class AnomalyEvaluation {
                 + " value = %.4g", total, scale));
         ModelProto out = withMetadata(onnx, ModelContract.ANOMALY_FRAME_SCALE, String.format(Locale.ROOT, "%.6g", scale));
         if (machines) {
-            try (DenoiserModel cal = DenoiserModel.fromBytes(out.toByteArray(), config.get("name"),
+            try (DenoiserModel cal = DenoiserModel.fromBytes(out.toByteArray(), config.name(),
                     SessionConfig.defaults().withThreads(1))) {
                 Auc auc = onMachines(cal, 24, 6);
                 progress.message(String.format(Locale.ROOT, "anomaly AUC on generated machines: per recording %.3f, per"

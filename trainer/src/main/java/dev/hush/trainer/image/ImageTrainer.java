@@ -66,7 +66,7 @@ public final class ImageTrainer {
      */
     public ImageTrainer(ImageTrainingConfig config, TrainingPlanes planes) {
         config.validate(true);
-        String mode = config.get("mode");
+        String mode = config.mode();
         String wanted = planes.paired() ? "pairs" : "n2v";
         if (!mode.equals(wanted)) {
             throw new IllegalArgumentException((planes.paired() ? "noisy/clean pairs" : "noisy planes alone")
@@ -109,53 +109,53 @@ public final class ImageTrainer {
     }
 
     public Result train(TrainingProgress progress) {
-        int threads = config.getInt("threads");
-        String mode = config.get("mode");
+        int threads = config.threads();
+        String mode = config.mode();
         Engine engine = Djl.pytorch(threads);
         // Seeds weight initialisation too, so a recipe gives the same model on the same machine.
         engine.setRandomSeed((int) config.seed());
-        int channels = config.getInt("channels");
-        int patch = config.getInt("patch");
-        boolean volumetric = config.getInt("dims") == 3;
+        int channels = config.channels();
+        int patch = config.patch();
+        boolean volumetric = config.dims() == 3;
         // A 3-D patch is patch_z planes of patch×patch; a 2-D one is one plane.
-        int patchZ = volumetric ? config.getInt("patch_z") : 1;
+        int patchZ = volumetric ? config.patchZ() : 1;
         // The network this config builds at a given width (a warm start may come from a narrower one).
         java.util.function.IntFunction<Network> build = width -> volumetric
-                ? Architectures.createVolumetric(config.get("architecture"), channels, config.getInt("depth"), width)
-                : Architectures.create(config.get("architecture"), channels, config.getInt("depth"), width, patch,
-                (float) config.getDouble("dropout"), Boolean.parseBoolean(config.get("global_residual")),
-                config.getInt("blocks"), config.getInt("code"));
-        Network net = build.apply(config.getInt("width"));
-        if (config.getInt("quant_bits") > 0) {
+                ? Architectures.createVolumetric(config.architecture(), channels, config.depth(), width)
+                : Architectures.create(config.architecture(), channels, config.depth(), width, patch,
+                (float) config.dropout(), config.globalResidual(),
+                config.blocks(), config.code());
+        Network net = build.apply(config.width());
+        if (config.quantBits() > 0) {
             if (!(net instanceof dev.hush.trainer.arch.EncoderDecoderNet ed)) {
                 throw new IllegalArgumentException("quant_bits trains a codec's code, which needs architecture=conv with"
-                        + " global_residual=false; " + config.get("architecture") + " has no separable code");
+                        + " global_residual=false; " + config.architecture() + " has no separable code");
             }
-            ed.quantisationAware(config.getInt("quant_bits"));
+            ed.quantisationAware(config.quantBits());
         }
         if (net.noiseLevelInput() && (mode.equals("n2v") || planes != null && !planes.paired())) {
             throw new IllegalArgumentException(net.kind() + " takes the noise level as an input, which is learnt from"
                     + " clean targets; Noise2Void has none, so use residual, conv or unet with mode n2v");
         }
         int inChannels = channels + (net.noiseLevelInput() ? 1 : 0);
-        int batch = config.getInt("batch");
+        int batch = config.batch();
         int multiple = net.sizeMultiple();
         // Networks that downsample need H and W divisible by 2^levels; say so before any training.
-        if (patch % multiple != 0 || config.getInt("val_size") % multiple != 0) {
+        if (patch % multiple != 0 || config.valSize() % multiple != 0) {
             throw new IllegalArgumentException("patch and val_size must be multiples of " + multiple + " for "
-                    + net.describe() + ", got patch=" + patch + ", val_size=" + config.getInt("val_size"));
+                    + net.describe() + ", got patch=" + patch + ", val_size=" + config.valSize());
         }
-        if (net.fixedSize() > 0 && config.getInt("val_size") < patch) {
+        if (net.fixedSize() > 0 && config.valSize() < patch) {
             throw new IllegalArgumentException(net.kind() + " takes " + patch + "×" + patch + " patches only, so val_size"
-                    + " must be at least patch (" + patch + "), got " + config.getInt("val_size"));
+                    + " must be at least patch (" + patch + "), got " + config.valSize());
         }
         // The L1 weight on the bottleneck's mean activity (sparse autoencoder); the config refuses it without one.
-        float sparse = (float) config.getDouble("sparse");
-        int epochs = config.getInt("epochs");
-        int stepsPerEpoch = config.getInt("steps");
+        float sparse = (float) config.sparse();
+        int epochs = config.epochs();
+        int stepsPerEpoch = config.steps();
         long total = (long) epochs * stepsPerEpoch;
-        double normLow = config.getDouble("norm_low");
-        double normHigh = config.getDouble("norm_high");
+        double normLow = config.normLow();
+        double normHigh = config.normHigh();
         NoiseModel noise = NoiseModel.parse(config.noiseSpec());
         SplittableRandom rnd = new SplittableRandom(config.seed());
         boolean syntheticData = generatedData();
@@ -168,14 +168,14 @@ public final class ImageTrainer {
                 val = v.val();
             } else if (planes != null) {
                 TrainingPlanes data = planes.normalised(normLow, normHigh);
-                source = data.patches(config.getDouble("mask"));
+                source = data.patches(config.mask());
                 val = data.paired() ? ValidationSet.fromPairs(data.pairs()) : null;
             } else if (mode.equals("synthetic") || mode.equals("anomaly")) {
                 // A folder is read once: validation images come from the same source unless val_data names another.
-                CleanImages clean = CleanImages.named(config.get("data"));
+                CleanImages clean = CleanImages.named(config.data());
                 source = new SyntheticPairs(clean, noise, normLow, normHigh, Math.max(patch * 2, 96), channels);
-                CleanImages valImages = config.get("val_data").isBlank() ? clean : CleanImages.named(config.get("val_data"));
-                val = ValidationSet.synthetic(valImages, config.getInt("val_images"), config.getInt("val_size"),
+                CleanImages valImages = config.valData().isBlank() ? clean : CleanImages.named(config.valData());
+                val = ValidationSet.synthetic(valImages, config.valImages(), config.valSize(),
                         config.seed() + 1_000_003L, noise, normLow, normHigh, channels);
             } else if (mode.equals("n2v")) {
                 List<float[]> images = new ArrayList<>();
@@ -186,16 +186,16 @@ public final class ImageTrainer {
                     int size = Math.max(2 * patch, 128);
                     SplittableRandom gen = new SplittableRandom(config.seed() + 7);
                     for (int i = 0; i < 32; i++) {
-                        float[] n = noise.apply(CleanImages.named(config.get("data")).generate(size, size, gen), gen);
+                        float[] n = noise.apply(CleanImages.named(config.data()).generate(size, size, gen), gen);
                         Normalization.percentile(n, normLow, normHigh).applyInPlace(n);
                         images.add(n);
                         sizes.add(new int[] {size, size});
                     }
-                    origin = "Noise2Void on 32 noisy images from the " + CleanImages.named(config.get("data")).describe() + " (" + noise.describe() + "), clean never seen";
-                    val = ValidationSet.synthetic(CleanImages.named(config.get("data")), config.getInt("val_images"), config.getInt("val_size"),
+                    origin = "Noise2Void on 32 noisy images from the " + CleanImages.named(config.data()).describe() + " (" + noise.describe() + "), clean never seen";
+                    val = ValidationSet.synthetic(CleanImages.named(config.data()), config.valImages(), config.valSize(),
                             config.seed() + 1_000_003L, noise, normLow, normHigh, 1);
                 } else {
-                    ImageFolder.Contents c = ImageFolder.read(Path.of(config.get("data")));
+                    ImageFolder.Contents c = ImageFolder.read(Path.of(config.data()));
                     c.failures().forEach(f -> progress.message("skipped " + f));
                     for (ImageFolder.Plane p : c.planes()) {
                         float[] n = p.pixels().clone();
@@ -203,13 +203,13 @@ public final class ImageTrainer {
                         images.add(n);
                         sizes.add(new int[] {p.width(), p.height()});
                     }
-                    origin = "Noise2Void on " + c.planes().size() + " noisy plane(s) from " + Path.of(config.get("data"))
+                    origin = "Noise2Void on " + c.planes().size() + " noisy plane(s) from " + Path.of(config.data())
                             .toAbsolutePath();
                     val = null;
                 }
-                source = new BlindSpotPatches(images, sizes, config.getDouble("mask"), origin);
+                source = new BlindSpotPatches(images, sizes, config.mask(), origin);
             } else {
-                FolderPairs pairs = new FolderPairs(Path.of(config.get("data")), Path.of(config.get("target")), normLow,
+                FolderPairs pairs = new FolderPairs(Path.of(config.data()), Path.of(config.target()), normLow,
                         normHigh, mode, channels);
                 pairs.failures().forEach(f -> progress.message("skipped " + f));
                 source = pairs.planes();
@@ -220,12 +220,12 @@ public final class ImageTrainer {
         }
         String dataOrigin = source.describe();
 
-        float lr = (float) config.getDouble("lr");
+        float lr = (float) config.lr();
         // A resumed run goes on along the same schedule: its first update is the one after the checkpoint's epoch.
         // Resumed and warm-started runs warm the rate up while Adam's moments fill (LearningRate says why).
         LearningRate schedule = new LearningRate(lr, total);
         Optimizer adam = Optimizer.adam().optLearningRateTracker(schedule)
-                .optWeightDecays((float) config.getDouble("weight_decay")).build();
+                .optWeightDecays((float) config.weightDecay()).build();
         DefaultTrainingConfig djlConfig = new DefaultTrainingConfig(Loss.l2Loss())
                 .optOptimizer(adam)
                 .optInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.IN, 2),
@@ -239,7 +239,7 @@ public final class ImageTrainer {
         float[] clean = new float[noisy.length];
         float[] mask = new float[noisy.length];
         float[] withLevel = net.noiseLevelInput() ? new float[batch * inChannels * patch * patch] : null;
-        boolean psnrLoss = config.get("loss").equals("psnr");
+        boolean psnrLoss = config.loss().equals("psnr");
         List<Epoch> history = new ArrayList<>();
         long[] samplingNanos = {0};
         double[] activitySum = {0};
@@ -285,9 +285,9 @@ public final class ImageTrainer {
             }
 
         };
-        TrainingLoop.Settings settings = new TrainingLoop.Settings(epochs, stepsPerEpoch, config.getInt("patience"),
-                config.get("checkpoint"), config.get("resume"), config.get("warm_start"), inShape, "validation PSNR");
-        try (Model model = Model.newInstance(config.get("name"), engine.getEngineName())) {
+        TrainingLoop.Settings settings = new TrainingLoop.Settings(epochs, stepsPerEpoch, config.patience(),
+                config.checkpoint(), config.resume(), config.warmStart(), inShape, "validation PSNR");
+        try (Model model = Model.newInstance(config.name(), engine.getEngineName())) {
             return loop.run(model, net, build, djlConfig, schedule, settings, task, progress, (trainer, outcome) -> {
                 double finalVal = bestOrLast(outcome.best(), history);
                 long trained = outcome.steps(); // fewer than planned after an early stop or a resume
@@ -310,8 +310,8 @@ public final class ImageTrainer {
                 }
                 progress.message(String.format("export check: max |DJL - ONNX Runtime| = %.2e", diff));
                 if (mode.equals("anomaly")) {
-                    onnx = AnomalyEvaluation.calibrated(onnx, CleanImages.named(config.get("val_data").isBlank()
-                            ? config.get("data") : config.get("val_data")), config, progress);
+                    onnx = AnomalyEvaluation.calibrated(onnx, CleanImages.named(config.valData().isBlank()
+                            ? config.data() : config.valData()), config, progress);
                 }
                 ModelProto encoder = null;
                 ModelProto decoder = null;
@@ -369,13 +369,13 @@ public final class ImageTrainer {
 
     /** True when the trainer makes its own images (dead leaves) rather than reading the user's. */
     private boolean generatedData() {
-        return planes == null && CleanImages.isBuiltIn(config.get("data"));
+        return planes == null && CleanImages.isBuiltIn(config.data());
     }
 
     /** The contract and provenance written into the model. */
     private Map<String, String> metadata(Network net, double valPsnr, String dataOrigin, NoiseModel noise) {
-        Map<String, String> m = new LinkedHashMap<>(ModelContract.imageDefaults(config.getInt("channels"), net.halo(),
-                net.sizeMultiple(), config.getDouble("norm_low"), config.getDouble("norm_high")));
+        Map<String, String> m = new LinkedHashMap<>(ModelContract.imageDefaults(config.channels(), net.halo(),
+                net.sizeMultiple(), config.normLow(), config.normHigh()));
         if (net.fixedSize() > 0) {
             m.put(ModelContract.FIXED_SIZE, Integer.toString(net.fixedSize()));
         }
@@ -387,17 +387,17 @@ public final class ImageTrainer {
             m.put(ModelContract.HALO_Z, Integer.toString(net.haloZ()));
             m.put(ModelContract.SIZE_MULTIPLE_Z, Integer.toString(net.sizeMultipleZ()));
         }
-        m.put(ModelContract.NAME, config.get("name"));
-        m.put(ModelContract.DESCRIPTION, config.get("description"));
+        m.put(ModelContract.NAME, config.name());
+        m.put(ModelContract.DESCRIPTION, config.description());
         m.put(ModelContract.ARCHITECTURE, net.describe());
-        String mode = config.get("mode");
+        String mode = config.mode();
         m.put(ModelContract.TRAINING_MODE, mode);
         boolean syntheticNoise = mode.equals("synthetic") || generatedData();
         m.put(ModelContract.NOISE_MODEL, syntheticNoise ? noise.describe() : "as in the user's data");
         m.put(ModelContract.DATA, dataOrigin + ", seed " + config.seed() + (generatedData() ? "; no external images" : ""));
         m.put(ModelContract.METRICS, Double.isNaN(valPsnr) ? "val_psnr=n/a (no clean reference)"
                 : String.format(java.util.Locale.ROOT, "val_psnr=%.2f", valPsnr));
-        if (mode.equals("anomaly") && dev.hush.trainer.audio.SpectrogramImages.handles(config.get("data"))) {
+        if (mode.equals("anomaly") && dev.hush.trainer.audio.SpectrogramImages.handles(config.data())) {
             // An anomaly model of sounds: the runtime turns recordings into the same spectrogram images.
             m.put(ModelContract.ANOMALY_INPUT, dev.hush.runtime.audio.AudioAnomaly.SPECTROGRAM);
             m.put(ModelContract.AUDIO_SAMPLE_RATE, Integer.toString(dev.hush.trainer.audio.SpectrogramImages.RATE));
@@ -435,19 +435,19 @@ public final class ImageTrainer {
 
     private VolumeData volumeData(NoiseModel noise, double normLow, double normHigh, int patch, int patchZ,
                                   TrainingProgress progress) throws IOException {
-        String data = config.get("data");
+        String data = config.data();
         boolean generated = data.equals("fluorescence");
-        int valSize = config.getInt("val_size");
-        int valCount = config.getInt("val_images");
+        int valSize = config.valSize();
+        int valCount = config.valImages();
         // Clean stacks (mode synthetic) come on the noise models' [0, 1] scale; noisy ones (n2v) as they are.
         List<dev.hush.trainer.image.data.Volumes.Volume> read = generated ? null
-                : config.get("mode").equals("synthetic")
+                : config.mode().equals("synthetic")
                 ? dev.hush.trainer.image.data.Volumes.readCleanFolder(Path.of(data), patchZ, patch,
                 s -> progress.message("skipped " + s))
                 : dev.hush.trainer.image.data.Volumes.readFolder(Path.of(data), patchZ, patch,
                 s -> progress.message("skipped " + s));
         ValidationSet val;
-        if (generated || config.get("mode").equals("synthetic")) {
+        if (generated || config.mode().equals("synthetic")) {
             SplittableRandom vr = new SplittableRandom(config.seed() + 1_000_003L);
             List<float[]> n = new ArrayList<>();
             List<float[]> c = new ArrayList<>();
@@ -469,7 +469,7 @@ public final class ImageTrainer {
         } else {
             val = null; // noisy stacks alone: nothing clean to validate against
         }
-        if (config.get("mode").equals("synthetic")) {
+        if (config.mode().equals("synthetic")) {
             String origin = generated ? "generated 3-D fluorescence volumes (" + 2 * Math.max(patch, 48) + " px across, "
                     + 2 * patchZ + " planes)" : read.size() + " clean stack(s) from " + Path.of(data).toAbsolutePath();
             return new VolumeData(new dev.hush.trainer.image.data.VolumePairs(read, noise, normLow, normHigh, patchZ,
@@ -494,7 +494,7 @@ public final class ImageTrainer {
             }
             origin = "3-D Noise2Void on " + read.size() + " noisy stack(s) from " + Path.of(data).toAbsolutePath();
         }
-        return new VolumeData(new dev.hush.trainer.image.data.BlindSpotVolumes(noisy, config.getDouble("mask"), patchZ,
+        return new VolumeData(new dev.hush.trainer.image.data.BlindSpotVolumes(noisy, config.mask(), patchZ,
                 origin), val);
     }
 

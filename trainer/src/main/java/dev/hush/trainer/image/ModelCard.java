@@ -1,5 +1,6 @@
 package dev.hush.trainer.image;
 
+import dev.hush.trainer.Recipes;
 import dev.hush.runtime.ModelContract;
 import java.util.Locale;
 import java.util.Map;
@@ -11,11 +12,11 @@ public final class ModelCard {
 
     public static String image(ImageTrainingConfig config, ImageTrainer.Result result, Map<String, String> metadata,
                                String quality, String machine) {
-        int channels = config.getInt("channels");
+        int channels = config.channels();
         boolean level = ModelContract.NOISE_LEVEL_PLANE.equals(metadata.get(ModelContract.NOISE_LEVEL_INPUT));
         StringBuilder sb = new StringBuilder();
-        sb.append("# ").append(config.get("name")).append("\n\n");
-        sb.append(config.get("description")).append(".\n\n");
+        sb.append("# ").append(config.name()).append("\n\n");
+        sb.append(config.description()).append(".\n\n");
         sb.append("## What it is\n");
         sb.append("- Architecture: `").append(metadata.get(ModelContract.ARCHITECTURE)).append("`, ")
                 .append(String.format(Locale.ROOT, "%,d", result.network().macsPerPixel())).append(" multiply-adds per pixel.\n");
@@ -31,7 +32,7 @@ public final class ModelCard {
         sb.append("## Data and noise\n");
         sb.append("- Training mode: ").append(metadata.get(ModelContract.TRAINING_MODE)).append(".\n");
         sb.append("- Training data: ").append(metadata.get(ModelContract.DATA)).append('.');
-        if (dev.hush.trainer.image.data.CleanImages.isBuiltIn(config.get("data"))) {
+        if (dev.hush.trainer.image.data.CleanImages.isBuiltIn(config.data())) {
             sb.append(" Every patch is generated on the fly; no photograph or microscopy image was used.");
         }
         sb.append("\n- Noise: `").append(metadata.get(ModelContract.NOISE_MODEL))
@@ -42,9 +43,9 @@ public final class ModelCard {
                         : ", noise correlated across colour channels (e.g. after demosaicing).\n\n");
         sb.append("## Training\n");
         sb.append(String.format(Locale.ROOT, "- %d steps of %s patches of %s px, Adam, cosine learning rate from %s, seed %s;"
-                + " loss: %s.%n", result.steps(), config.get("batch"), config.get("patch"), config.get("lr"),
-                config.get("seed"), config.get("mode").equals("n2v") ? "squared error at the blind spots"
-                        : config.get("loss").equals("psnr") ? "mean over patches of ln(squared error + 1e-5), so each"
+                + " loss: %s.%n", result.steps(), config.batch(), config.patch(), Recipes.format(config.lr()),
+                config.seed(), config.mode().equals("n2v") ? "squared error at the blind spots"
+                        : config.loss().equals("psnr") ? "mean over patches of ln(squared error + 1e-5), so each"
                         + " patch's PSNR counts alike" : "mean squared error"));
         sb.append(String.format(Locale.ROOT, "- Time on %s: %.0f s in this run (%.1f patches/s, about %.1f GFLOP/s"
                 + " achieved).%n", machine, result.seconds(), result.patchesPerSecond(), result.gflops()));
@@ -60,7 +61,7 @@ public final class ModelCard {
         sb.append("## Quality\n");
         sb.append(quality).append('\n');
         sb.append("## Recipe\n");
-        sb.append("Made with `hush train image --recipe models/recipes/").append(config.get("name"))
+        sb.append("Made with `hush train image --recipe models/recipes/").append(config.name())
                 .append(".properties`:\n\n```properties\n").append(config.toRecipe()).append("```\n");
         return sb.toString();
     }

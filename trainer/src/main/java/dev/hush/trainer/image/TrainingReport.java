@@ -29,7 +29,7 @@ public final class TrainingReport {
                 throw new IOException("no PNG writer");
             }
         });
-        StringBuilder sb = new StringBuilder("# Training report: ").append(config.get("name")).append("\n\n");
+        StringBuilder sb = new StringBuilder("# Training report: ").append(config.name()).append("\n\n");
         sb.append(String.format(Locale.ROOT, "%d steps in %.0f s (%.1f patches/s, %.1f GFLOP/s). Kept epoch %s. Export check:"
                 + " max |DJL − ONNX Runtime| = %.2e.%n%n", r.steps(), r.seconds(), r.patchesPerSecond(), r.gflops(),
                 r.bestEpoch() > 0 ? Integer.toString(r.bestEpoch()) : "last (no validation reference)", r.exportMaxDiff()));

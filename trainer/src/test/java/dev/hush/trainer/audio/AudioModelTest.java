@@ -84,9 +84,9 @@ class AudioModelTest {
         for (int i = 0; i < 10; i++) {
             writeWav(speech.resolve("u" + i + ".wav"), speechLike(16000 * 2, 16000, rnd), 16000);
         }
-        AudioTrainingConfig c = new AudioTrainingConfig().set("speech", speech.toString()).set("width", "4")
-                .set("frames", "64").set("batch", "2").set("epochs", "2").set("steps", "3").set("val_mixtures", "2")
-                .set("val_seconds", "1.5").set("threads", "1").set("name", "audio-test");
+        AudioTrainingConfig c = AudioTrainingConfig.defaults().with("speech", speech.toString()).with("width", "4")
+                .with("frames", "64").with("batch", "2").with("epochs", "2").with("steps", "3").with("val_mixtures", "2")
+                .with("val_seconds", "1.5").with("threads", "1").with("name", "audio-test");
         result = new AudioTrainer(c).train(TrainingProgress.NONE);
         model = dir.resolve("audio-test.onnx");
         OnnxExport.write(result.model(), model);
@@ -177,12 +177,12 @@ class AudioModelTest {
     @Test
     void badRecipesAreRefusedWithAReason() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new AudioTrainingConfig().set("noice", "white"));
+                () -> AudioTrainingConfig.defaults().with("noice", "white"));
         assertTrue(e.getMessage().contains("unknown audio training option"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
-                () -> new AudioTrainer(new AudioTrainingConfig().set("noise", "white|thunder")));
+                () -> new AudioTrainer(AudioTrainingConfig.defaults().with("noise", "white|thunder")));
         assertTrue(e.getMessage().contains("thunder"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> new AudioTrainer(new AudioTrainingConfig().set("n_fft", "500")));
+        e = assertThrows(IllegalArgumentException.class, () -> new AudioTrainer(AudioTrainingConfig.defaults().with("n_fft", "500")));
         assertTrue(e.getMessage().contains("n_fft"), e.getMessage());
     }
 
@@ -190,14 +190,14 @@ class AudioModelTest {
     void aWarmStartTrainsANewRunFromACheckpointsWeights() throws Exception {
         Path speech = dir.resolve("speech");
         Path ckpt = dir.resolve("ckpt");
-        AudioTrainingConfig first = new AudioTrainingConfig().set("speech", speech.toString()).set("width", "4")
-                .set("frames", "64").set("batch", "2").set("epochs", "1").set("steps", "2").set("val_mixtures", "1")
-                .set("val_seconds", "1.5").set("threads", "1").set("checkpoint", ckpt.toString());
+        AudioTrainingConfig first = AudioTrainingConfig.defaults().with("speech", speech.toString()).with("width", "4")
+                .with("frames", "64").with("batch", "2").with("epochs", "1").with("steps", "2").with("val_mixtures", "1")
+                .with("val_seconds", "1.5").with("threads", "1").with("checkpoint", ckpt.toString());
         new AudioTrainer(first).train(TrainingProgress.NONE);
         StringBuilder said = new StringBuilder();
-        AudioTrainingConfig second = new AudioTrainingConfig().set("speech", speech.toString()).set("width", "4")
-                .set("frames", "64").set("batch", "2").set("epochs", "1").set("steps", "1").set("val_mixtures", "1")
-                .set("val_seconds", "1.5").set("threads", "1").set("warm_start", ckpt.toString());
+        AudioTrainingConfig second = AudioTrainingConfig.defaults().with("speech", speech.toString()).with("width", "4")
+                .with("frames", "64").with("batch", "2").with("epochs", "1").with("steps", "1").with("val_mixtures", "1")
+                .with("val_seconds", "1.5").with("threads", "1").with("warm_start", ckpt.toString());
         AudioTrainer.Result r = new AudioTrainer(second).train(new TrainingProgress() {
             @Override
             public void message(String line) {
@@ -208,20 +208,20 @@ class AudioModelTest {
         // The loaded weights are the ones trained on: the model after one more step is not the checkpoint's.
         byte[] loaded = java.nio.file.Files.readAllBytes(ckpt.resolve("hush-0000.params"));
         Path again = dir.resolve("ckpt2");
-        new AudioTrainer(new AudioTrainingConfig().set("speech", speech.toString()).set("width", "4").set("frames", "64")
-                .set("batch", "2").set("epochs", "1").set("steps", "1").set("val_mixtures", "1").set("val_seconds", "1.5")
-                .set("threads", "1").set("warm_start", ckpt.toString()).set("checkpoint", again.toString()))
+        new AudioTrainer(AudioTrainingConfig.defaults().with("speech", speech.toString()).with("width", "4").with("frames", "64")
+                .with("batch", "2").with("epochs", "1").with("steps", "1").with("val_mixtures", "1").with("val_seconds", "1.5")
+                .with("threads", "1").with("warm_start", ckpt.toString()).with("checkpoint", again.toString()))
                 .train(TrainingProgress.NONE);
         assertTrue(!java.util.Arrays.equals(loaded, java.nio.file.Files.readAllBytes(again.resolve("hush-0000.params"))),
                 "training after a warm start must change the loaded weights");
         assertEquals(1, r.history().size(), "a new run: its own epochs from 1");
         assertTrue(second.toRecipe().contains("warm_start="), "the recipe records where the weights came from");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new AudioTrainer(
-                new AudioTrainingConfig().set("warm_start", ckpt.toString()).set("resume", ckpt.toString())));
+                AudioTrainingConfig.defaults().with("warm_start", ckpt.toString()).with("resume", ckpt.toString())));
         assertTrue(e.getMessage().contains("not both"), e.getMessage());
-        AudioTrainingConfig wide = new AudioTrainingConfig().set("speech", speech.toString()).set("width", "6")
-                .set("frames", "64").set("batch", "2").set("epochs", "1").set("steps", "1").set("val_mixtures", "1")
-                .set("val_seconds", "1.5").set("threads", "1").set("warm_start", ckpt.toString());
+        AudioTrainingConfig wide = AudioTrainingConfig.defaults().with("speech", speech.toString()).with("width", "6")
+                .with("frames", "64").with("batch", "2").with("epochs", "1").with("steps", "1").with("val_mixtures", "1")
+                .with("val_seconds", "1.5").with("threads", "1").with("warm_start", ckpt.toString());
         e = assertThrows(IllegalArgumentException.class, () -> new AudioTrainer(wide).train(TrainingProgress.NONE));
         assertTrue(e.getMessage().contains("same architecture"), e.getMessage());
     }

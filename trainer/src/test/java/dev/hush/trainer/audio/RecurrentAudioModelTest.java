@@ -46,10 +46,10 @@ class RecurrentAudioModelTest {
             AudioModelTest.writeWav(speech.resolve("u" + i + ".wav"), AudioModelTest.speechLike(16000 * 2, 16000, rnd),
                     16000);
         }
-        AudioTrainingConfig c = new AudioTrainingConfig().set("architecture", "recurrent").set("speech", speech.toString())
-                .set("width", "4").set("hidden", "8").set("layers", "2").set("frames", "48").set("batch", "2")
-                .set("epochs", "2").set("steps", "3").set("val_mixtures", "2").set("val_seconds", "1.5")
-                .set("threads", "1").set("name", "audio-recurrent-test");
+        AudioTrainingConfig c = AudioTrainingConfig.defaults().with("architecture", "recurrent").with("speech", speech.toString())
+                .with("width", "4").with("hidden", "8").with("layers", "2").with("frames", "48").with("batch", "2")
+                .with("epochs", "2").with("steps", "3").with("val_mixtures", "2").with("val_seconds", "1.5")
+                .with("threads", "1").with("name", "audio-recurrent-test");
         result = new AudioTrainer(c).train(TrainingProgress.NONE);
         model = dir.resolve("audio-recurrent-test.onnx");
         OnnxExport.write(result.model(), model);

@@ -234,10 +234,10 @@ class BioImageIoPackageTest {
 
     @Test
     void aVolumetricModelPackagesWithFiveAxesAndAVolumeAsItsTestCase() throws Exception {
-        ImageTrainingConfig cfg = new ImageTrainingConfig().set("dims", "3").set("architecture", "residual")
-                .set("depth", "3").set("width", "4").set("patch", "16").set("patch_z", "8").set("batch", "2")
-                .set("epochs", "1").set("steps", "2").set("val_images", "1").set("val_size", "32")
-                .set("data", "fluorescence").set("noise", "gaussian:10:30").set("seed", "5").set("threads", "1");
+        ImageTrainingConfig cfg = ImageTrainingConfig.defaults().with("dims", "3").with("architecture", "residual")
+                .with("depth", "3").with("width", "4").with("patch", "16").with("patch_z", "8").with("batch", "2")
+                .with("epochs", "1").with("steps", "2").with("val_images", "1").with("val_size", "32")
+                .with("data", "fluorescence").with("noise", "gaussian:10:30").with("seed", "5").with("threads", "1");
         byte[] onnx = new ImageTrainer(cfg).train(new TrainingProgress() {
         }).model().toByteArray();
         BioImageIoPackage pkg = BioImageIoPackage.of(onnx, "vol.onnx", null).timestamp(WHEN);
