@@ -80,7 +80,7 @@ class WidenedWarmStartTest {
     /** The committed checkpoint of the shipped grey model, widened to 40 channels, still denoises as it did. */
     @Test
     void theShippedCheckpointWidensExactly() throws Exception {
-        Path ckpt = Path.of(System.getProperty("user.dir")).getParent().resolve("models/checkpoints/image-gray-multiscale");
+        Path ckpt = Path.of(System.getProperty("user.dir")).getParent().resolve("models/checkpoints/image-gray-multiscale-stage2");
         Shape input = new Shape(1, 2, 32, 32);
         float[] x;
         float[] expected;
@@ -116,7 +116,7 @@ class WidenedWarmStartTest {
      */
     @Test
     void warmStartedWeightsSurviveTheTrainersInitialisation() throws Exception {
-        Path ckpt = Path.of(System.getProperty("user.dir")).getParent().resolve("models/checkpoints/image-gray-multiscale");
+        Path ckpt = Path.of(System.getProperty("user.dir")).getParent().resolve("models/checkpoints/image-gray-multiscale-stage2");
         Shape input = new Shape(1, 2, 64, 64);
         for (int width : new int[] {32, 40}) {
             try (Model model = Model.newInstance("warm", "PyTorch")) {
