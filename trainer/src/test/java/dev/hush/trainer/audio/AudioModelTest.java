@@ -178,7 +178,7 @@ class AudioModelTest {
     void badRecipesAreRefusedWithAReason() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> AudioTrainingConfig.defaults().with("noice", "white"));
-        assertTrue(e.getMessage().contains("unknown audio training option"), e.getMessage());
+        assertTrue(e.getMessage().contains("unknown training option 'noice'"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class,
                 () -> new AudioTrainer(AudioTrainingConfig.defaults().with("noise", "white|thunder")));
         assertTrue(e.getMessage().contains("thunder"), e.getMessage());
