@@ -9,13 +9,13 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.BiPredicate;
 
 /**
  * The one bridge between a recipe (Java properties: {@code val_size=192}) and a typed training config record
@@ -26,15 +26,6 @@ import java.util.TreeSet;
  */
 public final class Recipes {
     private Recipes() {
-    }
-
-    /** The recipe keys of a config record, in component order. */
-    public static List<String> keys(Class<? extends Record> type) {
-        List<String> keys = new ArrayList<>();
-        for (RecordComponent c : type.getRecordComponents()) {
-            keys.add(key(c.getName()));
-        }
-        return keys;
     }
 
     /** A copy of {@code base} with one key set; {@code value} is a string to parse or a value of the key's type. */
@@ -87,6 +78,26 @@ public final class Recipes {
         return m;
     }
 
+    /** The recipe keys of these components, sorted. */
+    private static TreeSet<String> keys(RecordComponent[] components) {
+        TreeSet<String> keys = new TreeSet<>();
+        for (RecordComponent c : components) {
+            keys.add(key(c.getName()));
+        }
+        return keys;
+    }
+
+    /** The recipe as properties text, keys sorted, leaving out those {@code omit} says (key, written value). */
+    public static String text(Record config, BiPredicate<String, String> omit) {
+        StringBuilder sb = new StringBuilder();
+        new TreeMap<>(asMap(config)).forEach((k, v) -> {
+            if (!omit.test(k, v)) {
+                sb.append(k).append('=').append(v).append('\n');
+            }
+        });
+        return sb.toString();
+    }
+
     /** How a value is written in a recipe: decimals without exponent or trailing zeros ({@code 0.0002}, {@code 1}). */
     public static String format(Object value) {
         if (value instanceof Double d) {
@@ -101,12 +112,8 @@ public final class Recipes {
                 return i;
             }
         }
-        List<String> known = new ArrayList<>();
-        for (RecordComponent c : components) {
-            known.add(key(c.getName()));
-        }
         throw new IllegalArgumentException("unknown training option '" + key + "'; known: "
-                + String.join(", ", new TreeSet<>(known)));
+                + String.join(", ", keys(components)));
     }
 
     private static Object convert(String key, Class<?> type, Object value) {

@@ -4,7 +4,6 @@ import dev.hush.trainer.Recipes;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Everything that decides how a speech denoiser is trained, typed. A recipe is these components as Java properties in
@@ -58,15 +57,8 @@ public record AudioTrainingConfig(String name, String description, String archit
     }
 
     public String toRecipe() {
-        StringBuilder sb = new StringBuilder();
-        new TreeMap<>(Recipes.asMap(this)).forEach((k, v) -> {
-            boolean gruKnob = k.equals("hidden") || k.equals("layers");
-            if (!k.equals("cache") && !k.equals("checkpoint") && !k.equals("resume")
-                    && !(k.equals("warm_start") && v.isBlank()) && !(gruKnob && !recurrent())) {
-                sb.append(k).append('=').append(v).append('\n');
-            }
-        });
-        return sb.toString();
+        return Recipes.text(this, (k, v) -> k.equals("cache") || k.equals("checkpoint") || k.equals("resume")
+                || (k.equals("warm_start") && v.isBlank()) || ((k.equals("hidden") || k.equals("layers")) && !recurrent()));
     }
 
     /** Checks ranges once, before any work, with messages that say what to change. */

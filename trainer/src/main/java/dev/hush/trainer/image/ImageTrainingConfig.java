@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Everything that decides how an image model is trained, typed. A recipe file is these components as Java properties
@@ -71,13 +70,7 @@ public record ImageTrainingConfig(String name, String description, String archit
 
     /** The recipe as properties text, keys in a stable order. */
     public String toRecipe() {
-        StringBuilder sb = new StringBuilder();
-        new TreeMap<>(asMap()).forEach((k, v) -> {
-            if (!(k.equals("warm_start") && v.isBlank()) && !(k.equals("code") && v.equals("0"))) {
-                sb.append(k).append('=').append(v).append('\n');
-            }
-        });
-        return sb.toString();
+        return Recipes.text(this, (k, v) -> (k.equals("warm_start") && v.isBlank()) || (k.equals("code") && v.equals("0")));
     }
 
     /** Checks ranges once, before any work, with messages that say what to change. */
