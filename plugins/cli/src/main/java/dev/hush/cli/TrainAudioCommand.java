@@ -19,9 +19,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "audio", mixinStandardHelpOptions = true,
-        description = {"Train a speech denoiser (a gain mask over the STFT) on speech mixed with generated noise, and",
-                "export it to ONNX. Speech comes from espeak-ng (installed separately) or a folder of WAV files.",
-                "Options override the recipe; the model card (.md) is written beside the model."})
+        description = {"Train a speech denoiser (a gain per STFT bin) on speech mixed with noise, and export it to ONNX.",
+                "Speech comes from espeak-ng (installed separately) or a folder of WAV files; noise is generated,",
+                "or excerpts of real recordings (noise kind 'recorded' with the recipe key noise_data).",
+                "Options override the recipe, --set any recipe key (docs/training.md); the model card (.md) is",
+                "written beside the model."})
 final class TrainAudioCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Model file to write (.onnx).")
     Path out;
@@ -50,14 +52,15 @@ final class TrainAudioCommand implements Callable<Integer> {
     @Option(names = "--utterances", description = "espeak-ng sentences to generate (default 400).")
     Integer utterances;
 
-    @Option(names = "--noise", paramLabel = "KINDS", description = "Noise kinds joined by '|': white, pink, brown, hum, clicks, babble (default: all).")
+    @Option(names = "--noise", paramLabel = "KINDS", description = "Noise kinds joined by '|': white, pink, brown, hum, clicks, babble, recorded"
+            + " (a kind may repeat to weigh it; default: the six generated kinds).")
     String noise;
 
     @Option(names = "--snr", paramLabel = "MIN:MAX", description = "Training SNR range in dB (default -5:20).")
     String snr;
 
     @Option(names = "--reverb", paramLabel = "P", description = "Share of mixtures whose speech is played in a simulated"
-            + " room first (RT60 0.2–0.8 s; the target keeps the room), default 0.")
+            + " room first (RT60 0.2–0.8 s; the target is the direct sound and the first 50 ms), default 0.")
     Double reverb;
 
     @Option(names = "--lr", description = "Adam learning rate (default 0.002).")
@@ -82,6 +85,10 @@ final class TrainAudioCommand implements Callable<Integer> {
             + " folder (same architecture), e.g. to go on training on more data.")
     String warmStart;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any recipe key, e.g. --set architecture=recurrent"
+            + " --set loss_power=0.5 (repeatable; applied after the options above).")
+    Map<String, String> set = new LinkedHashMap<>();
+
     @Override
     public Integer call() throws Exception {
         AudioTrainingConfig base = recipe != null ? AudioTrainingConfig.fromRecipe(recipe) : AudioTrainingConfig.defaults();
@@ -103,6 +110,7 @@ final class TrainAudioCommand implements Callable<Integer> {
         overrides.put("checkpoint", checkpoint);
         overrides.put("resume", resume);
         overrides.put("warm_start", warmStart);
+        overrides.putAll(set);
         AudioTrainingConfig config = base.with(overrides);
         if (!out.getFileName().toString().endsWith(".onnx")) {
             throw new HushException("--out must name a .onnx file, got " + out);

@@ -25,8 +25,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "image", mixinStandardHelpOptions = true,
-        description = {"Train a grayscale image denoiser on built-in synthetic images and export it to ONNX.",
-                "Options override the recipe; the model card (.md) is written beside the model."})
+        description = {"Train an image denoiser (grey or RGB, 2-D or 3-D) and export it to ONNX: supervised on clean",
+                "images (generated dead leaves, or your folder) with added noise, on noisy/clean pairs, or",
+                "self-supervised (Noise2Noise, Noise2Void). Options override the recipe, --set any recipe key",
+                "(docs/training.md); the model card (.md) is written beside the model."})
 final class TrainImageCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "Model file to write (.onnx).")
     Path out;
@@ -164,6 +166,10 @@ final class TrainImageCommand implements Callable<Integer> {
     @Option(names = "--eval-size", defaultValue = "256", description = "Size of each evaluation image (default ${DEFAULT-VALUE}).")
     int evalSize;
 
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any recipe key, e.g. --set val_size=64"
+            + " --set blocks=3 (repeatable; applied after the options above).")
+    Map<String, String> set = new LinkedHashMap<>();
+
     @Override
     public Integer call() throws Exception {
         ImageTrainingConfig recipeConfig = recipe != null ? ImageTrainingConfig.fromRecipe(recipe) : ImageTrainingConfig.defaults();
@@ -201,6 +207,7 @@ final class TrainImageCommand implements Callable<Integer> {
         overrides.put("warm_start", warmStart);
         overrides.put("dims", dims);
         overrides.put("patch_z", patchZ);
+        overrides.putAll(set);
         ImageTrainingConfig config = recipeConfig.with(overrides);
         if (!out.getFileName().toString().endsWith(".onnx")) {
             throw new HushException("--out must name a .onnx file, got " + out);

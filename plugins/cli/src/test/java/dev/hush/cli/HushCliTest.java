@@ -289,6 +289,16 @@ class HushCliTest {
         Run bad = hush("train", "image", "--out", dir.resolve("x.txt").toString(), "--epochs", "1");
         assertEquals(1, bad.code());
         assertTrue(bad.err().contains(".onnx"), bad.err());
+        for (String kind : new String[] {"image", "audio"}) {
+            Path none = dir.resolve("none-" + kind + ".onnx");
+            Run unknown = hush("train", kind, "--out", none.toString(), "--set", "blcoks=1");
+            assertNotEquals(0, unknown.code());
+            assertTrue(unknown.err().contains("unknown training option 'blcoks'"), unknown.err());
+            Run typed = hush("train", kind, "--out", none.toString(), "--set", "epochs=many");
+            assertNotEquals(0, typed.code());
+            assertTrue(typed.err().contains("epochs"), typed.err());
+            assertFalse(Files.exists(none));
+        }
     }
 
     /**
@@ -302,7 +312,7 @@ class HushCliTest {
         png8("clean/a.png", scene(96, 80, 0, 1, 1), 96, 80);
         Path model = dir.resolve("ms.onnx");
         Run r = hush("train", "image", "--out", model.toString(), "--arch", "multiscale", "--depth", "1", "--width", "4",
-                "--blocks", "1", "--data", clean + "@0.7+deadleaves@0.3", "--noise", "gaussian:5:40,q8=1", "--epochs", "1",
+                "--set", "blocks=1", "--data", clean + "@0.7+deadleaves@0.3", "--noise", "gaussian:5:40,q8=1", "--epochs", "1",
                 "--steps", "3", "--batch", "2", "--patch", "32", "--eval-images", "0");
         assertEquals(0, r.code(), r.err());
         assertTrue((r.out() + r.err()).contains("noise-level input"), r.out() + r.err());

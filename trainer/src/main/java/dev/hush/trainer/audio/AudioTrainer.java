@@ -155,10 +155,11 @@ public final class AudioTrainer {
         }
         List<String> kinds = NoiseSignals.parse(config.noise());
         double[] snr = config.snrRange();
+        LossyCodecs codecs = LossyCodecs.select(config.codecs());
         SpeechMixer mixer = new SpeechMixer(speech, speech, kinds, snr[0], snr[1], rate)
-                .reverb(config.reverb()).augment(config.augment()).recordings(recordings);
+                .reverb(config.reverb()).augment(config.augment()).recordings(recordings).codecs(codecs);
         SpeechMixer valMixer = new SpeechMixer(heldOut, heldOut, kinds, snr[0], snr[1], rate)
-                .reverb(config.reverb()).augment(config.augment()).recordings(valRecordings);
+                .reverb(config.reverb()).augment(config.augment()).recordings(valRecordings).codecs(codecs);
         List<SpeechMixer.Mixture> val = new ArrayList<>();
         SplittableRandom valRnd = new SplittableRandom(config.seed() + 2_000_003L);
         int valLen = (int) Math.round(config.valSeconds() * rate);
@@ -175,7 +176,8 @@ public final class AudioTrainer {
                 + " dB, random gain (peak −30 to −0.5 dBFS)" + (config.reverb() > 0 ? ", "
                 + Math.round(100 * config.reverb()) + " % of the speech in simulated rooms (RT60 0.2–0.8 s;"
                 + " target: direct sound and the first 50 ms)" : "") + (config.augment() > 0 ? ", microphone"
-                + " EQ on " + Math.round(100 * config.augment()) + " %, telephone band and clipping on "
+                + " EQ on " + Math.round(100 * config.augment()) + " %, telephone band" + (codecs.isEmpty()
+                ? " and clipping on " : ", clipping and a lossy codec (" + codecs.names() + ", through FFmpeg) on ")
                 + Math.round(25 * config.augment()) + " % each" : "");
 
         int epochs = config.epochs();
@@ -247,6 +249,10 @@ public final class AudioTrainer {
                 long step = outcome.steps();
                 double fps = step * batch * (double) frames / seconds;
                 double gflops = fps * net.macsPerFrame() * 2 * 3 / 1e9;
+                if (mixer.codecFailures() + valMixer.codecFailures() > 0) {
+                    progress.message((mixer.codecFailures() + valMixer.codecFailures())
+                            + " lossy-codec round trips failed in FFmpeg; those mixtures went uncoded");
+                }
                 progress.message(String.format(Locale.ROOT, "trained %d steps in %.1f s: %.0f frames/s (%.1f× real time),"
                         + " %.1f GFLOP/s", step, seconds, fps, fps * hop / rate, gflops));
                 String data = origin + "; " + noiseOrigin;

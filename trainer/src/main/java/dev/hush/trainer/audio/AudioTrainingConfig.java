@@ -13,7 +13,7 @@ import java.util.Map;
 public record AudioTrainingConfig(String name, String description, String architecture, int width, int hidden,
         int layers, int sampleRate, int nFft, int hop, int frames, int batch, int epochs, int steps, double lr, long seed,
         int threads, String speech, int utterances, String cache, String noise, String snr, double reverb,
-        double augment, String noiseData, String valSpeech, String valNoiseData, int valMixtures, double valSeconds,
+        double augment, String codecs, String noiseData, String valSpeech, String valNoiseData, int valMixtures, double valSeconds,
         int patience, double lossPower, String checkpoint, String resume, String warmStart) {
 
     /** The defaults every recipe starts from. */
@@ -21,7 +21,7 @@ public record AudioTrainingConfig(String name, String description, String archit
         return new AudioTrainingConfig("audio-speech-custom", "Speech denoiser (16 kHz)", "spectral", 16, 128, 2, 16000,
                 512, 256, 128, 8, 10, 100, 0.002, 1, 0, "espeak", 400,
                 Path.of(System.getProperty("user.home"), ".cache", "hush").toString(),
-                String.join("|", NoiseSignals.GENERATED), "-5:20", 0, 0, "", "", "", 12, 3, 0, 1, "", "", "");
+                String.join("|", NoiseSignals.GENERATED), "-5:20", 0, 0, "none", "", "", "", 12, 3, 0, 1, "", "", "");
     }
 
     /** Reads a recipe file on top of the defaults. */
@@ -91,6 +91,9 @@ public record AudioTrainingConfig(String name, String description, String archit
                 + " played in a simulated room) must lie in [0, 1]");
         require(augment >= 0 && augment <= 1, "augment (the probability of a random"
                 + " microphone EQ; a quarter of it each for a telephone band and clipping) must lie in [0, 1]");
+        LossyCodecs.parse(codecs);
+        require(codecs.equals("none") || augment > 0, "codecs are part of the augmentation (a quarter of augment):"
+                + " set augment above 0, or codecs=none");
         require(!NoiseSignals.parse(noise).contains("recorded") || !noiseData.isBlank(),
                 "noise 'recorded' takes excerpts of real recordings: set noise_data to a folder of noise WAV files");
         require(valNoiseData.isBlank() || !noiseData.isBlank(), "val_noise_data needs noise_data too");

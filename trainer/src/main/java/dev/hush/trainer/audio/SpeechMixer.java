@@ -1,7 +1,9 @@
 package dev.hush.trainer.audio;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Noisy/clean speech pairs made on the fly: an utterance (or two) placed in a segment of the asked length,
@@ -24,6 +26,8 @@ public final class SpeechMixer {
     private List<float[]> recordings = List.of();
     private double reverb;
     private double augment;
+    private LossyCodecs codecs;
+    private final AtomicInteger codecFailures = new AtomicInteger();
 
     /** {@code babbleVoices}: utterances for babble noise (other utterances than the targets where possible). */
     public SpeechMixer(List<float[]> speech, List<float[]> babbleVoices, List<String> kinds, double snrMin, double snrMax,
@@ -66,8 +70,8 @@ public final class SpeechMixer {
      * With probability {@code p} each, the ways real recordings differ from clean studio speech: a microphone's
      * colouration (a random smooth EQ, ±6 dB, on speech and noise alike; the target keeps it), and with
      * probability {@code p}/4 each, a telephone channel (300–3400 Hz on the whole mixture and the target, which
-     * also stands for 8 kHz sources) and clipping of the noisy input (at 30–80 % of its peak; the target is not
-     * clipped).
+     * also stands for 8 kHz sources), clipping of the noisy input (at 30–80 % of its peak; the target is not
+     * clipped) and, where {@link #codecs} are given, a lossy codec on the noisy input (the target is not coded).
      */
     public SpeechMixer augment(double p) {
         if (!(p >= 0 && p <= 1)) {
@@ -75,6 +79,21 @@ public final class SpeechMixer {
         }
         this.augment = p;
         return this;
+    }
+
+    /**
+     * Lossy codecs for {@link #augment} (probability {@code p}/4): the noisy input goes through one, at a random bit
+     * rate, after the gain and clipping. A round trip that fails leaves that mixture uncoded and is counted
+     * ({@link #codecFailures}).
+     */
+    public SpeechMixer codecs(LossyCodecs codecs) {
+        this.codecs = codecs;
+        return this;
+    }
+
+    /** Round trips through a codec that failed (those mixtures went uncoded). */
+    public int codecFailures() {
+        return codecFailures.get();
     }
 
     public Mixture make(int length, SplittableRandom rnd) {
@@ -136,6 +155,13 @@ public final class SpeechMixer {
         for (int i = 0; i < length; i++) {
             noisy[i] = Math.max(-limit, Math.min(limit, noisy[i] * s));
             out[i] = dry[i] * s;
+        }
+        if (augment > 0 && codecs != null && !codecs.isEmpty() && rnd.nextDouble() < augment / 4) {
+            try {
+                noisy = codecs.random(noisy, rate, rnd);
+            } catch (IOException e) {
+                codecFailures.incrementAndGet();
+            }
         }
         return new Mixture(noisy, out, snrDb);
     }
