@@ -18,8 +18,12 @@
 # ffmpeg (for Opus), unzip. Everything is sorted, sox runs with -R (repeatable) and no dither: the same
 # packages give the same files.
 #
-# Speech: each file is mixed to mono, resampled (sox rate -h), peak-normalised, trimmed of leading and trailing
-# silence (sox silence, -40 dB); clips under 0.4 s, and band-limited clips (energy above 7 kHz < -50 dB of the
+# HUSH_SPEECH_PACKAGES="klettres-data ktuberling-data ..." lays out the training speech of those packages only;
+# HUSH_JOBS=N processes N speech files at once (default: every core; the result is the same).
+#
+# Speech: each file is mixed to mono, resampled (sox rate -h), high-passed at 50 Hz (sox sinc -t 30 50, linear phase:
+# some recordings carry a DC offset of up to half their RMS, or sub-audio rumble, which is not speech and must not
+# be in a clean reference), peak-normalised, trimmed of leading and trailing silence (sox silence, -40 dB); clips under 0.4 s, and band-limited clips (energy above 7 kHz < -50 dB of the
 # total: 8 kHz telephone-band or low-passed recordings) are dropped. The clips of one speaker/language are then
 # joined in file order, 0.15 s of silence between them, into utterances of about 3-6 s (single clips longer than
 # 6 s stay whole); each utterance gets the gain that brings it to -23 dBFS RMS, or its peak to -3 dBFS if that is
@@ -43,7 +47,9 @@ cache=${HUSH_SPEECH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/hush/speech}
 mkdir -p "$cache/deb" "$cache/x" "$out"
 out=$(cd "$out" && pwd)
 LIMIT=${HUSH_SPEECH_LIMIT:-0}    # testing: at most this many files per spec line (0: all)
+JOBS=${HUSH_JOBS:-$(nproc)}      # speech files processed at once
 # HUSH_SPEECH_PART=noise: remake OUT/*/noise only (keeps the speech and its SOURCES.tsv rows)
+SPEECH_PACKAGES=${HUSH_SPEECH_PACKAGES:-}   # training speech from these packages only (space separated; empty: all)
 
 . "$here/debs.sh"
 
@@ -209,40 +215,58 @@ list_spec() {   # package regex group lang
     | { if (( LIMIT > 0 )); then head -n "$LIMIT"; else cat; fi; } || true
 }
 
+# one speech file -> a clip ($work/cN.wav) and its row ($work/t/N.tsv), or nothing if it is dropped
+clip_one() {   # "N<TAB>split<TAB>package<TAB>group<TAB>language<TAB>relative path"
+  local n split pkg g l rel src sr R clip in len tot hf7 hf14 full spl
+  IFS=$'\t' read -r n split pkg g l rel <<<"$1"
+  SOX=(sox -R -D -V1)
+  src="$cache/x/$pkg/$rel"
+  sr=$(src_rate "$src") || return 0
+  (( sr >= 16000 )) || return 0
+  if (( sr >= 44100 )); then R=48000; else R=16000; fi
+  clip="$work/c$n.wav"
+  in=$(readable "$src" "$work/dec$n.wav")
+  "${SOX[@]}" "$in" -c 1 -b 32 -e float "$clip" rate -h "$R" sinc -t 30 50 gain -n -1 \
+    silence 1 0.02 -40d reverse silence 1 0.02 -40d reverse 2>/dev/null || { rm -f "$clip" "$work/dec$n.wav"; return 0; }
+  rm -f "$work/dec$n.wav"
+  len=$(soxi -D "$clip" 2>/dev/null || echo 0)
+  if awk -v d="$len" 'BEGIN{exit !(d < 0.4)}'; then rm -f "$clip"; return 0; fi
+  tot=$(rms_db "$clip"); hf7=$(rms_db "$clip" sinc 7000)
+  if awk -v t="$tot" -v h="$hf7" 'BEGIN{exit !(h - t < -50)}'; then rm -f "$clip"; return 0; fi
+  full=0
+  if (( R == 48000 )); then
+    hf14=$(rms_db "$clip" sinc 14000)
+    if awk -v t="$tot" -v h="$hf14" 'BEGIN{exit !(h - t >= -70)}'; then full=1; fi
+  fi
+  spl=$split
+  if [[ $split == train && " $VAL " == *" $pkg:$g "* ]]; then spl=val; fi
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$spl" "$pkg" "$g" "$l" "$clip" "$len" "$R" "$full" \
+    "$(origpath "$pkg" "$rel")" > "$work/t/$n.tsv"
+}
+
 # ---------------------------------------------------------------------------------------------------------
 # 5. speech: clips -> utterances.  Args: split-of-spec (train|bench), min, emit-at, max (seconds)
 #    writes $work/utts.tsv: split  package  group  lang  uttname  full(0/1)  clip-list(;)  orig-list(;)  seconds
 make_utterances() {
   local which=$1 umin=$2 uat=$3 umax=$4
-  : > "$work/clips.tsv"
+  : > "$work/clips.tsv"; : > "$work/tasks.tsv"; rm -rf "$work/t"; mkdir -p "$work/t"
+  # the files, numbered in order (the numbers name the clips, so the result does not depend on JOBS)
   while IFS=$'\t' read -r kind split pkg re grp lang cap; do
     [[ $kind == speech && $split == "$which" ]] || continue
+    [[ -z $SPEECH_PACKAGES || $which != train || " $SPEECH_PACKAGES " == *" $pkg "* ]] || continue
     echo "speech $pkg: $re" >&2
     list_spec "$pkg" "$re" "$grp" "$lang" | while IFS=$'\t' read -r g l rel; do
-      src="$cache/x/$pkg/$rel"
-      sr=$(src_rate "$src") || continue
-      (( sr >= 16000 )) || continue
-      if (( sr >= 44100 )); then R=48000; else R=16000; fi
-      n=$(wc -l < "$work/clips.tsv")
-      clip="$work/c$n.wav"
-      in=$(readable "$src" "$work/dec.wav")
-      "${SOX[@]}" "$in" -c 1 -b 32 -e float "$clip" rate -h "$R" gain -n -1 \
-        silence 1 0.02 -40d reverse silence 1 0.02 -40d reverse 2>/dev/null || { rm -f "$clip"; continue; }
-      len=$(soxi -D "$clip" 2>/dev/null || echo 0)
-      if awk -v d="$len" 'BEGIN{exit !(d < 0.4)}'; then rm -f "$clip"; continue; fi
-      tot=$(rms_db "$clip"); hf7=$(rms_db "$clip" sinc 7000)
-      if awk -v t="$tot" -v h="$hf7" 'BEGIN{exit !(h - t < -50)}'; then rm -f "$clip"; continue; fi
-      full=0
-      if (( R == 48000 )); then
-        hf14=$(rms_db "$clip" sinc 14000)
-        if awk -v t="$tot" -v h="$hf14" 'BEGIN{exit !(h - t >= -70)}'; then full=1; fi
-      fi
-      spl=$split
-      if [[ $split == train && " $VAL " == *" $pkg:$g "* ]]; then spl=val; fi
-      printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$spl" "$pkg" "$g" "$l" "$clip" "$len" "$R" "$full" \
-        "$(origpath "$pkg" "$rel")" >> "$work/clips.tsv"
+      printf '%s\t%s\t%s\t%s\t%s\n' "$split" "$pkg" "$g" "$l" "$rel"
     done
-  done <<<"$SPEC"
+  done <<<"$SPEC" | awk -v OFS='\t' '{print NR - 1, $0}' > "$work/tasks.tsv"
+  echo "speech: $(wc -l < "$work/tasks.tsv") files, $JOBS at a time" >&2
+  export -f clip_one src_rate readable rms_db stat_of origpath
+  export cache work VAL
+  tr '\n' '\0' < "$work/tasks.tsv" | xargs -0 -P "$JOBS" -n 1 bash -c 'clip_one "$1"' _
+  for ((i = 0; i < $(wc -l < "$work/tasks.tsv"); i++)); do
+    [[ -s "$work/t/$i.tsv" ]] && cat "$work/t/$i.tsv" >> "$work/clips.tsv"
+  done
+  rm -rf "$work/t"
   # pack clips of one group (file order) into utterances; a group at two rates packs at 16 kHz
   sort -t$'\t' -k1,1 -k2,2 -k3,3 -s "$work/clips.tsv" |
   awk -F'\t' -v OFS='\t' -v umin="$umin" -v uat="$uat" -v umax="$umax" -v gap=0.15 '
