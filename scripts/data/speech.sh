@@ -249,7 +249,7 @@ clip_one() {   # "N<TAB>split<TAB>package<TAB>group<TAB>language<TAB>relative pa
 #    writes $work/utts.tsv: split  package  group  lang  uttname  full(0/1)  clip-list(;)  orig-list(;)  seconds
 make_utterances() {
   local which=$1 umin=$2 uat=$3 umax=$4
-  : > "$work/clips.tsv"; : > "$work/tasks.tsv"; rm -rf "$work/t"; mkdir -p "$work/t"
+  rm -rf "$work/t"; mkdir -p "$work/t"
   # the files, numbered in order (the numbers name the clips, so the result does not depend on JOBS)
   while IFS=$'\t' read -r kind split pkg re grp lang cap; do
     [[ $kind == speech && $split == "$which" ]] || continue
@@ -263,9 +263,7 @@ make_utterances() {
   export -f clip_one src_rate readable rms_db stat_of origpath
   export cache work VAL
   tr '\n' '\0' < "$work/tasks.tsv" | xargs -0 -P "$JOBS" -n 1 bash -c 'clip_one "$1"' _
-  for ((i = 0; i < $(wc -l < "$work/tasks.tsv"); i++)); do
-    [[ -s "$work/t/$i.tsv" ]] && cat "$work/t/$i.tsv" >> "$work/clips.tsv"
-  done
+  (cd "$work/t" && ls | sort -n | xargs -r cat) > "$work/clips.tsv"   # the kept clips, in file order
   rm -rf "$work/t"
   # pack clips of one group (file order) into utterances; a group at two rates packs at 16 kHz
   sort -t$'\t' -k1,1 -k2,2 -k3,3 -s "$work/clips.tsv" |

@@ -249,9 +249,10 @@ public final class AudioTrainer {
                 long step = outcome.steps();
                 double fps = step * batch * (double) frames / seconds;
                 double gflops = fps * net.macsPerFrame() * 2 * 3 / 1e9;
-                if (mixer.codecFailures() + valMixer.codecFailures() > 0) {
-                    progress.message((mixer.codecFailures() + valMixer.codecFailures())
-                            + " lossy-codec round trips failed in FFmpeg; those mixtures went uncoded");
+                int codecFailures = mixer.codecFailures() + valMixer.codecFailures();
+                if (codecFailures > 0) {
+                    progress.message(codecFailures + " lossy-codec round trips failed in FFmpeg; those mixtures went"
+                            + " uncoded");
                 }
                 progress.message(String.format(Locale.ROOT, "trained %d steps in %.1f s: %.0f frames/s (%.1f× real time),"
                         + " %.1f GFLOP/s", step, seconds, fps, fps * hop / rate, gflops));

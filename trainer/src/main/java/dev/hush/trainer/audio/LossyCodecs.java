@@ -9,13 +9,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * Lossy codecs for augmentation, run through FFmpeg where it is installed: what voice messages, phone calls and
- * compressed recordings do to a signal (Opus, MP3 and AAC at low bit rates; GSM at 8 kHz, which also band-limits). Each is a round trip: the signal is encoded to a temporary file and decoded back at its own rate, the
- * same length and time-aligned (these four come back without delay through FFmpeg's decoders: the encoder's
+ * compressed recordings do to a signal (Opus, MP3 and AAC at low bit rates; GSM at 8 kHz, which also band-limits).
+ * Each is a round trip: the signal is encoded to a temporary file and decoded back at its own rate, the same length and time-aligned (these four come back without delay through FFmpeg's decoders: the encoder's
  * priming samples are trimmed; LossyCodecsTest checks it for each. G.726 came back a sample late and Speex 223
  * samples late, so they are not used).
  */
@@ -72,14 +74,10 @@ public final class LossyCodecs {
             Thread.currentThread().interrupt();
             return new LossyCodecs(ffmpeg, List.of());
         }
-        List<Codec> found = new ArrayList<>();
-        for (Codec c : ALL) {
-            if (encoders.lines().anyMatch(l -> l.trim().split("\\s+").length > 1 && l.trim().split("\\s+")[1]
-                    .equals(c.encoder()))) {
-                found.add(c);
-            }
-        }
-        return new LossyCodecs(ffmpeg, List.copyOf(found));
+        // "-encoders" lists one encoder a line: flags, name, description.
+        Set<String> names = encoders.lines().map(l -> l.trim().split("\\s+")).filter(f -> f.length > 1)
+                .map(f -> f[1]).collect(Collectors.toSet());
+        return new LossyCodecs(ffmpeg, ALL.stream().filter(c -> names.contains(c.encoder())).toList());
     }
 
     /**
@@ -113,16 +111,15 @@ public final class LossyCodecs {
         if (names.equals(List.of("auto"))) {
             return here;
         }
-        List<Codec> chosen = new ArrayList<>();
-        for (String name : names) {
-            Codec c = here.codecs.stream().filter(k -> k.name().equals(name)).findFirst().orElseThrow(() ->
-                    new IllegalArgumentException("codec '" + name + "' needs FFmpeg with the "
-                            + ALL.stream().filter(k -> k.name().equals(name)).findFirst().orElseThrow().encoder()
-                            + " encoder, which " + (here.isEmpty() ? "is not installed (e.g. apt-get install ffmpeg)"
-                            : "this FFmpeg lacks (it has: " + here.names() + ")") + "; or use codecs=auto or none"));
-            chosen.add(c);
+        List<Codec> chosen = ALL.stream().filter(c -> names.contains(c.name())).toList();
+        for (Codec c : chosen) {
+            if (!here.codecs.contains(c)) {
+                throw new IllegalArgumentException("codec '" + c.name() + "' needs FFmpeg with the " + c.encoder()
+                        + " encoder, which " + (here.isEmpty() ? "is not installed (e.g. apt-get install ffmpeg)"
+                        : "this FFmpeg lacks (it has: " + here.names() + ")") + "; or use codecs=auto or none");
+            }
         }
-        return new LossyCodecs(here.ffmpeg, List.copyOf(chosen));
+        return new LossyCodecs(here.ffmpeg, chosen);
     }
 
     public List<Codec> codecs() {
