@@ -23,14 +23,14 @@ import java.util.Locale;
 
 /**
  * Reads and writes PNG and TIFF files (8, 16 and 32-bit grey, RGB; TIFF stacks plane by plane) through ImageJ's
- * own readers and writers, so files behave as they do in ImageJ/Fiji. An RGB plane is one 3-channel image (R, G, B).
+ * own readers and writers, so files behave as they do in ImageJ/Fiji; PNGs that ImageJ would flatten or reduce (alpha,
+ * tRNS, 16-bit colour) through javax.imageio. An RGB plane is one 3-channel image (R, G, B).
  * {@code hush image}, {@code hush spark image} and the benchmarks read and write image files here.
  */
 public final class ImageFiles {
     private ImageFiles() {
     }
 
-    /** A read image: its planes as float, the bit depth, and the ImagePlus (for calibration and metadata). */
     /**
      * An image read: its planes, the bit depth to write it back at, the ImageJ image it came from, and what reading
      * changed that the user should hear about (a palette turned into intensities, transparency flattened, …).
@@ -87,22 +87,18 @@ public final class ImageFiles {
                     + " 16-bit TIFF unsigned only");
             depth = 32;
         }
-        BufferedImage greyAlpha = kind.equals("PNG") && header.alpha() && !header.palette()
-                && (header.bits() == 8 || header.bits() == 16) ? greyAlpha(file) : null;
-        if (greyAlpha != null) {
-            // Grey with transparency (PNG colour type 4): ImageJ would read it as RGB or drop the alpha; read the grey
-            // and the alpha apart, denoise the grey with a grey model, and write grey + alpha back.
-            int bits = greyAlpha.getColorModel().getComponentSize(0);
-            notes.add("its transparency (alpha) is kept as it is; the grey is denoised as stored, not flattened");
-            return new Loaded(List.of(band(greyAlpha, 0)), bits, imp, List.copyOf(notes), band(greyAlpha, 1).data());
+        BufferedImage direct = kind.equals("PNG") && (header.alpha() || imp.getBitDepth() == 16 && imp.getNChannels() == 3)
+                ? readWithImageIo(file) : null;
+        if (direct != null) {
+            Loaded loaded = fromImageIo(direct, imp, notes);
+            if (loaded != null) {
+                return loaded;
+            }
         }
-        BufferedImage rgba = kind.equals("PNG") && header.alpha() && header.bits() == 8 && depth == 24 ? rgba(file) : null;
-        if (rgba != null) {
-            notes.add("its transparency (alpha) is kept as it is; the colours are denoised as stored, not flattened");
-        } else if (header.alpha()) {
+        if (header.alpha()) {
             notes.add("its transparency (alpha) is not kept: ImageJ's reader " + (kind.equals("PNG") ? "flattens it"
-                    + " onto white" : "drops it") + " before denoising, and the output has none (8-bit RGBA PNG keeps"
-                    + " it)");
+                    + " onto white" : "drops it") + " before denoising, and the output has none (PNG transparency is"
+                    + " kept)");
         }
         if (header.bits() == 1 && !header.palette()) {
             notes.add("1-bit image: read as 8-bit values 0 and 1 and written as 8-bit");
@@ -119,9 +115,6 @@ public final class ImageFiles {
         if (imp.isComposite() || imp.getNChannels() > 1) {
             throw new HushException(file + " has " + imp.getNChannels() + " channels; hush image handles one-channel"
                     + " images and stacks so far");
-        }
-        if (rgba != null) {
-            return new Loaded(List.of(colours(rgba)), 24, imp, List.copyOf(notes), alpha(rgba));
         }
         ImageStack stack = imp.getStack();
         List<FloatImage> planes = new ArrayList<>();
@@ -153,125 +146,128 @@ public final class ImageFiles {
         return new Loaded(planes, depth, imp, List.copyOf(notes), null);
     }
 
+    /** A PNG as javax.imageio decodes it (which keeps the alpha, tRNS and 16-bit colour), or null if it cannot. */
+    private static BufferedImage readWithImageIo(Path file) {
+        try {
+            BufferedImage b = javax.imageio.ImageIO.read(file.toFile());
+            return b == null || b.isAlphaPremultiplied() ? null : b;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
     /**
-     * An 8-bit RGBA PNG read with javax.imageio, which keeps the alpha and the stored (not premultiplied, not
-     * flattened) colours; null when it cannot read it (ImageJ's flattened reading is used then, with the warning).
+     * A PNG that ImageJ would flatten, reduce or refuse, read as stored: grey or colour at 8 or 16 bits, with its
+     * alpha (a channel, or tRNS as javax.imageio expands it) kept apart; a palette with transparency through its
+     * colours and alphas. Null when the layout is none of these (ImageJ's reading is used then).
      */
-    private static BufferedImage rgba(Path file) {
-        try {
-            BufferedImage b = javax.imageio.ImageIO.read(file.toFile());
-            return b != null && b.getColorModel().hasAlpha() && !b.isAlphaPremultiplied() ? b : null;
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    /** An 8- or 16-bit grey + alpha PNG read with javax.imageio (two bands), or null when it is not one. */
-    private static BufferedImage greyAlpha(Path file) {
-        try {
-            BufferedImage b = javax.imageio.ImageIO.read(file.toFile());
-            if (b == null || b.isAlphaPremultiplied() || b.getRaster().getNumBands() != 2
-                    || !b.getColorModel().hasAlpha() || b.getColorModel().getNumColorComponents() != 1) {
-                return null;
-            }
-            int bits = b.getColorModel().getComponentSize(0);
-            return bits == 8 || bits == 16 ? b : null;
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
-    }
-
-    /** One band of a raster as a grey image, in the stored values (0–255 or 0–65535). */
-    private static FloatImage band(BufferedImage b, int band) {
-        java.awt.image.Raster r = b.getRaster();
-        float[] px = r.getSamples(0, 0, b.getWidth(), b.getHeight(), band, (float[]) null);
-        return FloatImage.gray(b.getWidth(), b.getHeight(), px);
-    }
-
-    private static FloatImage colours(BufferedImage b) {
+    private static Loaded fromImageIo(BufferedImage b, ImagePlus imp, List<String> notes) {
         int w = b.getWidth();
         int h = b.getHeight();
         int area = w * h;
-        float[] px = new float[3 * area];
-        int[] argb = b.getRGB(0, 0, w, h, null, 0, w);
-        for (int i = 0; i < area; i++) {
-            px[i] = (argb[i] >> 16) & 0xff;
-            px[area + i] = (argb[i] >> 8) & 0xff;
-            px[2 * area + i] = argb[i] & 0xff;
+        java.awt.image.Raster r = b.getRaster();
+        FloatImage image;
+        float[] alpha;
+        int bits;
+        if (b.getColorModel() instanceof java.awt.image.IndexColorModel icm) {
+            boolean grey = isGrey(icm);
+            int[] index = r.getSamples(0, 0, w, h, 0, (int[]) null);
+            float[] px = new float[(grey ? 1 : 3) * area];
+            alpha = icm.hasAlpha() ? new float[area] : null;
+            for (int i = 0; i < area; i++) {
+                px[i] = icm.getRed(index[i]);
+                if (!grey) {
+                    px[area + i] = icm.getGreen(index[i]);
+                    px[2 * area + i] = icm.getBlue(index[i]);
+                }
+                if (alpha != null) {
+                    alpha[i] = icm.getAlpha(index[i]);
+                }
+            }
+            image = new FloatImage(grey ? 1 : 3, w, h, px);
+            bits = 8;
+            notes.add("palette PNG: the palette's " + (grey ? "grey levels were denoised and written as 8-bit grey"
+                    : "colours were denoised and written as 24-bit RGB") + ", since a denoised image has more levels"
+                    + " than a palette holds");
+        } else {
+            int colours = b.getColorModel().getNumColorComponents();
+            bits = b.getColorModel().getComponentSize(0);
+            boolean hasAlpha = b.getColorModel().hasAlpha();
+            if ((colours != 1 && colours != 3) || (bits != 8 && bits != 16)
+                    || r.getNumBands() != colours + (hasAlpha ? 1 : 0)) {
+                return null;
+            }
+            float[] px = new float[colours * area];
+            for (int c = 0; c < colours; c++) {
+                System.arraycopy(r.getSamples(0, 0, w, h, c, (float[]) null), 0, px, c * area, area);
+            }
+            image = new FloatImage(colours, w, h, px);
+            alpha = hasAlpha ? r.getSamples(0, 0, w, h, colours, (float[]) null) : null;
+            if (bits == 16 && colours == 3) {
+                notes.add("16-bit colour PNG: the colours are denoised at 16 bits and written as 16-bit RGB"
+                        + (hasAlpha ? "A" : "") + " (a .tif output holds them as a stack of three 16-bit planes)");
+            }
         }
-        return new FloatImage(3, w, h, px);
-    }
-
-    private static float[] alpha(BufferedImage b) {
-        int[] argb = b.getRGB(0, 0, b.getWidth(), b.getHeight(), null, 0, b.getWidth());
-        float[] a = new float[argb.length];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = (argb[i] >>> 24) & 0xff;
+        if (alpha != null) {
+            notes.add("its transparency (alpha) is kept as it is; the " + (image.channels() == 1 ? "grey is" :
+                    "colours are") + " denoised as stored, not flattened");
         }
-        return a;
+        int depth = image.channels() == 3 && bits == 8 ? 24 : bits;
+        return new Loaded(List.of(image), depth, imp, List.copyOf(notes), alpha);
     }
 
     /**
-     * As {@link #write(Path, List, int, ImagePlus)}; an RGB PNG with {@code alpha} (one value 0–255 per pixel, from
-     * {@link Loaded#alpha()}) is written as RGBA with it, and a grey 8- or 16-bit PNG with alpha (on its own scale) as
-     * grey + alpha, so transparency survives denoising.
+     * As {@link #write(Path, List, int, ImagePlus)}; a PNG with {@code alpha} (one value per pixel on the image's own
+     * scale, from {@link Loaded#alpha()}) is written with it as grey + alpha or RGBA, at 8 or 16 bits (bit depth 24 is
+     * 8-bit RGB), so transparency survives denoising. A TIFF output has no alpha.
      */
     public static void write(Path file, List<FloatImage> planes, int bitDepth, ImagePlus like, float[] alpha)
             throws HushException {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (alpha != null && (bitDepth == 8 || bitDepth == 16) && planes.size() == 1 && planes.get(0).channels() == 1
-                && name.endsWith(".png")) {
-            writeGreyAlpha(file, planes.get(0), bitDepth, alpha);
+        int channels = planes.get(0).channels();
+        if (alpha != null && name.endsWith(".png") && planes.size() == 1
+                && ((channels == 1 && (bitDepth == 8 || bitDepth == 16))
+                || (channels == 3 && (bitDepth == 24 || bitDepth == 16)))) {
+            writePng(file, planes.get(0), bitDepth == 24 ? 8 : bitDepth, alpha);
             return;
         }
-        if (alpha == null || bitDepth != 24 || planes.size() != 1 || !name.endsWith(".png")) {
-            write(file, planes, bitDepth, like);
-            return;
-        }
-        FloatImage p = planes.get(0);
-        int area = p.width() * p.height();
-        int[] argb = new int[area];
-        int[] rgb = (int[]) toProcessor(p, 24).getPixels();
-        for (int i = 0; i < area; i++) {
-            argb[i] = (Math.round(Math.max(0, Math.min(255, alpha[i]))) << 24) | (rgb[i] & 0xffffff);
-        }
-        BufferedImage out = new BufferedImage(p.width(), p.height(), BufferedImage.TYPE_INT_ARGB);
-        out.setRGB(0, 0, p.width(), p.height(), argb, 0, p.width());
-        try {
-            AtomicFile.write(file, tmp -> {
-                if (!javax.imageio.ImageIO.write(out, "png", tmp.toFile())) {
-                    throw new IOException("no PNG writer for RGBA images");
-                }
-            });
-        } catch (IOException e) {
-            throw new HushException("cannot write " + file + ": " + e.getMessage() + " (check that the folder exists and"
-                    + " is writable)", e);
-        }
+        write(file, planes, bitDepth, like);
     }
 
-    /** A grey + alpha PNG of {@code bits} (8 or 16) per sample: the grey rounded and clipped, the alpha as read. */
-    private static void writeGreyAlpha(Path file, FloatImage grey, int bits, float[] alpha) throws HushException {
-        int w = grey.width();
-        int h = grey.height();
-        double max = bits == 8 ? 255 : 65535;
+    /**
+     * A grey or RGB PNG of {@code bits} (8 or 16) per sample through javax.imageio, with {@code alpha} (on the same
+     * scale) as a fourth or second channel when given: the values rounded and clipped.
+     */
+    private static void writePng(Path file, FloatImage image, int bits, float[] alpha) throws HushException {
+        int w = image.width();
+        int h = image.height();
+        int area = w * h;
+        int colours = image.channels();
         java.awt.image.ComponentColorModel cm = new java.awt.image.ComponentColorModel(
-                java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_GRAY), true, false,
-                java.awt.Transparency.TRANSLUCENT, bits == 8 ? java.awt.image.DataBuffer.TYPE_BYTE
-                : java.awt.image.DataBuffer.TYPE_USHORT);
+                java.awt.color.ColorSpace.getInstance(colours == 1 ? java.awt.color.ColorSpace.CS_GRAY
+                        : java.awt.color.ColorSpace.CS_sRGB), alpha != null, false,
+                alpha != null ? java.awt.Transparency.TRANSLUCENT : java.awt.Transparency.OPAQUE,
+                bits == 8 ? java.awt.image.DataBuffer.TYPE_BYTE : java.awt.image.DataBuffer.TYPE_USHORT);
         java.awt.image.WritableRaster r = cm.createCompatibleWritableRaster(w, h);
-        float[] g = grey.data();
-        for (int y = 0; y < h; y++) {
-            for (int x = 0; x < w; x++) {
-                int i = y * w + x;
-                r.setSample(x, y, 0, (int) Math.round(Math.max(0, Math.min(max, g[i]))));
-                r.setSample(x, y, 1, (int) Math.round(Math.max(0, Math.min(max, alpha[i]))));
+        int max = bits == 8 ? 255 : 65535;
+        int[] band = new int[area];
+        for (int c = 0; c <= colours; c++) {
+            float[] from = c < colours ? image.data() : alpha;
+            if (from == null) {
+                break;
             }
+            int offset = c < colours ? c * area : 0;
+            for (int i = 0; i < area; i++) {
+                band[i] = Math.max(0, Math.min(max, Math.round(from[offset + i])));
+            }
+            r.setSamples(0, 0, w, h, c, band);
         }
         BufferedImage out = new BufferedImage(cm, r, false, null);
         try {
             AtomicFile.write(file, tmp -> {
                 if (!javax.imageio.ImageIO.write(out, "png", tmp.toFile())) {
-                    throw new IOException("no PNG writer for grey + alpha images");
+                    throw new IOException("no PNG writer for " + bits + "-bit " + (colours == 1 ? "grey" : "RGB")
+                            + (alpha != null ? " + alpha" : "") + " images");
                 }
             });
         } catch (IOException e) {
@@ -328,6 +324,11 @@ public final class ImageFiles {
      * are copied from {@code like} when given.
      */
     public static void write(Path file, List<FloatImage> planes, int bitDepth, ImagePlus like) throws HushException {
+        if (bitDepth == 16 && planes.size() == 1 && planes.get(0).channels() == 3
+                && file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
+            writePng(file, planes.get(0), 16, null); // 16-bit colour: ImageJ would write it as 8-bit RGB
+            return;
+        }
         if (bitDepth != 24 && planes.get(0).channels() > 1) {
             // Grey output of colour planes (--float, the residual): each channel becomes a plane of its own.
             List<FloatImage> split = new ArrayList<>();

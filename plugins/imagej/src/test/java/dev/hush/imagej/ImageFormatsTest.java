@@ -133,6 +133,156 @@ class ImageFormatsTest {
     }
 
     @Test
+    void sixteenBitColourStaysSixteenBitColourWithOrWithoutAlpha(@TempDir Path dir) throws Exception {
+        // ImageJ alone opens 16-bit RGB as a 3-channel composite (which hush image refused) and 16-bit RGBA as
+        // 8-bit RGB flattened onto white.
+        for (boolean withAlpha : new boolean[] {false, true}) {
+            java.awt.image.ComponentColorModel cm = new java.awt.image.ComponentColorModel(
+                    java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_sRGB), withAlpha, false,
+                    withAlpha ? java.awt.Transparency.TRANSLUCENT : java.awt.Transparency.OPAQUE,
+                    java.awt.image.DataBuffer.TYPE_USHORT);
+            java.awt.image.WritableRaster r = cm.createCompatibleWritableRaster(6, 4);
+            for (int y = 0; y < 4; y++) {
+                for (int x = 0; x < 6; x++) {
+                    r.setSample(x, y, 0, 1000 * x + 7 * y + 1); // not a multiple of 257: 8 bits cannot hold it
+                    r.setSample(x, y, 1, 65535 - 3001 * y);
+                    r.setSample(x, y, 2, 123 * (x + y));
+                    if (withAlpha) {
+                        r.setSample(x, y, 3, x == 0 ? 0 : 40000 + x);
+                    }
+                }
+            }
+            Path in = dir.resolve("rgb16-" + withAlpha + ".png");
+            ImageIO.write(new BufferedImage(cm, r, false, null), "png", in.toFile());
+            ImageFiles.Loaded l = ImageFiles.read(in);
+            assertEquals(16, l.bitDepth(), "read at 16 bits, not reduced to 8-bit RGB");
+            assertEquals(1, l.planes().size());
+            FloatImage p = l.planes().get(0);
+            assertEquals(3, p.channels(), "one RGB plane");
+            int area = 24;
+            assertEquals(1000 * 5 + 7 * 3 + 1, p.data()[3 * 6 + 5], 0f, "the stored red");
+            assertEquals(65535 - 3001 * 2, p.data()[area + 2 * 6 + 1], 0f, "the stored green");
+            assertSays(l.notes(), "16-bit colour PNG");
+            if (withAlpha) {
+                assertSays(l.notes(), "transparency (alpha) is kept");
+                assertEquals(40003, l.alpha()[6 + 3], 0f, "the stored 16-bit alpha");
+            } else {
+                assertEquals(null, l.alpha());
+            }
+            Path out = dir.resolve("out-" + withAlpha + ".png");
+            ImageFiles.write(out, l.planes(), l.bitDepth(), l.source(), l.alpha());
+            BufferedImage back = ImageIO.read(out.toFile());
+            assertEquals(withAlpha ? 4 : 3, back.getRaster().getNumBands());
+            assertEquals(16, back.getColorModel().getComponentSize(0), "written at 16 bits");
+            for (int y = 0; y < 4; y++) {
+                for (int x = 0; x < 6; x++) {
+                    for (int c = 0; c < (withAlpha ? 4 : 3); c++) {
+                        assertEquals(r.getSample(x, y, c), back.getRaster().getSample(x, y, c),
+                                "band " + c + " at " + x + "," + y);
+                    }
+                }
+            }
+            Path tif = dir.resolve("out-" + withAlpha + ".tif");
+            ImageFiles.write(tif, l.planes(), l.bitDepth(), l.source(), l.alpha());
+            ij.ImagePlus stack = new ij.io.Opener().openImage(tif.toString());
+            assertEquals(3, stack.getStackSize(), "a .tif holds the colours as three 16-bit planes");
+            assertEquals(16, stack.getBitDepth());
+            assertEquals(1000 * 5 + 7 * 3 + 1, stack.getStack().getProcessor(1).get(5, 3));
+        }
+    }
+
+    @Test
+    void aPaletteWithTransparencyKeepsItsColoursAndItsAlpha(@TempDir Path dir) throws Exception {
+        byte[] r = {0, (byte) 200, 10, (byte) 90};
+        byte[] g = {0, 30, (byte) 220, (byte) 90};
+        byte[] b = {0, 40, 50, (byte) 90};
+        byte[] a = {0, (byte) 255, (byte) 128, (byte) 255};
+        BufferedImage colour = new BufferedImage(5, 4, BufferedImage.TYPE_BYTE_BINARY, new IndexColorModel(2, 4, r, g, b, a));
+        colour.getRaster().setSample(2, 1, 0, 2);
+        colour.getRaster().setSample(3, 1, 0, 1);
+        Path file = dir.resolve("pal-trns.png");
+        ImageIO.write(colour, "png", file.toFile());
+        ImageFiles.Loaded l = ImageFiles.read(file);
+        assertEquals(24, l.bitDepth(), "written back as RGB(A)");
+        assertSays(l.notes(), "palette PNG", "transparency (alpha) is kept");
+        FloatImage p = l.planes().get(0);
+        assertEquals(10f, p.data()[5 + 2], "index 2's red, not the index");
+        assertEquals(220f, p.data()[20 + 5 + 2]);
+        assertEquals(128f, l.alpha()[5 + 2], "index 2's alpha");
+        assertEquals(0f, l.alpha()[0], "index 0 is transparent");
+        Path out = dir.resolve("pal-out.png");
+        ImageFiles.write(out, l.planes(), l.bitDepth(), l.source(), l.alpha());
+        BufferedImage back = ImageIO.read(out.toFile());
+        assertEquals(0x800ADC32, back.getRGB(2, 1), "colour and alpha survive");
+        assertEquals(0xFFC81E28, back.getRGB(3, 1));
+        assertEquals(0, back.getRGB(0, 0) >>> 24);
+
+        // A grey palette with transparency: one grey channel and its alpha.
+        BufferedImage grey = new BufferedImage(5, 4, BufferedImage.TYPE_BYTE_BINARY, new IndexColorModel(2, 4, g, g, g, a));
+        grey.getRaster().setSample(2, 1, 0, 2);
+        Path gfile = dir.resolve("grey-trns.png");
+        ImageIO.write(grey, "png", gfile.toFile());
+        ImageFiles.Loaded gl = ImageFiles.read(gfile);
+        assertEquals(8, gl.bitDepth());
+        assertEquals(1, gl.planes().get(0).channels(), "a grey palette stays one channel");
+        assertEquals(220f, gl.planes().get(0).data()[5 + 2]);
+        assertEquals(128f, gl.alpha()[5 + 2]);
+        Path gout = dir.resolve("grey-trns-out.png");
+        ImageFiles.write(gout, gl.planes(), gl.bitDepth(), gl.source(), gl.alpha());
+        BufferedImage gback = ImageIO.read(gout.toFile());
+        assertEquals(2, gback.getRaster().getNumBands(), "grey + alpha");
+        assertEquals(220, gback.getRaster().getSample(2, 1, 0));
+        assertEquals(128, gback.getRaster().getSample(2, 1, 1));
+    }
+
+    @Test
+    void anRgbColourKeyBecomesAnAlpha(@TempDir Path dir) throws Exception {
+        // 8-bit RGB with a tRNS colour key: pixels of exactly that colour are transparent. javax.imageio cannot write
+        // one, so the PNG is put together here.
+        int w = 4;
+        int h = 3;
+        java.io.ByteArrayOutputStream raw = new java.io.ByteArrayOutputStream();
+        for (int y = 0; y < h; y++) {
+            raw.write(0);
+            for (int x = 0; x < w; x++) {
+                raw.write(x * 60);
+                raw.write(100);
+                raw.write(200);
+            }
+        }
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        png.write(new byte[] {(byte) 0x89, 'P', 'N', 'G', 13, 10, 26, 10});
+        chunk(png, "IHDR", ByteBuffer.allocate(13).putInt(w).putInt(h).put((byte) 8).put((byte) 2).array());
+        chunk(png, "tRNS", ByteBuffer.allocate(6).putShort((short) 60).putShort((short) 100).putShort((short) 200)
+                .array());
+        java.io.ByteArrayOutputStream z = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.DeflaterOutputStream d = new java.util.zip.DeflaterOutputStream(z)) {
+            d.write(raw.toByteArray());
+        }
+        chunk(png, "IDAT", z.toByteArray());
+        chunk(png, "IEND", new byte[0]);
+        Path file = dir.resolve("key.png");
+        Files.write(file, png.toByteArray());
+        ImageFiles.Loaded l = ImageFiles.read(file);
+        assertSays(l.notes(), "transparency (alpha) is kept");
+        assertEquals(24, l.bitDepth());
+        assertEquals(0f, l.alpha()[1], "the keyed colour is transparent");
+        assertEquals(255f, l.alpha()[2]);
+        assertEquals(120f, l.planes().get(0).data()[2], "the stored red");
+    }
+
+    private static void chunk(java.io.ByteArrayOutputStream out, String type, byte[] data) throws IOException {
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        byte[] t = type.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        crc.update(t);
+        crc.update(data);
+        out.write(ByteBuffer.allocate(4).putInt(data.length).array());
+        out.write(t);
+        out.write(data);
+        out.write(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+    }
+
+    @Test
     void signed16BitTiffKeepsItsSignedValuesAsFloat(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("signed.tif");
         short[] values = {-1000, -1, 0, 1, 2000, 32767, -32768, 5};
