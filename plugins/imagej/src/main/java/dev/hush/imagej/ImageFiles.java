@@ -70,6 +70,16 @@ public final class ImageFiles {
                     + " would silently lose the others; split it into one file per image (e.g. tiffsplit), or make the"
                     + " images alike and save them as one stack");
         }
+        List<String> notes = new ArrayList<>();
+        // ImageJ flattens or drops transparency, opens 16-bit colour as three channels (or 16-bit RGBA as four) and
+        // cannot open a grey + alpha TIFF: such single images are read as stored with javax.imageio instead.
+        if (header.images() == 1 && !header.signed() && (header.alpha() || header.bits() == 16 && header.samples() >= 3)) {
+            BufferedImage direct = readWithImageIo(file);
+            Loaded loaded = direct == null ? null : fromImageIo(direct, file, notes);
+            if (loaded != null) {
+                return loaded;
+            }
+        }
         ImagePlus imp;
         try {
             imp = new Opener().openImage(file.toAbsolutePath().toString());
@@ -80,25 +90,15 @@ public final class ImageFiles {
             throw new HushException("cannot read " + file + ": the " + kind + " file is damaged or truncated");
         }
         int depth = imp.getBitDepth();
-        List<String> notes = new ArrayList<>();
         boolean signed16 = header.signed() && depth == 16;
         if (signed16) {
             notes.add("signed 16-bit TIFF: denoised as signed values and written as 32-bit float, since ImageJ writes"
                     + " 16-bit TIFF unsigned only");
             depth = 32;
         }
-        BufferedImage direct = kind.equals("PNG") && (header.alpha() || imp.getBitDepth() == 16 && imp.getNChannels() == 3)
-                ? readWithImageIo(file) : null;
-        if (direct != null) {
-            Loaded loaded = fromImageIo(direct, imp, notes);
-            if (loaded != null) {
-                return loaded;
-            }
-        }
         if (header.alpha()) {
             notes.add("its transparency (alpha) is not kept: ImageJ's reader " + (kind.equals("PNG") ? "flattens it"
-                    + " onto white" : "drops it") + " before denoising, and the output has none (PNG transparency is"
-                    + " kept)");
+                    + " onto white" : "drops it") + " before denoising, and the output has none");
         }
         if (header.bits() == 1 && !header.palette()) {
             notes.add("1-bit image: read as 8-bit values 0 and 1 and written as 8-bit");
@@ -146,7 +146,7 @@ public final class ImageFiles {
         return new Loaded(planes, depth, imp, List.copyOf(notes), null);
     }
 
-    /** A PNG as javax.imageio decodes it (which keeps the alpha, tRNS and 16-bit colour), or null if it cannot. */
+    /** A PNG or TIFF as javax.imageio decodes it (alpha, tRNS and 16-bit colour kept), or null if it cannot. */
     private static BufferedImage readWithImageIo(Path file) {
         try {
             BufferedImage b = javax.imageio.ImageIO.read(file.toFile());
@@ -157,11 +157,12 @@ public final class ImageFiles {
     }
 
     /**
-     * A PNG that ImageJ would flatten, reduce or refuse, read as stored: grey or colour at 8 or 16 bits, with its
-     * alpha (a channel, or tRNS as javax.imageio expands it) kept apart; a palette with transparency through its
-     * colours and alphas. Null when the layout is none of these (ImageJ's reading is used then).
+     * An image that ImageJ would flatten, reduce or refuse, read as stored: grey or colour at 8 or 16 bits, with its
+     * alpha (a channel, or PNG tRNS as javax.imageio expands it) kept apart; a palette with transparency through its
+     * colours and alphas. Null when the layout is none of these (ImageJ's reading is used then). Its ImagePlus is an
+     * empty one named after the file (no calibration: PNG has none, and these TIFFs are not ImageJ's).
      */
-    private static Loaded fromImageIo(BufferedImage b, ImagePlus imp, List<String> notes) {
+    private static Loaded fromImageIo(BufferedImage b, Path file, List<String> notes) {
         int w = b.getWidth();
         int h = b.getHeight();
         int area = w * h;
@@ -204,8 +205,8 @@ public final class ImageFiles {
             image = new FloatImage(colours, w, h, px);
             alpha = hasAlpha ? r.getSamples(0, 0, w, h, colours, (float[]) null) : null;
             if (bits == 16 && colours == 3) {
-                notes.add("16-bit colour PNG: the colours are denoised at 16 bits and written as 16-bit RGB"
-                        + (hasAlpha ? "A" : "") + " (a .tif output holds them as a stack of three 16-bit planes)");
+                notes.add("16-bit colour: the colours are denoised and written at 16 bits (RGB" + (hasAlpha ? "A" : "")
+                        + "), not reduced to 8-bit RGB");
             }
         }
         if (alpha != null) {
@@ -213,32 +214,41 @@ public final class ImageFiles {
                     "colours are") + " denoised as stored, not flattened");
         }
         int depth = image.channels() == 3 && bits == 8 ? 24 : bits;
-        return new Loaded(List.of(image), depth, imp, List.copyOf(notes), alpha);
+        ImagePlus source = new ImagePlus();
+        source.setTitle(file.getFileName().toString());
+        return new Loaded(List.of(image), depth, source, List.copyOf(notes), alpha);
     }
 
     /**
      * As {@link #write(Path, List, int, ImagePlus)}; a PNG with {@code alpha} (one value per pixel on the image's own
      * scale, from {@link Loaded#alpha()}) is written with it as grey + alpha or RGBA, at 8 or 16 bits (bit depth 24 is
-     * 8-bit RGB), so transparency survives denoising. A TIFF output has no alpha.
+     * 8-bit RGB), so transparency survives denoising; a TIFF likewise (alpha as an unassociated extra sample).
      */
     public static void write(Path file, List<FloatImage> planes, int bitDepth, ImagePlus like, float[] alpha)
             throws HushException {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         int channels = planes.get(0).channels();
-        if (alpha != null && name.endsWith(".png") && planes.size() == 1
+        String format = imageIoFormat(file);
+        if (alpha != null && format != null && planes.size() == 1
                 && ((channels == 1 && (bitDepth == 8 || bitDepth == 16))
                 || (channels == 3 && (bitDepth == 24 || bitDepth == 16)))) {
-            writePng(file, planes.get(0), bitDepth == 24 ? 8 : bitDepth, alpha);
+            writeWithImageIo(file, format, planes.get(0), bitDepth == 24 ? 8 : bitDepth, alpha);
             return;
         }
         write(file, planes, bitDepth, like);
     }
 
+    /** "png" or "tiff" after the file's extension, null for others. */
+    private static String imageIoFormat(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return name.endsWith(".png") ? "png" : name.endsWith(".tif") || name.endsWith(".tiff") ? "tiff" : null;
+    }
+
     /**
-     * A grey or RGB PNG of {@code bits} (8 or 16) per sample through javax.imageio, with {@code alpha} (on the same
-     * scale) as a fourth or second channel when given: the values rounded and clipped.
+     * A grey or RGB PNG or TIFF ({@code format}) of {@code bits} (8 or 16) per sample through javax.imageio, with
+     * {@code alpha} (on the same scale) as a fourth or second channel when given: the values rounded and clipped.
      */
-    private static void writePng(Path file, FloatImage image, int bits, float[] alpha) throws HushException {
+    private static void writeWithImageIo(Path file, String format, FloatImage image, int bits, float[] alpha)
+            throws HushException {
         int w = image.width();
         int h = image.height();
         int area = w * h;
@@ -265,8 +275,8 @@ public final class ImageFiles {
         BufferedImage out = new BufferedImage(cm, r, false, null);
         try {
             AtomicFile.write(file, tmp -> {
-                if (!javax.imageio.ImageIO.write(out, "png", tmp.toFile())) {
-                    throw new IOException("no PNG writer for " + bits + "-bit " + (colours == 1 ? "grey" : "RGB")
+                if (!javax.imageio.ImageIO.write(out, format, tmp.toFile())) {
+                    throw new IOException("no " + format + " writer for " + bits + "-bit " + (colours == 1 ? "grey" : "RGB")
                             + (alpha != null ? " + alpha" : "") + " images");
                 }
             });
@@ -324,9 +334,9 @@ public final class ImageFiles {
      * are copied from {@code like} when given.
      */
     public static void write(Path file, List<FloatImage> planes, int bitDepth, ImagePlus like) throws HushException {
-        if (bitDepth == 16 && planes.size() == 1 && planes.get(0).channels() == 3
-                && file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".png")) {
-            writePng(file, planes.get(0), 16, null); // 16-bit colour: ImageJ would write it as 8-bit RGB
+        if (bitDepth == 16 && planes.size() == 1 && planes.get(0).channels() == 3 && imageIoFormat(file) != null) {
+            // 16-bit colour: ImageJ would write it as 8-bit RGB (PNG) or a stack of three planes (TIFF).
+            writeWithImageIo(file, imageIoFormat(file), planes.get(0), 16, null);
             return;
         }
         if (bitDepth != 24 && planes.get(0).channels() > 1) {

@@ -29,13 +29,14 @@ final class ImageHeader {
      * refuse what it would lose).
      *
      * @param bits       bits per sample (of the first TIFF image)
+     * @param samples    samples per pixel, alpha and extra samples included (of the first TIFF image)
      * @param palette    a PNG with a palette (colour type 3): ImageJ gives the indices, not the colours
      * @param alpha      an alpha channel or PNG transparency (tRNS), or TIFF extra samples: ImageJ flattens or drops it
      * @param images     TIFF image directories that hold an image (1 for PNG)
      * @param mixed      TIFF images that differ in size, bits or samples per pixel (ImageJ then opens only the first)
      * @param signed     TIFF samples that are signed integers (SampleFormat 2)
      */
-    record Summary(int bits, boolean palette, boolean alpha, long images, boolean mixed, boolean signed) {
+    record Summary(int bits, int samples, boolean palette, boolean alpha, long images, boolean mixed, boolean signed) {
     }
 
     /**
@@ -76,7 +77,7 @@ final class ImageHeader {
         claim(file, "PNG", ch.size(), w + "×" + h + " pixels", values * Math.max(1, (bits + 7) / 8),
                 values * bits / 8 / 1032);
         int colourType = b.get(17) & 0xff;
-        return new Summary(bits, colourType == 3, colourType == 4 || colourType == 6 || hasChunk(ch, 0x74524e53), 1,
+        return new Summary(bits, samples, colourType == 3, colourType == 4 || colourType == 6 || hasChunk(ch, 0x74524e53), 1,
                 false, false); // "tRNS"
     }
 
@@ -158,7 +159,9 @@ final class ImageHeader {
                 switch (tag) {
                     case 256 -> w = value;
                     case 257 -> h = value;
-                    case 258 -> bits = (int) Math.min(64, type == 3 && cnt > 2 ? firstShort(ch, value, order) : value);
+                    // More than two SHORTs do not fit in the entry: its value field is then their 32-bit offset.
+                    case 258 -> bits = (int) Math.min(64, type == 3 && cnt > 2
+                            ? firstShort(ch, Integer.toUnsignedLong(ifd.getInt(at + 8)), order) : value);
                     case 259 -> compression = (int) value;
                     case 277 -> samples = value;
                     case 338 -> extra = true; // ExtraSamples: alpha or other channels beyond the colours
@@ -188,7 +191,7 @@ final class ImageHeader {
         }
         claim(file, "TIFF", size, firstW + "×" + firstH + " pixels" + (planes > 1 ? " in " + planes + " images" : ""),
                 decoded, stored);
-        return new Summary(firstBits, false, extra, images, mixed, signed);
+        return new Summary(firstBits, (int) Math.min(Integer.MAX_VALUE, firstSamples), false, extra, images, mixed, signed);
     }
 
     /**

@@ -162,7 +162,7 @@ class ImageFormatsTest {
             int area = 24;
             assertEquals(1000 * 5 + 7 * 3 + 1, p.data()[3 * 6 + 5], 0f, "the stored red");
             assertEquals(65535 - 3001 * 2, p.data()[area + 2 * 6 + 1], 0f, "the stored green");
-            assertSays(l.notes(), "16-bit colour PNG");
+            assertSays(l.notes(), "16-bit colour", "not reduced");
             if (withAlpha) {
                 assertSays(l.notes(), "transparency (alpha) is kept");
                 assertEquals(40003, l.alpha()[6 + 3], 0f, "the stored 16-bit alpha");
@@ -182,12 +182,65 @@ class ImageFormatsTest {
                     }
                 }
             }
+            // A .tif output: one 16-bit RGB(A) image, which reads back with the same values and alpha.
             Path tif = dir.resolve("out-" + withAlpha + ".tif");
             ImageFiles.write(tif, l.planes(), l.bitDepth(), l.source(), l.alpha());
-            ij.ImagePlus stack = new ij.io.Opener().openImage(tif.toString());
-            assertEquals(3, stack.getStackSize(), "a .tif holds the colours as three 16-bit planes");
-            assertEquals(16, stack.getBitDepth());
-            assertEquals(1000 * 5 + 7 * 3 + 1, stack.getStack().getProcessor(1).get(5, 3));
+            ImageFiles.Loaded t = ImageFiles.read(tif);
+            assertEquals(16, t.bitDepth());
+            assertEquals(1, t.planes().size());
+            assertEquals(3, t.planes().get(0).channels());
+            assertEquals(java.util.Arrays.toString(p.data()), java.util.Arrays.toString(t.planes().get(0).data()));
+            assertEquals(java.util.Arrays.toString(l.alpha()), java.util.Arrays.toString(t.alpha()));
+        }
+    }
+
+    @Test
+    void aBigEndianRgbTiffIsNotTakenForDamaged(@TempDir Path dir) throws Exception {
+        // Its three BitsPerSample values lie at an offset; the header check once read the offset's upper half.
+        BufferedImage rgb = new BufferedImage(7, 5, BufferedImage.TYPE_3BYTE_BGR);
+        rgb.setRGB(2, 3, 0x336699);
+        Path in = dir.resolve("rgb-mm.tif");
+        ImageIO.write(rgb, "tiff", in.toFile());
+        assertEquals('M', Files.readAllBytes(in)[0], "javax.imageio writes big-endian TIFF");
+        ImageFiles.Loaded l = ImageFiles.read(in);
+        assertEquals(24, l.bitDepth());
+        assertEquals(0x33, l.planes().get(0).data()[3 * 7 + 2], 0f);
+    }
+
+    @Test
+    void aTiffWithAlphaKeepsItAt8And16Bits(@TempDir Path dir) throws Exception {
+        // ImageJ cannot open a grey + alpha TIFF at all, and drops the alpha of an 8-bit RGBA one.
+        for (int type : new int[] {java.awt.image.DataBuffer.TYPE_BYTE, java.awt.image.DataBuffer.TYPE_USHORT}) {
+            for (int space : new int[] {java.awt.color.ColorSpace.CS_GRAY, java.awt.color.ColorSpace.CS_sRGB}) {
+                java.awt.image.ComponentColorModel cm = new java.awt.image.ComponentColorModel(
+                        java.awt.color.ColorSpace.getInstance(space), true, false, java.awt.Transparency.TRANSLUCENT,
+                        type);
+                java.awt.image.WritableRaster r = cm.createCompatibleWritableRaster(5, 3);
+                int bands = r.getNumBands();
+                for (int y = 0; y < 3; y++) {
+                    for (int x = 0; x < 5; x++) {
+                        for (int c = 0; c < bands; c++) {
+                            r.setSample(x, y, c, (x * 31 + y * 17 + c * 50) % 256);
+                        }
+                    }
+                }
+                String name = "alpha-" + type + "-" + bands + ".tif";
+                Path in = dir.resolve(name);
+                ImageIO.write(new BufferedImage(cm, r, false, null), "tiff", in.toFile());
+                ImageFiles.Loaded l = ImageFiles.read(in);
+                assertSays(l.notes(), "transparency (alpha) is kept");
+                int bits = type == java.awt.image.DataBuffer.TYPE_BYTE ? 8 : 16;
+                assertEquals(bands == 4 && bits == 8 ? 24 : bits, l.bitDepth(), name);
+                assertEquals(bands - 1, l.planes().get(0).channels(), name);
+                assertEquals(r.getSample(3, 2, bands - 1), l.alpha()[2 * 5 + 3], 0f, name + ": the stored alpha");
+                Path out = dir.resolve("out-" + name);
+                ImageFiles.write(out, l.planes(), l.bitDepth(), l.source(), l.alpha());
+                java.awt.image.Raster back = ImageIO.read(out.toFile()).getRaster();
+                assertEquals(bands, back.getNumBands(), name + ": written with its alpha");
+                for (int c = 0; c < bands; c++) {
+                    assertEquals(r.getSample(4, 1, c), back.getSample(4, 1, c), name + ": band " + c);
+                }
+            }
         }
     }
 
