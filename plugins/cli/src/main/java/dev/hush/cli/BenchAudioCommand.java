@@ -69,6 +69,10 @@ final class BenchAudioCommand implements Callable<Integer> {
             + " recording for the real set, 6 for espeak: each of the six generated kinds once).")
     int mixtures;
 
+    @Option(names = "--atten-lim", split = ",", paramLabel = "DB", description = "Also run each model with these"
+            + " attenuation limits (as hush audio --atten-lim), one row each, e.g. --atten-lim 12,20.")
+    List<Double> attenLims = new ArrayList<>();
+
     @Option(names = "--seconds", defaultValue = "4", description = "Seconds of speech per mixture (default ${DEFAULT-VALUE}).")
     double seconds;
 
@@ -122,6 +126,11 @@ final class BenchAudioCommand implements Callable<Integer> {
         if (mixtures < 0 || !(seconds >= 1)) {
             throw new IllegalArgumentException("--mixtures must be at least 1 and --seconds at least 1");
         }
+        for (double db : attenLims) {
+            if (!(db > 0) || Double.isInfinite(db)) {
+                throw new IllegalArgumentException("--atten-lim takes positive numbers of dB, got " + db);
+            }
+        }
         boolean espeak = SpeechCorpus.espeakAvailable();
         if (sets.equals(List.of("espeak")) && !espeak) {
             System.err.println("hush: the espeak set makes its speech with espeak-ng, which is not installed;"
@@ -161,6 +170,9 @@ final class BenchAudioCommand implements Callable<Integer> {
                 DenoiserModel m = DenoiserModel.openNamed(n, SessionConfig.defaults().withThreads(1));
                 opened.add(m);
                 denoisers.add(new AudioDenoiser(m));
+                for (double db : attenLims) {
+                    denoisers.add(new AudioDenoiser(m).withAttenuationLimit(db));
+                }
             }
             for (String set : sets) {
                 if (set.equals("espeak") && !espeak) {
@@ -269,7 +281,8 @@ final class BenchAudioCommand implements Callable<Integer> {
             }
 
             for (AudioDenoiser d : denoisers) {
-                Scores s = new Scores("**" + d.model().contract().name() + "** (Hush)", "", mixes.size());
+                Scores s = new Scores("**" + d.model().contract().name() + "** (Hush)", d.attenuationLimitDb() > 0
+                        ? String.format(Locale.ROOT, "--atten-lim %.0f", d.attenuationLimitDb()) : "", mixes.size());
                 hush(d, mixes.get(0).noisy()); // warm-up, untimed
                 s.seconds = 0;
                 for (int i = 0; i < mixes.size(); i++) {

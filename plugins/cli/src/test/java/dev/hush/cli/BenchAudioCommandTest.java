@@ -59,7 +59,7 @@ class BenchAudioCommandTest {
     void realVoicesInRealNoiseAreTheDefaultSetAndTheModelImprovesThem() throws Exception {
         Path out = dir.resolve("out");
         HushCliTest.Run r = HushCliTest.hush("bench", "audio", "--set", "real", "--mixtures", "2", "--seconds", "2",
-                "-o", out.toString());
+                "--atten-lim", "12", "-o", out.toString());
         assertEquals(0, r.code(), r.err());
         String md = java.nio.file.Files.readString(out.resolve("bench-audio.md"));
         assertTrue(md.contains("## Real voices in real noise"), md);
@@ -69,6 +69,7 @@ class BenchAudioCommandTest {
                 + "[^|]*\\| [-0-9.]+ \\(([-+0-9.]+)\\)").matcher(md);
         assertTrue(m.find(), md);
         assertTrue(Double.parseDouble(m.group(1)) > 1, "SI-SDR gain at 0 dB: " + m.group(1));
+        assertTrue(md.contains("| **audio-speech-small** (Hush) | --atten-lim 12 |"), "a row with the limit: " + md);
         assertTrue(java.nio.file.Files.size(out.resolve("bench-audio-real.png")) > 1000);
         // RNNoise is a row where Node.js and scripts/rnnoise's package are installed, else a line says how to add it.
         if (BenchAudioCommand.rnnoiseScript() != null) {

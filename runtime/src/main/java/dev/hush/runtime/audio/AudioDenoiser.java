@@ -102,6 +102,11 @@ public final class AudioDenoiser {
         return new AudioDenoiser(this, block, db == 0 || Double.isInfinite(db) ? 0f : (float) Math.pow(10, -db / 20), wet);
     }
 
+    /** The attenuation limit in dB ({@link #withAttenuationLimit}), 0 for none. */
+    public double attenuationLimitDb() {
+        return floorGain > 0 ? -20 * Math.log10(floorGain) : 0;
+    }
+
     /** This denoiser with a dry/wet mix: 1 is fully denoised, 0 the input unchanged (delayed), between them a blend. */
     public AudioDenoiser withMix(double wetShare) {
         if (!(wetShare >= 0 && wetShare <= 1)) {
