@@ -46,7 +46,9 @@ final class TrainAudioCommand implements Callable<Integer> {
     @Option(names = "--width", description = "Channels at full resolution (default 16).")
     Integer width;
 
-    @Option(names = "--speech", paramLabel = "espeak|DIR", description = "Clean speech: espeak (generated, default) or a folder of WAV/AIFF/AU files.")
+    @Option(names = "--speech", paramLabel = "espeak|DIR|DIR+espeak", description = "Clean speech: espeak (generated,"
+            + " default), a folder of WAV/AIFF/AU files, or DIR+espeak (the folder with --utterances espeak-ng sentences"
+            + " mixed in).")
     String speech;
 
     @Option(names = "--utterances", description = "espeak-ng sentences to generate (default 400).")

@@ -37,10 +37,11 @@ public final class AudioModelCard {
                     1000.0 * (r.spec().nFft() + r.spec().lookahead() * r.spec().hop() - 1) / rate));
         }
         sb.append("\n## Data and noise\n- ").append(r.dataOrigin()).append(".\n");
-        boolean realSpeech = !config.speech().equals("espeak");
+        boolean realSpeech = config.speechFolder() != null;
         boolean realNoise = !config.noiseData().isBlank();
         sb.append(realSpeech ? "- Speech: recordings of people from the folder above (licences: see the data script that"
-                + " laid it out, scripts/data/speech.sh, and its SOURCES.tsv).\n" : "- No recordings of people were used:"
+                + " laid it out, scripts/data/speech.sh, and its SOURCES.tsv)" + (config.espeakSpeech() ? ", with "
+                + config.utterances() + " sentences spoken by espeak-ng mixed in" : "") + ".\n" : "- No recordings of people were used:"
                 + " the speech is synthetic.\n");
         sb.append("- None of the project's reserved evaluation data were used.\n");
         sb.append("- Not trained for: music, very low sample rates (audio is resampled to ").append(rate)

@@ -117,7 +117,7 @@ public final class AudioTrainer {
         try {
             Path cache = Path.of(config.cache());
             int count = config.utterances();
-            if (config.speech().equals("espeak")) {
+            if (config.speechFolder() == null) {
                 speech = SpeechCorpus.espeak(count, config.seed(), false, rate, cache);
                 heldOut = SpeechCorpus.espeak(Math.max(8, config.valMixtures()), config.seed() + 1_000_003L,
                         true, rate, cache);
@@ -126,11 +126,11 @@ public final class AudioTrainer {
                         SpeechCorpus.TRAIN_VARIANTS) + ", random speed and pitch); validation on variants "
                         + String.join("/", SpeechCorpus.HELD_OUT_VARIANTS) + " and other sentences";
             } else {
-                List<float[]> all = SpeechCorpus.folder(Path.of(config.speech()), rate);
+                List<float[]> all = SpeechCorpus.folder(Path.of(config.speechFolder()), rate);
                 if (!config.valSpeech().isBlank()) {
                     speech = all;
                     heldOut = SpeechCorpus.folder(Path.of(config.valSpeech()), rate);
-                    origin = all.size() + " speech files from " + Path.of(config.speech()).toAbsolutePath()
+                    origin = all.size() + " speech files from " + Path.of(config.speechFolder()).toAbsolutePath()
                             + "; validation on " + heldOut.size() + " from " + Path.of(config.valSpeech())
                             .toAbsolutePath();
                 } else {
@@ -141,8 +141,14 @@ public final class AudioTrainer {
                     int val = Math.max(1, all.size() / 10);
                     heldOut = new ArrayList<>(all.subList(0, val));
                     speech = new ArrayList<>(all.subList(val, all.size()));
-                    origin = all.size() + " speech files from " + Path.of(config.speech()).toAbsolutePath()
+                    origin = all.size() + " speech files from " + Path.of(config.speechFolder()).toAbsolutePath()
                             + " (first " + val + " held apart for validation)";
+                }
+                if (config.espeakSpeech()) {
+                    // A mix-in: espeak-ng's endless sentences beside the recordings (validation stays on the recordings).
+                    speech = new ArrayList<>(speech);
+                    speech.addAll(SpeechCorpus.espeak(count, config.seed(), false, rate, cache));
+                    origin += "; mixed with " + count + " sentences spoken by espeak-ng";
                 }
             }
             if (!config.noiseData().isBlank()) {
@@ -153,6 +159,7 @@ public final class AudioTrainer {
         } catch (IOException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
+        String speechOrigin = origin;
         List<String> kinds = NoiseSignals.parse(config.noise());
         double[] snr = config.snrRange();
         LossyCodecs codecs = LossyCodecs.select(config.codecs());
@@ -256,7 +263,7 @@ public final class AudioTrainer {
                 }
                 progress.message(String.format(Locale.ROOT, "trained %d steps in %.1f s: %.0f frames/s (%.1f× real time),"
                         + " %.1f GFLOP/s", step, seconds, fps, fps * hop / rate, gflops));
-                String data = origin + "; " + noiseOrigin;
+                String data = speechOrigin + "; " + noiseOrigin;
                 ModelProto onnx = export(net, spec, metadata(net, spec, best, data));
                 double diff = net.stateSize() > 0
                         ? ExportCheck.maxStreamingDifference(net, trainer.getManager(), onnx, new long[] {2, 1, bins, 57},
@@ -378,7 +385,7 @@ public final class AudioTrainer {
         m.put(ModelContract.NAME, config.name());
         m.put(ModelContract.DESCRIPTION, config.description());
         m.put(ModelContract.ARCHITECTURE, net.describe());
-        m.put(ModelContract.TRAINING_MODE, config.speech().equals("espeak") ? "synthetic" : "supervised");
+        m.put(ModelContract.TRAINING_MODE, config.speechFolder() == null ? "synthetic" : "supervised");
         m.put(ModelContract.NOISE_MODEL, "additive: " + config.noise() + ", snr " + config.snr() + " dB");
         m.put(ModelContract.DATA, data + ", seed " + config.seed());
         m.put(ModelContract.METRICS, best == null ? "n/a" : String.format(Locale.ROOT,

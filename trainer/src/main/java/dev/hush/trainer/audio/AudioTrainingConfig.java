@@ -39,6 +39,22 @@ public record AudioTrainingConfig(String name, String description, String archit
         return Recipes.with(this, values);
     }
 
+    /**
+     * The folder of recorded speech in {@code speech}, or null for espeak-ng alone: {@code speech} is {@code espeak},
+     * a folder, or {@code FOLDER+espeak} (the folder's recordings with {@code utterances} espeak-ng sentences mixed in).
+     */
+    public String speechFolder() {
+        if (speech.equals("espeak")) {
+            return null;
+        }
+        return speech.endsWith("+espeak") ? speech.substring(0, speech.length() - "+espeak".length()) : speech;
+    }
+
+    /** Whether espeak-ng sentences are part of the training speech (alone, or mixed in with a folder). */
+    public boolean espeakSpeech() {
+        return speech.equals("espeak") || speech.endsWith("+espeak");
+    }
+
     /** True for the GRU network ({@code architecture=recurrent}). */
     public boolean recurrent() {
         return architecture.equals("recurrent");

@@ -2,6 +2,7 @@ package dev.hush.trainer.audio;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -184,6 +185,19 @@ class AudioModelTest {
         assertTrue(e.getMessage().contains("thunder"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> new AudioTrainer(AudioTrainingConfig.defaults().with("n_fft", "500")));
         assertTrue(e.getMessage().contains("n_fft"), e.getMessage());
+    }
+
+    @Test
+    void speechIsEspeakAFolderOrAFolderWithEspeakMixedIn() {
+        AudioTrainingConfig espeak = AudioTrainingConfig.defaults();
+        assertEquals(null, espeak.speechFolder());
+        assertTrue(espeak.espeakSpeech());
+        AudioTrainingConfig folder = espeak.with("speech", "/data/speech/train");
+        assertEquals("/data/speech/train", folder.speechFolder());
+        assertFalse(folder.espeakSpeech());
+        AudioTrainingConfig mixed = espeak.with("speech", "/data/speech/train+espeak");
+        assertEquals("/data/speech/train", mixed.speechFolder());
+        assertTrue(mixed.espeakSpeech());
     }
 
     @Test
