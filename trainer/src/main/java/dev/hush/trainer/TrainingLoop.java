@@ -223,4 +223,19 @@ public final class TrainingLoop {
     public static void restore(Model model, Map<String, float[]> weights) {
         model.getBlock().getParameters().forEach(p -> p.getValue().getArray().set(weights.get(p.getKey())));
     }
+
+    /**
+     * The model card's line for a run resumed from a checkpoint ({@code totalSteps} beyond this run's {@code steps}):
+     * the steps and wall hours of all runs; empty for a run from scratch.
+     */
+    public static String resumedNote(long steps, long totalSteps, double totalSeconds) {
+        if (totalSteps <= steps) {
+            return "";
+        }
+        return Double.isNaN(totalSeconds)
+                ? String.format(Locale.ROOT, "- Resumed from a checkpoint: %d steps in all; the earlier runs' time was not"
+                        + " recorded.%n", totalSteps)
+                : String.format(Locale.ROOT, "- Resumed from a checkpoint: %d steps and %.2f wall hours in all runs.%n",
+                        totalSteps, totalSeconds / 3600);
+    }
 }

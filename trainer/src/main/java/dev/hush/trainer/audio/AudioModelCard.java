@@ -56,8 +56,9 @@ public final class AudioModelCard {
                 (config.frames() * r.spec().hop()) / (double) rate, Recipes.format(config.lr()),
                 config.seed(), config.lossPower() == 1 ? "magnitude"
                         : "magnitude^" + Recipes.format(config.lossPower()) + " (compressed)"));
-        sb.append(String.format(Locale.ROOT, "- Time on %s: %.0f s (%.0f frames/s, %.1f GFLOP/s achieved).%n", machine,
-                r.seconds(), r.framesPerSecond(), r.gflops()));
+        sb.append(String.format(Locale.ROOT, "- Time on %s: %.0f s in this run (%.0f frames/s, %.1f GFLOP/s achieved).%n",
+                machine, r.seconds(), r.framesPerSecond(), r.gflops()));
+        sb.append(dev.hush.trainer.TrainingLoop.resumedNote(r.steps(), r.totalSteps(), r.totalSeconds()));
         sb.append(String.format(Locale.ROOT, "- Export check: max |DJL − ONNX Runtime| = %.2e on a 2×1×%d×57 input%s.%n",
                 r.exportMaxDiff(), r.spec().bins(), r.spec().stateSize() > 0 ? " (ONNX Runtime in two calls of 23"
                 + " and 34 frames carrying the state, DJL in one)" : ""));

@@ -82,7 +82,7 @@ public final class AudioTrainer {
 
     public record Result(ModelProto model, MaskNetwork network, AudioSpec spec, double framesPerSecond,
                          double gflops, double seconds, long steps, double exportMaxDiff, List<Epoch> history,
-                         int bestEpoch, Epoch best, String dataOrigin) {
+                         int bestEpoch, Epoch best, String dataOrigin, double totalSeconds, long totalSteps) {
     }
 
     public Result train(TrainingProgress progress) {
@@ -276,7 +276,7 @@ public final class AudioTrainer {
                 }
                 progress.message(String.format(Locale.ROOT, "export check: max |DJL - ONNX Runtime| = %.2e", diff));
                 return new Result(onnx, net, spec, fps, gflops, seconds, step, diff, history, best == null ? 0
-                        : best.epoch(), best, data);
+                        : best.epoch(), best, data, outcome.priorSeconds() + seconds, outcome.priorSteps() + step);
             });
         }
     }

@@ -49,13 +49,7 @@ public final class ModelCard {
                         + " patch's PSNR counts alike" : "mean squared error"));
         sb.append(String.format(Locale.ROOT, "- Time on %s: %.0f s in this run (%.1f patches/s, about %.1f GFLOP/s"
                 + " achieved).%n", machine, result.seconds(), result.patchesPerSecond(), result.gflops()));
-        if (result.totalSteps() > result.steps()) {
-            sb.append(Double.isNaN(result.totalSeconds())
-                    ? String.format(Locale.ROOT, "- Resumed from a checkpoint: %d steps in all; the earlier runs' time was"
-                            + " not recorded.%n", result.totalSteps())
-                    : String.format(Locale.ROOT, "- Resumed from a checkpoint: %d steps and %.2f wall hours in all runs.%n",
-                            result.totalSteps(), result.totalSeconds() / 3600));
-        }
+        sb.append(dev.hush.trainer.TrainingLoop.resumedNote(result.steps(), result.totalSteps(), result.totalSeconds()));
         sb.append(String.format(Locale.ROOT, "- Export check: max |DJL − ONNX Runtime| = %.2e on a 45×53 input.%n%n",
                 result.exportMaxDiff()));
         sb.append("## Quality\n");

@@ -229,6 +229,14 @@ class AudioModelTest {
         assertTrue(!java.util.Arrays.equals(loaded, java.nio.file.Files.readAllBytes(again.resolve("hush-0000.params"))),
                 "training after a warm start must change the loaded weights");
         assertEquals(1, r.history().size(), "a new run: its own epochs from 1");
+        // A resumed run goes on from the checkpoint's epoch, and its card counts the steps of both runs.
+        AudioTrainingConfig resumed = first.with("epochs", "2").with("resume", ckpt.toString())
+                .with("checkpoint", dir.resolve("ckpt3").toString());
+        AudioTrainer.Result rr = new AudioTrainer(resumed).train(TrainingProgress.NONE);
+        assertEquals(2, rr.steps(), "this run: epoch 2 only");
+        assertEquals(4, rr.totalSteps(), "both runs");
+        String card = AudioModelCard.write(resumed, rr, "this machine");
+        assertTrue(card.contains("Resumed from a checkpoint: 4 steps"), card);
         assertTrue(second.toRecipe().contains("warm_start="), "the recipe records where the weights came from");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new AudioTrainer(
                 AudioTrainingConfig.defaults().with("warm_start", ckpt.toString()).with("resume", ckpt.toString())));
