@@ -280,8 +280,9 @@ final class BenchAudioCommand implements Callable<Integer> {
                 rows.add(rn);
             }
 
+            List<DenoiserModel> models = denoisers.stream().map(AudioDenoiser::model).distinct().toList();
             for (AudioDenoiser d : denoisers) {
-                Scores s = new Scores("**" + d.model().contract().name() + "** (Hush)", d.attenuationLimitDb() > 0
+                Scores s = new Scores(BenchSets.label(d.model(), models) + " (Hush)", d.attenuationLimitDb() > 0
                         ? String.format(Locale.ROOT, "--atten-lim %.0f", d.attenuationLimitDb()) : "", mixes.size());
                 hush(d, mixes.get(0).noisy()); // warm-up, untimed
                 s.seconds = 0;

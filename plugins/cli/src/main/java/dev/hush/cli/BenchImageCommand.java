@@ -167,15 +167,15 @@ final class BenchImageCommand implements Callable<Integer> {
                 if (mc != channels && !(mc == 1 && channels == 3)) {
                     continue;
                 }
-                Method method = ImageEvaluation.model("**" + m.contract().name() + "** (Hush"
+                Method method = ImageEvaluation.model(BenchSets.label(m, opened) + " (Hush"
                         + (mc != channels ? ", per channel)" : ")"), m);
                 methods.add(method);
                 if (ensemble > 1) {
-                    methods.add(ImageEvaluation.model("**" + m.contract().name() + "** (Hush, ×" + ensemble + " flips and"
+                    methods.add(ImageEvaluation.model(BenchSets.label(m, opened) + " (Hush, ×" + ensemble + " flips and"
                             + " turns" + (mc != channels ? ", per channel)" : ")"), m, ensemble));
                 }
                 if (givenSigma && m.contract().noiseLevelInput() && mc == channels) {
-                    methods.add(ImageEvaluation.modelGivenSigma("**" + m.contract().name() + "** (Hush, true σ given)", m));
+                    methods.add(ImageEvaluation.modelGivenSigma(BenchSets.label(m, opened) + " (Hush, true σ given)", m));
                 }
                 // The figure shows the first model made for these channels, else the first that runs per channel.
                 if (firstModel == null || mc == channels && !exact) {

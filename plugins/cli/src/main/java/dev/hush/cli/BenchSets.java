@@ -46,6 +46,26 @@ final class BenchSets {
                 + " from the repository, pass --bench-dir DIR, or use the synthetic set (--set)");
     }
 
+    /**
+     * A model's row label in a bench table: its name in bold, and where another model of the run has the same name
+     * (two trainings of one recipe, say), the file it came from in brackets, so that the rows can be told apart.
+     */
+    static String label(dev.hush.runtime.DenoiserModel m, List<dev.hush.runtime.DenoiserModel> all) {
+        String name = m.contract().name();
+        long same = all.stream().filter(o -> o.contract().name().equals(name)).count();
+        if (same < 2) {
+            return "**" + name + "**";
+        }
+        String src = m.source().startsWith("shipped:") ? "shipped" : m.source();
+        try {
+            Path file = Path.of(src).getFileName();
+            src = file != null ? file.toString() : src;
+        } catch (java.nio.file.InvalidPathException e) {
+            // not a path: keep the source as it is
+        }
+        return "**" + name + "** [" + src + "]";
+    }
+
     /** The crops in {@code folder/sub} ({@code grey} or {@code rgb}), sorted by name; one channel or three. */
     static List<BenchImage> load(Path folder, String sub, int channels) throws HushException {
         Path dir = folder.resolve(sub);

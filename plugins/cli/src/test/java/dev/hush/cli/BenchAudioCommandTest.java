@@ -40,6 +40,22 @@ class BenchAudioCommandTest {
     }
 
     @Test
+    void twoModelsOfOneNameAreToldApartByTheirFiles() throws Exception {
+        Path copy = dir.resolve("retrained.onnx");
+        java.nio.file.Files.write(copy, dev.hush.runtime.ShippedModels.bytes("audio-speech-small"));
+        dev.hush.runtime.SessionConfig cfg = dev.hush.runtime.SessionConfig.defaults().withThreads(1);
+        try (dev.hush.runtime.DenoiserModel shipped = dev.hush.runtime.DenoiserModel.openNamed("audio-speech-small", cfg);
+             dev.hush.runtime.DenoiserModel file = dev.hush.runtime.DenoiserModel.openNamed(copy.toString(), cfg);
+             dev.hush.runtime.DenoiserModel other = dev.hush.runtime.DenoiserModel.openNamed("audio-anomaly-machines", cfg)) {
+            assertEquals("**audio-speech-small**", BenchSets.label(shipped, java.util.List.of(shipped, other)));
+            java.util.List<dev.hush.runtime.DenoiserModel> both = java.util.List.of(shipped, file, other);
+            assertEquals("**audio-speech-small** [shipped]", BenchSets.label(shipped, both));
+            assertEquals("**audio-speech-small** [retrained.onnx]", BenchSets.label(file, both));
+            assertEquals("**audio-anomaly-machines**", BenchSets.label(other, both));
+        }
+    }
+
+    @Test
     void floatWavRoundTrip() throws Exception {
         float[] x = {0f, 0.5f, -0.25f, 1e-4f, -1f};
         Path f = dir.resolve("x.wav");
