@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "image", mixinStandardHelpOptions = true,
@@ -30,23 +31,8 @@ import picocli.CommandLine.Option;
                 "self-supervised (Noise2Noise, Noise2Void). Options override the recipe, --set any recipe key",
                 "(docs/training.md); the model card (.md) is written beside the model."})
 final class TrainImageCommand implements Callable<Integer> {
-    @Option(names = "--out", required = true, description = "Model file to write (.onnx).")
-    Path out;
-
-    @Option(names = "--recipe", description = "Recipe file (Java properties) with the training options.")
-    Path recipe;
-
-    @Option(names = "--name", description = "Model name (default: image-gray-custom).")
-    String name;
-
-    @Option(names = "--epochs", description = "Epochs (default 10).")
-    Integer epochs;
-
-    @Option(names = "--steps", description = "Optimiser steps per epoch (default 100).")
-    Integer steps;
-
-    @Option(names = "--batch", description = "Patches per step (default 16).")
-    Integer batch;
+    @Mixin
+    TrainOptions options;
 
     @Option(names = "--patch", description = "Patch size in pixels (default 64).")
     Integer patch;
@@ -117,9 +103,6 @@ final class TrainImageCommand implements Callable<Integer> {
     @Option(names = "--patch-z", paramLabel = "PLANES", description = "--dims 3: planes per training patch (default 16).")
     Integer patchZ;
 
-    @Option(names = "--lr", description = "Adam learning rate (default 0.001).")
-    Double lr;
-
     @Option(names = "--sparse", description = "L1 weight on the bottleneck's mean activity, for conv, vanilla and multilayer"
             + " (default 0: off).")
     Double sparse;
@@ -140,44 +123,17 @@ final class TrainImageCommand implements Callable<Integer> {
             + " channels: synthetic colour images, or RGB pair folders).")
     Integer channels;
 
-    @Option(names = "--seed", description = "Random seed (default 1).")
-    Long seed;
-
-    @Option(names = "--threads", description = "PyTorch threads (default: all cores).")
-    Integer threads;
-
-    @Option(names = "--patience", description = "Stop after this many epochs without a better validation PSNR (default 0: never).")
-    Integer patience;
-
-    @Option(names = "--checkpoint", paramLabel = "DIR", description = "Save a checkpoint to this folder after every epoch.")
-    String checkpoint;
-
-    @Option(names = "--resume", paramLabel = "DIR", description = "Resume from a checkpoint folder (same architecture).")
-    String resume;
-
-    @Option(names = "--warm-start", paramLabel = "DIR", description = "Start a new run (its own epochs and learning-rate"
-            + " schedule) from the weights of a checkpoint folder (same architecture), e.g. to fine-tune on other data or"
-            + " noise.")
-    String warmStart;
-
     @Option(names = "--eval-images", defaultValue = "6", description = "Images in the quality table (default ${DEFAULT-VALUE}; 0 skips it).")
     int evalImages;
 
     @Option(names = "--eval-size", defaultValue = "256", description = "Size of each evaluation image (default ${DEFAULT-VALUE}).")
     int evalSize;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Any recipe key, e.g. --set val_size=64"
-            + " --set blocks=3 (repeatable; applied after the options above).")
-    Map<String, String> set = new LinkedHashMap<>();
-
     @Override
     public Integer call() throws Exception {
-        ImageTrainingConfig recipeConfig = recipe != null ? ImageTrainingConfig.fromRecipe(recipe) : ImageTrainingConfig.defaults();
-        Map<String, Object> overrides = new LinkedHashMap<>();
-        overrides.put("name", name);
-        overrides.put("epochs", epochs);
-        overrides.put("steps", steps);
-        overrides.put("batch", batch);
+        ImageTrainingConfig recipeConfig = options.recipe != null ? ImageTrainingConfig.fromRecipe(options.recipe) : ImageTrainingConfig.defaults();
+        Map<String, Object> overrides = options.overrides();
+        Path out = options.out();
         overrides.put("patch", patch);
         overrides.put("sigma", sigma);
         overrides.put("noise", noise);
@@ -193,25 +149,15 @@ final class TrainImageCommand implements Callable<Integer> {
         overrides.put("architecture", arch);
         overrides.put("depth", depth);
         overrides.put("width", width);
-        overrides.put("lr", lr);
         overrides.put("sparse", sparse);
         overrides.put("weight_decay", weightDecay);
         overrides.put("dropout", dropout);
         overrides.put("global_residual", globalResidual);
         overrides.put("channels", channels);
-        overrides.put("seed", seed);
-        overrides.put("threads", threads);
-        overrides.put("patience", patience);
-        overrides.put("checkpoint", checkpoint);
-        overrides.put("resume", resume);
-        overrides.put("warm_start", warmStart);
         overrides.put("dims", dims);
         overrides.put("patch_z", patchZ);
-        overrides.putAll(set);
+        overrides.putAll(options.set());
         ImageTrainingConfig config = recipeConfig.with(overrides);
-        if (!out.getFileName().toString().endsWith(".onnx")) {
-            throw new HushException("--out must name a .onnx file, got " + out);
-        }
         ImageTrainer trainer = new ImageTrainer(config);
         Thread hook = new Thread(trainer::cancel);
         Runtime.getRuntime().addShutdownHook(hook);
@@ -300,7 +246,7 @@ final class TrainImageCommand implements Callable<Integer> {
             result.model().getMetadataPropsList().forEach(e -> meta.put(e.getKey(), e.getValue()));
             String machine = Runtime.getRuntime().availableProcessors() + " CPU cores";
             String card = ModelCard.image(config, result, meta, tables, machine);
-            Path cardFile = out.resolveSibling(out.getFileName().toString().replaceFirst("\\.onnx$", ".md"));
+            Path cardFile = options.cardFile();
             AtomicFile.write(cardFile, card.getBytes(StandardCharsets.UTF_8));
             System.err.println("wrote " + cardFile);
         }
