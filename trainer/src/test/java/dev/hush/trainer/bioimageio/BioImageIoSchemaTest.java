@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Exported descriptions checked against the bioimage.io spec's own JSON schema for model format 0.4
- * ({@code src/test/resources/bioimageio/}, where its source and licence are named), parsed with a real YAML parser.
+ * Exported descriptions checked against the bioimage.io spec's own JSON schemas for model formats 0.4 and 0.5
+ * ({@code src/test/resources/bioimageio/}, where their sources and licences are named), parsed with a real YAML parser.
  * The schema holds the spec's types, required fields and enumerations; checks that bioimage.io's validator makes in
  * code (a citation's DOI or URL, axis letters, files present) are in {@link BioImageIoPackageTest}.
  */
