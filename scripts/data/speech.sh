@@ -10,6 +10,9 @@
 #                                           OUT/SOURCES.tsv, OUT/HOURS.tsv
 #   scripts/data/speech.sh --bench [DIR]    the committed bench set (default DIR: models/bench/audio):
 #                                           DIR/speech/*.wav, DIR/noise/*.wav (16 kHz), DIR/SOURCES.md
+#   scripts/data/speech.sh --bench48 [DIR]  the same clips at 48 kHz, for full-band models (not committed: 11 MB;
+#                                           default DIR: ~/.cache/hush/bench-audio-48k); hush bench audio
+#                                           --rate 48000 --bench-dir DIR
 #
 # Split by PACKAGE: the bench packages (kajongg, gcin-voice, redeclipse-data, tuxfootball) are never used for
 # training; val holds out whole speakers/languages (speech) and every 10th file (noise) of training packages.
@@ -36,10 +39,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 
 mode=train
+BRATE=16000   # rate of the bench clips
 if [[ "${1:-}" == "--bench" ]]; then
   mode=bench; out=${2:-$repo/models/bench/audio}
+elif [[ "${1:-}" == "--bench48" ]]; then
+  mode=bench; BRATE=48000; out=${2:-${XDG_CACHE_HOME:-$HOME/.cache}/hush/bench-audio-48k}
 elif [[ "${1:-}" == -* ]]; then
-  sed -n '2,28p' "$0"; exit 2
+  sed -n '2,35p' "$0"; exit 2
 else
   out=${1:-/work/data/speech}
 fi
@@ -206,6 +212,11 @@ emit() {   # in.wav dir16 dir48-or-empty name peakmax
   local g; g=$(norm_gain "$1" "$5")
   "${SOX[@]}" "$1" -b 16 "$2/$4.wav" rate -h 16000 gain "$g"
   if [[ -n "$3" ]]; then "${SOX[@]}" "$1" -b 16 "$3/$4.wav" rate -h 48000 gain "$g"; fi
+}
+
+# the bench's clip: IN at the bench rate, 16-bit, RMS -23 dBFS or peak PEAKMAX (the same as emit at 16 kHz)
+emit_bench() {   # in.wav out.wav peakmax
+  "${SOX[@]}" "$1" -b 16 "$2" rate -h "$BRATE" gain "$(norm_gain "$1" "$3")"
 }
 
 # list the files of one spec line: prints  group <TAB> language <TAB> relative path
@@ -419,17 +430,17 @@ sel=$( { awk -F'\t' '$2 == "kajongg" && $9 >= 3.0' "$work/utts.tsv" | sort -t$'\
          awk -F'\t' '$2 == "gcin-voice" && $9 >= 3.0 && ++c[$3] % 3 == 1 && c[$3] <= 10' "$work/utts.tsv"; } | sort -t$'\t' -k5,5)
 while IFS=$'\t' read -r spl pkg g l name full cl org dur; do
   R=$(join_utt "$cl")
-  emit "$work/u.wav" "$out/speech" "" "$name" -3
+  emit_bench "$work/u.wav" "$out/speech/$name.wav" -3
   rows+=("| speech/$name.wav | $pkg | ${g} | $(echo "$org" | sed 's#;#<br>#g') | $(licence "$pkg" "${org%%;*}") |")
 done <<<"$sel"
 while IFS=$'\t' read -r pkg rel start name; do
   src="$cache/x/$pkg/$rel"
-  "${SOX[@]}" "$src" -c 1 -b 32 -e float "$work/n.wav" rate -h 16000
+  "${SOX[@]}" "$src" -c 1 -b 32 -e float "$work/n.wav" rate -h "$BRATE"
   len=$(soxi -D "$work/n.wav")
   rep=$(awk -v d="$len" -v s="$start" 'BEGIN{r=int(5/(d-s)); if (d-s<5) print r+1; else print 0}')
   "${SOX[@]}" "$work/n.wav" "$work/m.wav" trim "$start" repeat "$rep"
   "${SOX[@]}" "$work/m.wav" "$work/m5.wav" trim 0 5 fade t 0.01 5 0.01
-  emit "$work/m5.wav" "$out/noise" "" "${pkg}__$name" -1
+  emit_bench "$work/m5.wav" "$out/noise/${pkg}__$name.wav" -1
   how="from $start s"; if (( rep > 0 )); then how="$how, looped"; fi
   rows+=("| noise/${pkg}__$name.wav | $pkg | $name | /$rel ($how) | $(licence "$pkg" "/$rel") |")
 done <<<"$BENCH_NOISE"
@@ -439,7 +450,7 @@ size=$(du -cb "$out"/speech/*.wav "$out"/noise/*.wav | tail -n 1 | cut -f1)
   echo
   echo "Made by \`scripts/data/speech.sh --bench\` from Debian bookworm packages (versions:"
   for p in $BENCH_PKGS; do printf ' %s %s' "$p" "$(cat "$cache/x/$p/.version")"; done
-  echo "). Mono, 16-bit, 16 kHz; $(ls "$out/speech" | wc -l) speech clips, $(ls "$out/noise" | wc -l) noise clips, $size bytes"
+  echo "). Mono, 16-bit, $((BRATE / 1000)) kHz; $(ls "$out/speech" | wc -l) speech clips, $(ls "$out/noise" | wc -l) noise clips, $size bytes"
   echo "($(awk -v b="$size" 'BEGIN{printf "%.2f", b/1048576}') MiB)."
   echo
   echo "**These packages ($BENCH_PKGS) are never used for training**: \`scripts/data/speech.sh\` takes its training"
@@ -456,7 +467,13 @@ size=$(du -cb "$out"/speech/*.wav "$out"/noise/*.wav | tail -n 1 | cut -f1)
   echo "  (sox silence, -40 dB), joined with 0.15 s of silence into 3.0-3.6 s (the two shortest such clips of each kajongg speaker), then scaled to -23 dBFS RMS (peak at most -3 dBFS)."
   echo "- Noise: 5 s from the given start (looped when the file is shorter), 10 ms fades, -23 dBFS RMS (peak at most -1 dBFS)."
   echo "- The sources are 44.1/48 kHz (kajongg, gcin-voice, most noise) or 22.05 kHz (tuxfootball crowd, river, hum);"
-  echo "  no 48 kHz copies are kept here, to stay under 3.5 MiB."
+  if (( BRATE == 16000 )); then
+    echo "  no 48 kHz copies are kept here, to stay under 3.5 MiB (\`scripts/data/speech.sh --bench48\` makes them)."
+  else
+    echo "  at 48 kHz the 22.05 kHz noises have nothing above 11 kHz. Share of the speech clips' energy above 8 kHz:"
+    echo "  $(for f in "$out"/speech/*.wav; do awk -v t="$(rms_db "$f")" -v h="$(rms_db "$f" sinc 8000)" 'BEGIN{printf "%.4f\n", 10^((h-t)/10)}'; done \
+      | awk '{s+=$1; if(NR==1||$1<mn)mn=$1; if($1>mx)mx=$1} END{printf "mean %.1f %%, %.1f-%.1f %%", 100*s/NR, 100*mn, 100*mx}')."
+  fi
   echo
   echo "| clip | package | speaker / noise | original file(s) | licence |"
   echo "|---|---|---|---|---|"

@@ -23,10 +23,30 @@ import javax.sound.sampled.AudioFormat;
  */
 public final class FileDenoiser {
     private final AudioDenoiser denoiser;
+    private AudioDenoiser fullBand;
     private boolean spectrograms;
 
     public FileDenoiser(AudioDenoiser denoiser) {
         this.denoiser = denoiser;
+    }
+
+    /**
+     * A second model for files recorded above the first one's rate (e.g. a 48 kHz model beside a 16 kHz one): such a
+     * file goes through {@code model} instead, so its whole band is denoised rather than resampled down and back.
+     * Must run at a higher rate than the first; null for none.
+     */
+    public FileDenoiser fullBand(AudioDenoiser model) {
+        if (model != null && model.sampleRate() <= denoiser.sampleRate()) {
+            throw new IllegalArgumentException("the full-band model runs at " + model.sampleRate() + " Hz, not above the"
+                    + " main model's " + denoiser.sampleRate() + " Hz");
+        }
+        this.fullBand = model;
+        return this;
+    }
+
+    /** The model a file at {@code fileRate} goes through: the full-band one for rates above the main model's. */
+    public AudioDenoiser modelFor(int fileRate) {
+        return fullBand != null && fileRate > denoiser.sampleRate() ? fullBand : denoiser;
     }
 
     /** Also write a PNG with the first channel's spectrogram before and after, beside each output. */
@@ -96,16 +116,20 @@ public final class FileDenoiser {
                 type = wanted != null ? wanted : input.type();
                 format = input.format();
             }
-            if (input.sampleRate() != denoiser.sampleRate()) {
+            AudioDenoiser chosen = modelFor(input.sampleRate());
+            if (chosen == fullBand) {
+                notes.add("full band: " + chosen.model().contract().name() + " (" + chosen.sampleRate() + " Hz)");
+            }
+            if (input.sampleRate() != chosen.sampleRate()) {
                 notes.add(String.format(Locale.ROOT, "resampled %d → %d → %d Hz%s", input.sampleRate(),
-                        denoiser.sampleRate(), input.sampleRate(), input.sampleRate() > denoiser.sampleRate()
+                        chosen.sampleRate(), input.sampleRate(), input.sampleRate() > chosen.sampleRate()
                                 ? String.format(Locale.ROOT, "; the band above %.1f kHz kept, scaled by the model's gain",
-                                0.46 * denoiser.sampleRate() / 1000.0) : ""));
+                                0.46 * chosen.sampleRate() / 1000.0) : ""));
             }
             FrameSource first = new NonEmpty(input);
             SpectrogramImage.Pair spec = png == null ? null : SpectrogramImage.Pair.of(input.sampleRate());
             int rate = input.sampleRate();
-            DenoisingSource ds = new DenoisingSource(first, denoiser,
+            DenoisingSource ds = new DenoisingSource(first, chosen,
                     progress == null ? null : frames -> progress.update(frames, rate), spec, context);
             String note = AudioFiles.write(out, format, type, ds);
             if (note != null) {

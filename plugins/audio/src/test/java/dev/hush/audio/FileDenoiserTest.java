@@ -128,6 +128,39 @@ class FileDenoiserTest {
     }
 
     @Test
+    void filesAboveTheModelsRateGoThroughTheFullBandModelAtTheirOwnRate() throws Exception {
+        try (DenoiserModel wide = DenoiserModel.open(TestAudioModels.mask(dir, "mask-48k", 1, 3f, 48000, 1536),
+                SessionConfig.defaults().withThreads(1))) {
+            AudioDenoiser d48 = new AudioDenoiser(wide);
+            FileDenoiser both = new FileDenoiser(denoiser).fullBand(d48);
+            assertEquals(denoiser, both.modelFor(16000));
+            assertEquals(d48, both.modelFor(22050));
+            assertEquals(d48, both.modelFor(48000));
+
+            // 48 kHz: the full-band model, no resampling: the output is its whole-signal denoising.
+            float[][] x = signal(1, 48000 + 777, 48000);
+            Path in = TestFiles.write(dir.resolve("in48.wav"), x, TestFiles.floats(48000, 1), AudioFileFormat.Type.WAVE);
+            FileDenoiser.Result r = both.denoise(in, dir.resolve("out48.wav"), null);
+            assertTrue(r.notes().contains("full band: mask-48k (48000 Hz)"), r.notes().toString());
+            assertTrue(r.notes().stream().noneMatch(n -> n.startsWith("resampled")), r.notes().toString());
+            assertArrayEquals(d48.denoise(x[0], ProgressListener.NONE), TestFiles.read(dir.resolve("out48.wav"))[0], 1e-6f);
+
+            // 16 kHz: the main model, as without a full-band one.
+            float[][] y = signal(1, 16000 + 55, 16000);
+            Path in16 = TestFiles.write(dir.resolve("in16.wav"), y, TestFiles.floats(16000, 1), AudioFileFormat.Type.WAVE);
+            FileDenoiser.Result r16 = both.denoise(in16, dir.resolve("out16.wav"), null);
+            assertTrue(r16.notes().isEmpty(), r16.notes().toString());
+            assertArrayEquals(denoiser.denoise(y[0], ProgressListener.NONE), TestFiles.read(dir.resolve("out16.wav"))[0],
+                    1e-6f);
+
+            // A "full-band" model that is not above the main model's rate is refused.
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> new FileDenoiser(d48).fullBand(denoiser));
+            assertTrue(e.getMessage().contains("16000 Hz") && e.getMessage().contains("48000 Hz"), e.getMessage());
+        }
+    }
+
+    @Test
     void streamedFloatOutputEqualsWholeSignalDenoising() throws Exception {
         int n = 16000 * 5 + 123; // several reads and several ONNX blocks
         float[][] x = signal(1, n, 16000);

@@ -35,6 +35,12 @@ public final class TestAudioModels {
      * bias gives a model that removes nearly everything.
      */
     public static Path mask(Path dir, String name, int k, float bias) throws IOException {
+        return mask(dir, name, k, bias, RATE, N_FFT);
+    }
+
+    /** As {@link #mask(Path, String, int, float)} at another rate and window: an n_fft / 2 hop, n_fft / 2 bins. */
+    public static Path mask(Path dir, String name, int k, float bias, int rate, int nFft) throws IOException {
+        int bins = nFft / 2;
         OnnxGraph g = new OnnxGraph(name);
         int width = 2 * k + 1;
         float[] w = new float[width];
@@ -43,13 +49,13 @@ public final class TestAudioModels {
         }
         String weight = g.initializer("w", w, 1, 1, 1, width);
         String biasName = g.initializer("b", new float[] {bias}, 1);
-        g.input("input", "N", 1L, (long) BINS, "T");
+        g.input("input", "N", 1L, (long) bins, "T");
         Map<String, Object> attrs = new LinkedHashMap<>();
         attrs.put("kernel_shape", new long[] {1, width});
         attrs.put("pads", new long[] {0, k, 0, k});
         String conv = g.node("Conv", new String[] {"input", weight, biasName}, attrs);
         g.node("Sigmoid", new String[] {conv}, new String[] {"output"}, Map.of());
-        g.output("output", "N", 1L, (long) BINS, "T");
+        g.output("output", "N", 1L, (long) bins, "T");
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(ModelContract.FORMAT, Integer.toString(ModelContract.FORMAT_VERSION));
         meta.put(ModelContract.DOMAIN, "audio");
@@ -61,7 +67,7 @@ public final class TestAudioModels {
         meta.put(ModelContract.HALO, "0");
         meta.put(ModelContract.SIZE_MULTIPLE, "1");
         meta.put(ModelContract.NAME, name);
-        meta.putAll(new AudioSpec(RATE, N_FFT, HOP, BINS, k, k, Spectrogram.LOG_EPS).metadata());
+        meta.putAll(new AudioSpec(rate, nFft, nFft / 2, bins, k, k, Spectrogram.LOG_EPS).metadata());
         Path file = dir.resolve(name + ".onnx");
         OnnxGraph.write(g.build(meta, "test"), file);
         return file;

@@ -28,7 +28,9 @@ import picocli.CommandLine.Option;
                         + " cores: up to one file per core at once."})
 final class AudioCommand implements Callable<Integer> {
     /** The shipped audio model used when --model is not given. */
-    static final String DEFAULT_MODEL = "audio-speech-small";
+    static final String DEFAULT_MODEL = "audio-speech-gru";
+    /** The shipped model for files above 16 kHz when --model is not given (used when this build ships it). */
+    static final String DEFAULT_FULL_BAND_MODEL = "audio-speech-gru48";
 
     /** Recordings as the batch front end sees them: weighed by their length, in seconds of audio. */
     static final FileBatch.Kind KIND = new FileBatch.Kind(AudioFiles::isAudioName, AudioFiles::outputName, "_clean",
@@ -49,6 +51,13 @@ final class AudioCommand implements Callable<Integer> {
             description = "Dry/wet mix in [0, 1]: 1 (default) fully denoised, 0 the input unchanged.")
     double mix;
 
+    @Option(names = "--full-band", paramLabel = "MODEL", description = "Model for files recorded above the main"
+            + " model's rate (shipped name or .onnx at a higher rate, e.g. 48 kHz), so their whole band is denoised;"
+            + " 'none' resamples every file to the main model's rate and keeps the band above it, scaled by the model's"
+            + " gain. Default: " + DEFAULT_FULL_BAND_MODEL + " when --model is not given and this build ships it, else"
+            + " none.")
+    String fullBand;
+
     @Option(names = "--spectrogram", description = "Also write NAME.spectrogram.png beside each output: the first channel's"
             + " log spectrogram before (top) and after (bottom).")
     boolean spectrogram;
@@ -66,10 +75,23 @@ final class AudioCommand implements Callable<Integer> {
         int workers = plan.workers(modelOptions.threads, true, ModelOptions.device(modelOptions.device, files.mixee)
                 .equals(dev.hush.runtime.Device.CPU));
         String name = modelOptions.model != null ? modelOptions.model : DEFAULT_MODEL;
-        try (DenoiserModel m = ModelOptions.open(name, new SessionConfig(ModelOptions.device(modelOptions.device,
-                files.mixee), FileBatch.intraOpThreads(modelOptions.threads, workers)), Domain.AUDIO)) {
+        String wide = fullBand != null ? fullBand : modelOptions.model == null
+                && dev.hush.runtime.ShippedModels.names().contains(DEFAULT_FULL_BAND_MODEL) ? DEFAULT_FULL_BAND_MODEL : "none";
+        SessionConfig config = new SessionConfig(ModelOptions.device(modelOptions.device, files.mixee),
+                FileBatch.intraOpThreads(modelOptions.threads, workers));
+        try (DenoiserModel m = ModelOptions.open(name, config, Domain.AUDIO);
+             DenoiserModel w = wide.equals("none") ? null : ModelOptions.open(wide, config, Domain.AUDIO)) {
             AudioDenoiser denoiser = new AudioDenoiser(m).withAttenuationLimit(attenLim).withMix(mix);
             FileDenoiser fileDenoiser = new FileDenoiser(denoiser).spectrograms(spectrogram);
+            if (w != null) {
+                AudioDenoiser wideDenoiser = new AudioDenoiser(w).withAttenuationLimit(attenLim).withMix(mix);
+                if (wideDenoiser.sampleRate() <= denoiser.sampleRate()) {
+                    throw files.usage("--full-band " + wide + " runs at " + wideDenoiser.sampleRate() + " Hz, not above "
+                            + m.contract().name() + "'s " + denoiser.sampleRate() + " Hz; give a model of a higher rate"
+                            + " (e.g. 48 kHz) or --full-band none");
+                }
+                fileDenoiser.fullBand(wideDenoiser);
+            }
             double wall = plan.run(workers, true, (in, out, share, run) -> {
                 double seconds = AudioFiles.probeSeconds(in);
                 FileDenoiser.Result r = fileDenoiser.denoise(in, out, (frames, rate) -> {
@@ -90,7 +112,8 @@ final class AudioCommand implements Callable<Integer> {
             double audio = plan.amount();
             int code = plan.report(String.format(Locale.ROOT, "%s, %s of audio in %s (%.1f× real time) with %s on %s",
                     plan.counts("file(s)"), duration(audio), ProgressBar.time(wall), audio / Math.max(wall, 1e-9),
-                    m.contract().name(), m.device()));
+                    m.contract().name() + (w == null ? "" : " (" + w.contract().name() + " for files above "
+                            + denoiser.sampleRate() / 1000 + " kHz)"), m.device()));
             if (ffmpegFiles.get() > 0) {
                 System.err.println(ffmpegFiles.get() + " file(s) decoded by ffmpeg were written as 32-bit float WAV");
             }

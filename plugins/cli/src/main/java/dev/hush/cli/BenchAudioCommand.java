@@ -4,7 +4,7 @@ import dev.hush.audio.SpectrogramImage;
 import dev.hush.runtime.DenoiserModel;
 import dev.hush.runtime.Domain;
 import dev.hush.runtime.HushException;
-import dev.hush.runtime.ProgressListener;
+import dev.hush.runtime.RunContext;
 import dev.hush.runtime.SessionConfig;
 import dev.hush.runtime.ShippedModels;
 import dev.hush.runtime.audio.AudioDenoiser;
@@ -41,7 +41,8 @@ import picocli.CommandLine.Option;
 final class BenchAudioCommand implements Callable<Integer> {
     /** Seed of the bench's speech and noise: no training seed is near it. */
     static final long SEED = 20261201L;
-    static final int RATE = 16000;
+    /** At rates above 16 kHz the table adds the SI-SDR of the band above this frequency (Hz). */
+    static final double HIGH_BAND_HZ = 8000;
     static final int[] SNRS = {0, 5, 10};
     /** The noise-only stretch before the speech: SoX's noise profile comes from it; metrics leave it out. */
     static final double LEAD_SECONDS = 0.5;
@@ -64,6 +65,15 @@ final class BenchAudioCommand implements Callable<Integer> {
     @Option(names = "--bench-dir", paramLabel = "DIR", description = "Folder with speech/ and noise/ WAV clips (default:"
             + " models/bench/audio of this repository).")
     Path benchDir;
+
+    @Option(names = "--rate", paramLabel = "HZ", defaultValue = "16000", description = "Rate of the bench mixtures"
+            + " (default ${DEFAULT-VALUE}); clips at other rates are resampled. At 48000 with --bench-dir the clips"
+            + " of scripts/data/speech.sh --bench48 (full band), the table adds the SI-SDR above 8 kHz and a line the"
+            + " share of clean speech's energy above 8 kHz each Hush model keeps. Every method gets the mixtures at"
+            + " this rate, as a file of that rate would reach it: Hush models of another rate through hush audio's"
+            + " resampling path (the band above a 16 kHz model's kept and scaled by its gain), RNNoise resampled to"
+            + " 48 kHz and back.")
+    int rate;
 
     @Option(names = "--mixtures", defaultValue = "0", description = "Mixtures per SNR (default: one per noise"
             + " recording for the real set, 6 for espeak: each of the six generated kinds once).")
@@ -97,16 +107,19 @@ final class BenchAudioCommand implements Callable<Integer> {
         final double[] siSdr;
         final double[] stoi;
         final double[] seg;
+        /** SI-SDR above {@link #HIGH_BAND_HZ}, at rates above 16 kHz; else null. */
+        final double[] high;
         double seconds = Double.NaN;
         float[] figure;
         final TreeSet<Integer> lags = new TreeSet<>();
 
-        Scores(String label, String setting, int n) {
+        Scores(String label, String setting, int n, boolean highBand) {
             this.label = label;
             this.setting = setting;
             siSdr = new double[n];
             stoi = new double[n];
             seg = new double[n];
+            high = highBand ? new double[n] : null;
         }
 
         double meanSiSdr() {
@@ -115,6 +128,12 @@ final class BenchAudioCommand implements Callable<Integer> {
     }
 
     private int lead;
+    private final List<String> keptHigh = new ArrayList<>();
+
+    /** True when the table scores the band above {@link #HIGH_BAND_HZ} (the bench rate is above 16 kHz). */
+    private boolean highBandScored() {
+        return rate > 16000;
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -122,6 +141,9 @@ final class BenchAudioCommand implements Callable<Integer> {
             if (!set.equals("real") && !set.equals("espeak")) {
                 throw new HushException("unknown --set '" + set + "': use real or espeak (comma-separated)");
             }
+        }
+        if (rate < 8000 || rate > 48000) {
+            throw new IllegalArgumentException("--rate must lie in 8000–48000 Hz, got " + rate);
         }
         if (mixtures < 0 || !(seconds >= 1)) {
             throw new IllegalArgumentException("--mixtures must be at least 1 and --seconds at least 1");
@@ -187,8 +209,8 @@ final class BenchAudioCommand implements Callable<Integer> {
                 String title;
                 if (set.equals("real")) {
                     Path dir = benchDir != null ? benchDir : BenchSets.defaultFolder("models/bench/audio");
-                    List<Clip> speech = clips(dir.resolve("speech"));
-                    List<Clip> noise = clips(dir.resolve("noise"));
+                    List<Clip> speech = clips(dir.resolve("speech"), rate);
+                    List<Clip> noise = clips(dir.resolve("noise"), rate);
                     perSnr = perSnr > 0 ? perSnr : noise.size();
                     mixes = realMixtures(speech, noise, perSnr);
                     title = "## Real voices in real noise\n\n" + realNote(dir, speech, noise, perSnr, mixes.size());
@@ -217,11 +239,11 @@ final class BenchAudioCommand implements Callable<Integer> {
     private String section(String set, List<Mix> mixes, int perSnr, List<AudioDenoiser> denoisers, String soxVersion,
                            String ffmpegVersion, Path rnnoise, List<String> missing) throws Exception {
         int figureIndex = perSnr; // the first 5 dB mixture
-        double audioSeconds = mixes.stream().mapToDouble(m -> (double) m.noisy().length / RATE).sum();
+        double audioSeconds = mixes.stream().mapToDouble(m -> (double) m.noisy().length / rate).sum();
         Path tmp = Files.createTempDirectory("hush-bench-audio");
         try {
             for (int i = 0; i < mixes.size(); i++) {
-                writeWav(tmp.resolve("noisy-" + i + ".wav"), mixes.get(i).noisy(), RATE);
+                writeWav(tmp.resolve("noisy-" + i + ".wav"), mixes.get(i).noisy(), rate);
             }
             long runs = (long) mixes.size() * ((soxVersion != null ? SOX_AMOUNTS.length : 0)
                     + (ffmpegVersion != null ? AFFTDN.size() : 0) + (rnnoise != null ? 1 : 0) + denoisers.size());
@@ -230,7 +252,7 @@ final class BenchAudioCommand implements Callable<Integer> {
             Runnable step = () -> bar.update(++done[0], runs);
             bar.update(0, runs);
             List<Scores> rows = new ArrayList<>();
-            Scores noisy = new Scores("noisy input", "", mixes.size());
+            Scores noisy = new Scores("noisy input", "", mixes.size(), highBandScored());
             for (int i = 0; i < mixes.size(); i++) {
                 score(noisy, i, mixes.get(i).noisy(), mixes.get(i));
             }
@@ -272,9 +294,11 @@ final class BenchAudioCommand implements Callable<Integer> {
                 rn = external("RNNoise", "xiph's model, 48 kHz", mixes, tmp, figureIndex, step, (i, in, o) -> {
                     Path raw = tmp.resolve("rnnoise-in.f32");
                     Path back = tmp.resolve("rnnoise-out.f32");
-                    writeF32(raw, new Resampler(RATE, RNNOISE_RATE).resample(mixes.get(i).noisy()));
+                    float[] x = mixes.get(i).noisy();
+                    writeF32(raw, rate == RNNOISE_RATE ? x : new Resampler(rate, RNNOISE_RATE).resample(x));
                     double t = run(List.of("node", rnnoise.toString(), raw.toString(), back.toString()));
-                    writeWav(o, new Resampler(RNNOISE_RATE, RATE).resample(readF32(back)), RATE);
+                    float[] y = readF32(back);
+                    writeWav(o, rate == RNNOISE_RATE ? y : new Resampler(RNNOISE_RATE, rate).resample(y), rate);
                     return t;
                 });
                 rows.add(rn);
@@ -283,7 +307,7 @@ final class BenchAudioCommand implements Callable<Integer> {
             List<DenoiserModel> models = denoisers.stream().map(AudioDenoiser::model).distinct().toList();
             for (AudioDenoiser d : denoisers) {
                 Scores s = new Scores(BenchSets.label(d.model(), models) + " (Hush)", d.attenuationLimitDb() > 0
-                        ? String.format(Locale.ROOT, "--atten-lim %.0f", d.attenuationLimitDb()) : "", mixes.size());
+                        ? String.format(Locale.ROOT, "--atten-lim %.0f", d.attenuationLimitDb()) : "", mixes.size(), highBandScored());
                 hush(d, mixes.get(0).noisy()); // warm-up, untimed
                 s.seconds = 0;
                 for (int i = 0; i < mixes.size(); i++) {
@@ -297,10 +321,28 @@ final class BenchAudioCommand implements Callable<Integer> {
                     step.run();
                 }
                 rows.add(s);
+                if (highBandScored()) {
+                    // Clean speech alone through the model: how much of its energy above 8 kHz comes out.
+                    double in = 0;
+                    double kept = 0;
+                    for (Mix m : mixes) {
+                        float[] c = Arrays.copyOfRange(m.clean(), lead, m.clean().length);
+                        in += highEnergy(c, rate);
+                        kept += highEnergy(hush(d, c), rate);
+                    }
+                    keptHigh.add(String.format(Locale.ROOT, "%s%s %.1f %%", s.label.replace(" (Hush)", ""),
+                            s.setting.isEmpty() ? "" : " (" + s.setting + ")", 100 * kept / Math.max(in, 1e-30)));
+                }
             }
 
             String header = note(sox, ff, rn, soxVersion, ffmpegVersion, missing);
             String table = table(rows, mixes, audioSeconds);
+            if (!keptHigh.isEmpty()) {
+                table += String.format(Locale.ROOT, "%nClean speech alone (the mixtures' speech without noise) through each"
+                        + " Hush model keeps this share of its energy above %.0f Hz: %s.%n", HIGH_BAND_HZ,
+                        String.join("; ", keptHigh));
+                keptHigh.clear();
+            }
             Mix fm = mixes.get(figureIndex);
             List<float[]> panels = new ArrayList<>();
             List<String> labels = new ArrayList<>();
@@ -329,8 +371,8 @@ final class BenchAudioCommand implements Callable<Integer> {
     record Clip(String name, String source, float[] samples) {
     }
 
-    /** Every WAV in {@code dir}, sorted by name, resampled to the bench rate. */
-    static List<Clip> clips(Path dir) throws HushException, IOException {
+    /** Every WAV in {@code dir}, sorted by name, resampled to {@code rate}. */
+    static List<Clip> clips(Path dir, int rate) throws HushException, IOException {
         if (!Files.isDirectory(dir)) {
             throw new HushException("bench audio folder " + dir + " does not exist (expected models/bench/audio/speech"
                     + " and models/bench/audio/noise with WAV clips); pass --bench-dir DIR or use --set espeak");
@@ -346,7 +388,7 @@ final class BenchAudioCommand implements Callable<Integer> {
         for (Path f : files) {
             String name = f.getFileName().toString().replaceFirst("\\.wav$", "");
             int cut = name.lastIndexOf("__");
-            out.add(new Clip(name, cut > 0 ? name.substring(0, cut) : name, SpeechCorpus.read(f, RATE)));
+            out.add(new Clip(name, cut > 0 ? name.substring(0, cut) : name, SpeechCorpus.read(f, rate)));
         }
         return out;
     }
@@ -356,8 +398,8 @@ final class BenchAudioCommand implements Callable<Integer> {
      * noise-only lead-in, over noise recording i (cycled; a random excerpt, looped if short), all from fixed seeds.
      */
     private List<Mix> realMixtures(List<Clip> speech, List<Clip> noise, int perSnr) {
-        int total = (int) Math.round((LEAD_SECONDS + seconds) * RATE);
-        lead = (int) Math.round(LEAD_SECONDS * RATE);
+        int total = (int) Math.round((LEAD_SECONDS + seconds) * rate);
+        lead = (int) Math.round(LEAD_SECONDS * rate);
         List<String> speakers = speech.stream().map(Clip::source).distinct().toList();
         List<Mix> out = new ArrayList<>();
         for (int s = 0; s < SNRS.length; s++) {
@@ -367,16 +409,16 @@ final class BenchAudioCommand implements Callable<Integer> {
                 List<float[]> own = speech.stream().filter(c -> c.source().equals(speaker)).map(Clip::samples).toList();
                 Clip n = noise.get(i % noise.size());
                 float[] clean = new float[total];
-                int at = lead + rnd.nextInt(RATE / 10 + 1);
+                int at = lead + rnd.nextInt(rate / 10 + 1);
                 int k = rnd.nextInt(own.size());
                 while (at < total) {
                     float[] u = own.get(k++ % own.size());
                     for (int j = 0; j < u.length && at + j < total; j++) {
                         clean[at + j] = u[j];
                     }
-                    at += u.length + RATE / 10 + rnd.nextInt(RATE / 5);
+                    at += u.length + rate / 10 + rnd.nextInt(rate / 5);
                 }
-                float[] nz = NoiseSignals.make("recorded", total, RATE, List.of(), List.of(n.samples()), rnd);
+                float[] nz = NoiseSignals.make("recorded", total, rate, List.of(), List.of(n.samples()), rnd);
                 out.add(mix(SNRS[s], n.source().replaceFirst("^.*?__", "") + " / " + speaker, clean, nz));
             }
         }
@@ -403,12 +445,12 @@ final class BenchAudioCommand implements Callable<Integer> {
 
     /** Held-out speech (its own seed) in front of noise; written as WAV files for SoX and FFmpeg on the way. */
     private List<Mix> mixtures(Path cacheDir, int mixtures) throws IOException {
-        int total = (int) Math.round((LEAD_SECONDS + seconds) * RATE);
-        lead = (int) Math.round(LEAD_SECONDS * RATE);
+        int total = (int) Math.round((LEAD_SECONDS + seconds) * rate);
+        lead = (int) Math.round(LEAD_SECONDS * rate);
         int targets = Math.max(6, (int) Math.ceil(SNRS.length * mixtures * seconds / 2.0));
         int babble = 12;
         System.err.println("making " + (targets + babble) + " held-out espeak-ng utterances (cached in " + cacheDir + ")");
-        List<float[]> all = SpeechCorpus.espeak(targets + babble, SEED, true, RATE, cacheDir);
+        List<float[]> all = SpeechCorpus.espeak(targets + babble, SEED, true, rate, cacheDir);
         int split = Math.max(1, all.size() - babble);
         List<float[]> speech = all.subList(0, split);
         List<float[]> voices = all.size() > split ? all.subList(split, all.size()) : speech;
@@ -419,16 +461,16 @@ final class BenchAudioCommand implements Callable<Integer> {
                 String kind = NoiseSignals.GENERATED.get((s * mixtures + i) % NoiseSignals.GENERATED.size());
                 float[] clean = new float[total];
                 // Utterances one after another with short pauses, from a little after the lead-in to the end.
-                int at = lead + rnd.nextInt(RATE / 10 + 1);
+                int at = lead + rnd.nextInt(rate / 10 + 1);
                 while (at < total) {
                     float[] u = speech.get(rnd.nextInt(speech.size()));
                     float g = (float) rnd.nextDouble(0.6, 1.0);
                     for (int k = 0; k < u.length && at + k < total; k++) {
                         clean[at + k] = g * u[k];
                     }
-                    at += u.length + RATE / 10 + rnd.nextInt(RATE / 5);
+                    at += u.length + rate / 10 + rnd.nextInt(rate / 5);
                 }
-                float[] noise = NoiseSignals.make(kind, total, RATE, voices, rnd);
+                float[] noise = NoiseSignals.make(kind, total, rate, voices, rnd);
                 out.add(mix(SNRS[s], kind, clean, noise));
             }
         }
@@ -439,16 +481,48 @@ final class BenchAudioCommand implements Callable<Integer> {
         float[] est = Arrays.copyOfRange(estimate, lead, m.clean().length);
         float[] ref = Arrays.copyOfRange(m.clean(), lead, m.clean().length);
         s.siSdr[i] = AudioMetrics.siSdr(est, ref);
-        s.stoi[i] = AudioMetrics.stoi(est, ref, RATE);
+        s.stoi[i] = AudioMetrics.stoi(est, ref, rate);
+        if (s.high != null) {
+            s.high[i] = AudioMetrics.siSdr(highBand(est, rate), highBand(ref, rate));
+        }
         s.seg[i] = AudioMetrics.segmentalSnr(est, ref);
     }
 
-    private static float[] hush(AudioDenoiser d, float[] noisy) throws HushException {
-        if (d.sampleRate() == RATE) {
-            return d.denoise(noisy, ProgressListener.NONE);
+    /** A Hush model on a mixture at the bench rate, through hush audio's path for a file of that rate. */
+    private float[] hush(AudioDenoiser d, float[] noisy) throws HushException {
+        return d.denoise(new float[][] {noisy}, rate, new RunContext())[0];
+    }
+
+    /** {@code x} with everything below {@link #HIGH_BAND_HZ} removed (FFT of the whole signal, bins zeroed). */
+    static float[] highBand(float[] x, int rate) {
+        int n = Integer.highestOneBit(Math.max(1, x.length - 1)) * 2;
+        double[] a = new double[n];
+        for (int i = 0; i < x.length; i++) {
+            a[i] = x[i];
         }
-        float[] y = d.denoise(new Resampler(RATE, d.sampleRate()).resample(noisy), ProgressListener.NONE);
-        return Arrays.copyOf(new Resampler(d.sampleRate(), RATE).resample(y), noisy.length);
+        DoubleFFT_1D fft = new DoubleFFT_1D(n);
+        fft.realForward(a);
+        int cut = (int) Math.ceil(HIGH_BAND_HZ * n / rate);
+        a[0] = 0;
+        for (int k = 1; k < Math.min(cut, n / 2); k++) {
+            a[2 * k] = 0;
+            a[2 * k + 1] = 0;
+        }
+        fft.realInverse(a, true);
+        float[] y = new float[x.length];
+        for (int i = 0; i < y.length; i++) {
+            y[i] = (float) a[i];
+        }
+        return y;
+    }
+
+    /** Energy of {@code x} above {@link #HIGH_BAND_HZ}. */
+    static double highEnergy(float[] x, int rate) {
+        double e = 0;
+        for (float v : highBand(x, rate)) {
+            e += (double) v * v;
+        }
+        return e;
     }
 
     /** A tool's output shifted by its delay behind the input (found by cross-correlation), as long as the input. */
@@ -567,7 +641,7 @@ final class BenchAudioCommand implements Callable<Integer> {
     /** An external denoiser at one setting over every mixture: its outputs aligned and scored, its time summed. */
     private Scores external(String method, String setting, List<Mix> mixes, Path tmp, int figureIndex, Runnable step,
                             External tool) throws IOException, InterruptedException, HushException {
-        Scores s = new Scores(method, setting, mixes.size());
+        Scores s = new Scores(method, setting, mixes.size(), highBandScored());
         s.seconds = 0;
         Path o = tmp.resolve("out.wav");
         for (int i = 0; i < mixes.size(); i++) {
@@ -612,7 +686,7 @@ final class BenchAudioCommand implements Callable<Integer> {
                         + " speech (voices %s, never used in training; bench seed %d) at %d Hz, mixed with generated noise"
                         + " (%s, cycled so that each SNR has each kind when the mixtures per SNR are a multiple of 6) at"
                         + " the given SNR over the speech, peak %.0f dBFS. ", perSnr, n, seconds,
-                String.join("/", SpeechCorpus.HELD_OUT_VARIANTS), SEED, RATE, String.join(", ", NoiseSignals.GENERATED),
+                String.join("/", SpeechCorpus.HELD_OUT_VARIANTS), SEED, rate, String.join(", ", NoiseSignals.GENERATED),
                 PEAK_DBFS);
     }
 
@@ -624,7 +698,7 @@ final class BenchAudioCommand implements Callable<Integer> {
                         + " noise recording (cycled over the recordings), at the given SNR over the speech, peak %.0f dBFS,"
                         + " %d Hz; bench seed %d. ", perSnr, n, seconds, speech.size(), speakers.size(),
                 String.join(", ", speakers), noise.size(), String.join(", ", noise.stream().map(c -> c.name()
-                        .replaceFirst("^.*?__", "")).toList()), dir, PEAK_DBFS, RATE, SEED);
+                        .replaceFirst("^.*?__", "")).toList()), dir, PEAK_DBFS, rate, SEED);
     }
 
     private String note(Scores sox, Scores ff, Scores rn, String soxVersion, String ffmpegVersion,
@@ -649,8 +723,8 @@ final class BenchAudioCommand implements Callable<Integer> {
         }
         if (rn != null) {
             sb.append(" RNNoise: xiph's RNNoise with its default model, built to WebAssembly (npm @shiguredo/rnnoise-wasm ")
-                    .append(RNNOISE_VERSION).append(", run by Node.js from scripts/rnnoise), on each mixture resampled to 48"
-                    + " kHz and back; aligned the same way (delay found: ").append(lagsText(rn)).append("); its time is the"
+                    .append(RNNOISE_VERSION).append(", run by Node.js from scripts/rnnoise), on each mixture").append(rate == RNNOISE_RATE ? ""
+                    : " resampled to 48 kHz and back").append("; aligned the same way (delay found: ").append(lagsText(rn)).append("); its time is the"
                     + " node process's, start-up included.");
         }
         sb.append(String.format(Locale.ROOT, " RTF: processing time / audio time on this machine (%d cores); SoX and"
@@ -689,6 +763,10 @@ final class BenchAudioCommand implements Callable<Integer> {
         for (int snr : SNRS) {
             sb.append(String.format(Locale.ROOT, " SI-SDR %d dB | STOI %d dB | segSNR %d dB |", snr, snr, snr));
             rule.append("---:|---:|---:|");
+            if (rows.get(0).high != null) {
+                sb.append(String.format(Locale.ROOT, " SI-SDR >%.0fk %d dB |", HIGH_BAND_HZ / 1000, snr));
+                rule.append("---:|");
+            }
         }
         sb.append(" RTF |\n").append(rule).append("---:|\n");
         Scores noisy = rows.get(0);
@@ -700,6 +778,9 @@ final class BenchAudioCommand implements Callable<Integer> {
                 sb.append(s == noisy ? String.format(Locale.ROOT, " %.2f |", si)
                         : String.format(Locale.ROOT, " %.2f (%+.2f) |", si, delta));
                 sb.append(String.format(Locale.ROOT, " %.3f | %.2f |", mean(s.stoi, mixes, snr), mean(s.seg, mixes, snr)));
+                if (s.high != null) {
+                    sb.append(String.format(Locale.ROOT, " %.2f |", mean(s.high, mixes, snr)));
+                }
             }
             sb.append(Double.isNaN(s.seconds) ? " — |" : String.format(Locale.ROOT, " %.4f |", s.seconds / audioSeconds));
             sb.append('\n');
@@ -720,13 +801,13 @@ final class BenchAudioCommand implements Callable<Integer> {
     }
 
     /** The spectrograms of the signals one above the other, drawn as {@code hush audio --spectrogram} draws them. */
-    private static void figure(Path file, List<float[]> signals, List<String> labels) throws IOException {
+    private void figure(Path file, List<float[]> signals, List<String> labels) throws IOException {
         List<SpectrogramImage> panels = new ArrayList<>();
         for (float[] x : signals) {
             SpectrogramImage p = new SpectrogramImage();
             p.add(x, 0, x.length);
             panels.add(p);
         }
-        SpectrogramImage.write(file, panels, labels, RATE);
+        SpectrogramImage.write(file, panels, labels, rate);
     }
 }

@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
     static final String SAMPLE = "samples/demo-scene.png";
     static final String SPEECH = "samples/demo-speech.wav";
-    static final String SPEECH_MODEL = "audio-speech-small";
+    static final String SPEECH_MODEL = AudioCommand.DEFAULT_MODEL;
 
     @Option(names = "--snr", defaultValue = "5", description = "Speech demo: SNR of the added noise in dB (default ${DEFAULT-VALUE}).")
     double snr;

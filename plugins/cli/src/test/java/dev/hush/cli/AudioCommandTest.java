@@ -48,13 +48,19 @@ class AudioCommandTest {
 
     /** Conv 1×1 + Sigmoid on N×1×256×T log-magnitude frames (512/256 STFT, 16 kHz): gain sigmoid(log|X| + 3). */
     static Path maskModel(Path file) throws Exception {
+        return maskModel(file, 16000, 512, "test-mask");
+    }
+
+    /** As {@link #maskModel(Path)} at {@code rate} with an n_fft / 2 hop and n_fft / 2 bins, named {@code name}. */
+    static Path maskModel(Path file, int rate, int nFft, String name) throws Exception {
+        long bins = nFft / 2;
         OnnxGraph g = new OnnxGraph("mask");
         String w = g.initializer("w", new float[] {1f}, 1, 1, 1, 1);
         String b = g.initializer("b", new float[] {3f}, 1);
-        g.input("input", "N", 1L, 256L, "T");
+        g.input("input", "N", 1L, bins, "T");
         String conv = g.node("Conv", new String[] {"input", w, b}, Map.of("kernel_shape", new long[] {1, 1}));
         g.node("Sigmoid", new String[] {conv}, new String[] {"output"}, Map.of());
-        g.output("output", "N", 1L, 256L, "T");
+        g.output("output", "N", 1L, bins, "T");
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(ModelContract.FORMAT, "1");
         meta.put(ModelContract.DOMAIN, "audio");
@@ -65,8 +71,8 @@ class AudioCommandTest {
         meta.put(ModelContract.NORM, "none");
         meta.put(ModelContract.HALO, "0");
         meta.put(ModelContract.SIZE_MULTIPLE, "1");
-        meta.put(ModelContract.NAME, "test-mask");
-        meta.putAll(new AudioSpec(16000, 512, 256, 256, 0, 0, Spectrogram.LOG_EPS).metadata());
+        meta.put(ModelContract.NAME, name);
+        meta.putAll(new AudioSpec(rate, nFft, nFft / 2, (int) bins, 0, 0, Spectrogram.LOG_EPS).metadata());
         OnnxGraph.write(g.build(meta, "test"), file);
         return file;
     }
@@ -84,11 +90,15 @@ class AudioCommandTest {
 
     /** A mono float WAV. */
     static Path floatWav(Path file, float[] x) throws Exception {
+        return floatWav(file, x, 16000);
+    }
+
+    static Path floatWav(Path file, float[] x, int rate) throws Exception {
         ByteBuffer bb = ByteBuffer.allocate(4 * x.length).order(ByteOrder.LITTLE_ENDIAN);
         for (float v : x) {
             bb.putFloat(v);
         }
-        AudioFormat f = new AudioFormat(AudioFormat.Encoding.PCM_FLOAT, 16000, 32, 1, 4, 16000, false);
+        AudioFormat f = new AudioFormat(AudioFormat.Encoding.PCM_FLOAT, rate, 32, 1, 4, rate, false);
         Files.createDirectories(file.toAbsolutePath().getParent());
         AudioSystem.write(new AudioInputStream(new ByteArrayInputStream(bb.array()), f, x.length), AudioFileFormat.Type.WAVE,
                 file.toFile());
@@ -189,6 +199,34 @@ class AudioCommandTest {
                 "audio-speech-nope");
         assertEquals(1, r.code(), r.err());
         assertTrue(r.err().contains("audio-speech-nope") && r.err().contains(AudioCommand.DEFAULT_MODEL), r.err());
+    }
+
+    @Test
+    void filesAboveTheModelsRateGoThroughTheFullBandModel() throws Exception {
+        Path wide = maskModel(dir.resolve("mask48.onnx"), 48000, 1536, "test-mask-48k");
+        Path in48 = floatWav(dir.resolve("in48.wav"), signal(48000, 12), 48000);
+        Path in16 = floatWav(dir.resolve("in16.wav"), signal(16000, 13));
+        // One 48 kHz file: its report names the full-band model, and nothing was resampled.
+        HushCliTest.Run one = HushCliTest.hush("audio", in48.toString(), "-o", dir.resolve("one48.wav").toString(),
+                "--model", model.toString(), "--full-band", wide.toString());
+        assertEquals(0, one.code(), one.err());
+        assertTrue(one.err().contains("full band: test-mask-48k (48000 Hz)") && !one.err().contains("resampled"), one.err());
+        // A batch of both: the 16 kHz file goes through the main model, exactly as without a full-band model.
+        HushCliTest.Run r = HushCliTest.hush("audio", in48.toString(), in16.toString(), "-o", dir.resolve("out").toString(),
+                "--model", model.toString(), "--full-band", wide.toString());
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.err().contains("with test-mask (test-mask-48k for files above 16 kHz)"), r.err());
+        assertArrayEquals(Files.readAllBytes(dir.resolve("one48.wav")), Files.readAllBytes(dir.resolve("out/in48.wav")));
+        HushCliTest.Run plain = HushCliTest.hush("audio", in16.toString(), "-o", dir.resolve("plain16.wav").toString(),
+                "--model", model.toString());
+        assertEquals(0, plain.code(), plain.err());
+        assertArrayEquals(Files.readAllBytes(dir.resolve("plain16.wav")), Files.readAllBytes(dir.resolve("out/in16.wav")));
+
+        HushCliTest.Run same = HushCliTest.hush("audio", in48.toString(), "-o", dir.resolve("o48.wav").toString(),
+                "--model", model.toString(), "--full-band", model.toString());
+        assertEquals(2, same.code(), same.err());
+        assertTrue(same.err().contains("not above test-mask's 16000 Hz"), same.err());
+        assertFalse(Files.exists(dir.resolve("o48.wav")));
     }
 
     @Test
