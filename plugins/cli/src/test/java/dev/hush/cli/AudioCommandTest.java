@@ -195,6 +195,12 @@ class AudioCommandTest {
         HushCliTest.Run ok = HushCliTest.hush("audio", in.toString(), "-o", dir.resolve("o.wav").toString());
         assertEquals(0, ok.code(), ok.err());
         assertTrue(ok.err().contains(AudioCommand.DEFAULT_MODEL), ok.err());
+        // A 48 kHz file without --model goes through the shipped full-band model at its own rate.
+        Path in48 = floatWav(dir.resolve("in48.wav"), signal(48000, 14), 48000);
+        HushCliTest.Run wide = HushCliTest.hush("audio", in48.toString(), "-o", dir.resolve("o48.wav").toString());
+        assertEquals(0, wide.code(), wide.err());
+        assertTrue(wide.err().contains("full band: " + AudioCommand.DEFAULT_FULL_BAND_MODEL + " (48000 Hz)")
+                && wide.err().contains("for files above 16 kHz"), wide.err());
         HushCliTest.Run r = HushCliTest.hush("audio", in.toString(), "-o", dir.resolve("p.wav").toString(), "--model",
                 "audio-speech-nope");
         assertEquals(1, r.code(), r.err());
