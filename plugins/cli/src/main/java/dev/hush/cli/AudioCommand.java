@@ -75,12 +75,11 @@ final class AudioCommand implements Callable<Integer> {
         int workers = plan.workers(modelOptions.threads, true, ModelOptions.device(modelOptions.device, files.mixee)
                 .equals(dev.hush.runtime.Device.CPU));
         String name = modelOptions.model != null ? modelOptions.model : DEFAULT_MODEL;
-        String wide = fullBand != null ? fullBand : modelOptions.model == null
-                && dev.hush.runtime.ShippedModels.names().contains(DEFAULT_FULL_BAND_MODEL) ? DEFAULT_FULL_BAND_MODEL : "none";
+        String wide = fullBandModel(fullBand, modelOptions.model);
         SessionConfig config = new SessionConfig(ModelOptions.device(modelOptions.device, files.mixee),
                 FileBatch.intraOpThreads(modelOptions.threads, workers));
         try (DenoiserModel m = ModelOptions.open(name, config, Domain.AUDIO);
-             DenoiserModel w = wide.equals("none") ? null : ModelOptions.open(wide, config, Domain.AUDIO)) {
+             DenoiserModel w = wide == null ? null : ModelOptions.open(wide, config, Domain.AUDIO)) {
             AudioDenoiser denoiser = new AudioDenoiser(m).withAttenuationLimit(attenLim).withMix(mix);
             FileDenoiser fileDenoiser = new FileDenoiser(denoiser).spectrograms(spectrogram);
             if (w != null) {
@@ -119,6 +118,18 @@ final class AudioCommand implements Callable<Integer> {
             }
             return code;
         }
+    }
+
+    /**
+     * The full-band model of {@code --full-band} (null for 'none'); when it is not given, the shipped
+     * {@link #DEFAULT_FULL_BAND_MODEL} if no {@code --model} was given and this build ships it, else null.
+     */
+    static String fullBandModel(String option, String model) {
+        if (option != null) {
+            return option.equals("none") ? null : option;
+        }
+        return model == null && dev.hush.runtime.ShippedModels.names().contains(DEFAULT_FULL_BAND_MODEL)
+                ? DEFAULT_FULL_BAND_MODEL : null;
     }
 
     private final AtomicLong ffmpegFiles = new AtomicLong();

@@ -100,6 +100,11 @@ final class SparkCommand extends CommandGroup {
         @Option(names = "--mix", paramLabel = "WET", defaultValue = "1", description = "Dry/wet mix in [0, 1].")
         double mix;
 
+        @Option(names = "--full-band", paramLabel = "MODEL", description = "Model for files above the main model's rate,"
+                + " as hush audio --full-band; default: " + AudioCommand.DEFAULT_FULL_BAND_MODEL + " when --model is not"
+                + " given and this build ships it; 'none' for none.")
+        String fullBand;
+
         @Override
         Domain domain() {
             return Domain.AUDIO;
@@ -107,7 +112,8 @@ final class SparkCommand extends CommandGroup {
 
         @Override
         HushSpark.Options options() {
-            return new HushSpark.Options().attenLim(attenLim).mix(mix).model(AudioCommand.DEFAULT_MODEL);
+            return new HushSpark.Options().attenLim(attenLim).mix(mix).model(AudioCommand.DEFAULT_MODEL)
+                    .fullBand(AudioCommand.fullBandModel(fullBand, model));
         }
     }
 }

@@ -71,7 +71,12 @@ final class BytesDenoiser {
                 pixels = new ImageFileDenoiser(d, model).asFloat(options.asFloat()).denoise(in, out, null).pixels();
             } else {
                 AudioDenoiser d = new AudioDenoiser(model).withAttenuationLimit(options.attenLim()).withMix(options.mix());
-                seconds = new FileDenoiser(d).denoise(in, out, null).seconds();
+                FileDenoiser files = new FileDenoiser(d);
+                if (options.fullBand() != null) {
+                    DenoiserModel wide = ExecutorModels.get(domain, options.fullBand(), options.device(), threads, conf);
+                    files.fullBand(new AudioDenoiser(wide).withAttenuationLimit(options.attenLim()).withMix(options.mix()));
+                }
+                seconds = files.denoise(in, out, null).seconds();
             }
             byte[] bytes = Files.readAllBytes(out);
             return new Outcome(outName, bytes, null, pixels, seconds, (System.nanoTime() - t0) / 1_000_000);

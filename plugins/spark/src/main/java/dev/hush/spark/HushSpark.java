@@ -98,6 +98,7 @@ public final class HushSpark {
         private boolean asFloat;
         private double attenLim;
         private double mix = 1;
+        private String fullBand;
         private int failFirstAttemptAfter = -1;
 
         /**
@@ -179,6 +180,20 @@ public final class HushSpark {
         }
 
         /**
+         * Audio: a model of a higher rate (e.g. a 48 kHz one) for the files recorded above the main model's rate, as
+         * {@code hush audio --full-band}: a shipped name or a path like {@link #model}; null (the default): none,
+         * every file goes through the main model.
+         */
+        public Options fullBand(String nameOrPath) {
+            this.fullBand = nameOrPath;
+            return this;
+        }
+
+        public String fullBand() {
+            return fullBand;
+        }
+
+        /**
          * Test hook for the job ({@link HushSparkJob}): the first attempt of every task fails after committing
          * {@code files} outputs, leaving half of the next output in its temporary file (or failing at its end when
          * there is no next). -1 (the default): never.
@@ -240,6 +255,7 @@ public final class HushSpark {
             o.asFloat = asFloat;
             o.attenLim = attenLim;
             o.mix = mix;
+            o.fullBand = fullBand;
             o.failFirstAttemptAfter = failFirstAttemptAfter;
             return o;
         }

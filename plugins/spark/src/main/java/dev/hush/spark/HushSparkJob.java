@@ -355,12 +355,12 @@ public final class HushSparkJob {
 
     /**
      * {@code spark-submit --class dev.hush.spark.HushSparkJob JAR image|audio IN OUT [--model M] [--device D]
-     * [--threads N] [--tile N] [--batch N] [--sigma S] [--ensemble N] [--float] [--atten-lim DB] [--mix W]}.
+     * [--threads N] [--tile N] [--batch N] [--sigma S] [--ensemble N] [--float] [--atten-lim DB] [--mix W] [--full-band M]}.
      */
     public static void main(String[] args) throws Exception {
         if (args.length < 3 || !(args[0].equals("image") || args[0].equals("audio"))) {
             System.err.println("usage: HushSparkJob image|audio IN OUT [--model NAME|PATH] [--device DEV] [--threads N]"
-                    + " [--tile N] [--batch N] [--sigma S] [--ensemble N] [--float] [--atten-lim DB] [--mix WET]");
+                    + " [--tile N] [--batch N] [--sigma S] [--ensemble N] [--float] [--atten-lim DB] [--mix WET] [--full-band MODEL]");
             System.exit(2);
         }
         Domain domain = args[0].equals("image") ? Domain.IMAGE : Domain.AUDIO;
@@ -385,6 +385,7 @@ public final class HushSparkJob {
                 case "--ensemble" -> o.ensemble(Integer.parseInt(v));
                 case "--atten-lim" -> o.attenLim(Double.parseDouble(v));
                 case "--mix" -> o.mix(Double.parseDouble(v));
+                case "--full-band" -> o.fullBand(v.equals("none") ? null : v);
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }

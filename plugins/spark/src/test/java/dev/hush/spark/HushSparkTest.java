@@ -201,6 +201,37 @@ class HushSparkTest {
     }
 
     @Test
+    void aFullBandModelTakesTheFilesAboveTheMainModelsRateAsHushAudioDoes() throws Exception {
+        Path in = Files.createDirectories(tmp.resolve("job-wide/in"));
+        Path out = tmp.resolve("job-wide/out");
+        Path clip = bench("audio/speech", 1).get(0);
+        float[] x = dev.hush.audio.AudioFiles.readMono(clip);
+        dev.hush.audio.AudioFiles.writeMonoWav(in.resolve("wide.wav"),
+                new dev.hush.runtime.audio.Resampler(16000, 48000).resample(x), 48000, true);
+        Files.copy(clip, in.resolve("narrow.wav"));
+        String wide = "audio-speech-gru48";
+
+        HushSparkJob.Summary s = HushSparkJob.run(spark, Domain.AUDIO, in.toString(), out.toString(),
+                new HushSpark.Options().model(AUDIO_MODEL).fullBand(wide));
+
+        assertEquals(0, s.failed(), s.failures().toString());
+        // One ONNX Runtime thread, as the executors here (spark.task.cpus = 1): thread counts change float rounding.
+        try (DenoiserModel m = DenoiserModel.openNamed(AUDIO_MODEL, SessionConfig.defaults().withThreads(1), Domain.AUDIO);
+             DenoiserModel w = DenoiserModel.openNamed(wide, SessionConfig.defaults().withThreads(1), Domain.AUDIO)) {
+            FileDenoiser both = new FileDenoiser(new AudioDenoiser(m)).fullBand(new AudioDenoiser(w));
+            for (String name : List.of("wide.wav", "narrow.wav")) {
+                Path single = Files.createTempDirectory(tmp, "single").resolve(name);
+                both.denoise(in.resolve(name), single, null);
+                assertArrayEquals(Files.readAllBytes(single), Files.readAllBytes(out.resolve(name)), name);
+            }
+        }
+        // The 16 kHz file is what the main model alone gives; the 48 kHz one is not.
+        assertArrayEquals(singleMachineAudio(in.resolve("narrow.wav")), Files.readAllBytes(out.resolve("narrow.wav")));
+        assertFalse(java.util.Arrays.equals(singleMachineAudio(in.resolve("wide.wav")),
+                Files.readAllBytes(out.resolve("wide.wav"))), "the 48 kHz file went through the full-band model");
+    }
+
+    @Test
     void aTaskThatFailsOnItsFirstAttemptLeavesNoPartialOrDuplicateOutput() throws Exception {
         Path image = bench("images/grey", 1).get(0);
         Path in = Files.createDirectories(tmp.resolve("job-retry/in"));
