@@ -84,12 +84,13 @@ final class AudioCommand implements Callable<Integer> {
             FileDenoiser fileDenoiser = new FileDenoiser(denoiser).spectrograms(spectrogram);
             if (w != null) {
                 AudioDenoiser wideDenoiser = new AudioDenoiser(w).withAttenuationLimit(attenLim).withMix(mix);
-                if (wideDenoiser.sampleRate() <= denoiser.sampleRate()) {
+                try {
+                    fileDenoiser.fullBand(wideDenoiser);
+                } catch (IllegalArgumentException e) { // not above the main model's rate
                     throw files.usage("--full-band " + wide + " runs at " + wideDenoiser.sampleRate() + " Hz, not above "
                             + m.contract().name() + "'s " + denoiser.sampleRate() + " Hz; give a model of a higher rate"
                             + " (e.g. 48 kHz) or --full-band none");
                 }
-                fileDenoiser.fullBand(wideDenoiser);
             }
             double wall = plan.run(workers, true, (in, out, share, run) -> {
                 double seconds = AudioFiles.probeSeconds(in);
