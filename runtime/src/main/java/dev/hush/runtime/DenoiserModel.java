@@ -425,11 +425,6 @@ public final class DenoiserModel implements AutoCloseable {
     }
 
     /**
-     * Runs the network on one float32 tensor. {@code data} must hold {@code product(shape)} values
-     * from its position to its limit; the result is a new array in the output's shape. The call cannot be
-     * cancelled; see {@link #run(FloatBuffer, long[], RunContext)}.
-     */
-    /**
      * The map from one image's (or one volume's planes') values to model units and back: the contract's
      * normalisation and its inverse for a Hush model, the declared pre- and postprocessing for a packaged one.
      */
@@ -437,6 +432,16 @@ public final class DenoiserModel implements AutoCloseable {
         return foreign != null ? foreign.intensities().apply(planes) : Normalization.fit(contract, planes);
     }
 
+    /** Whether the model came from a package made by other software ({@link #fromForeign}), with its own pre-processing. */
+    public boolean isForeign() {
+        return foreign != null;
+    }
+
+    /**
+     * Runs the network on one float32 tensor. {@code data} must hold {@code product(shape)} values
+     * from its position to its limit; the result is a new array in the output's shape. The call cannot be
+     * cancelled; see {@link #run(FloatBuffer, long[], RunContext)}.
+     */
     public float[] run(FloatBuffer data, long[] shape) throws HushException {
         return run(data, shape, new RunContext());
     }

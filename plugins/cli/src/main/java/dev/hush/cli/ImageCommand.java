@@ -67,6 +67,20 @@ final class ImageCommand implements Callable<Integer> {
     @Option(names = "--float", description = "Write 32-bit float (TIFF) instead of the input's bit depth.")
     boolean asFloat;
 
+    @Option(names = "--stream", description = "Denoise band by band, holding a band of rows at a time, not the whole"
+            + " image (uncompressed grey TIFF; images above " + "2" + " GiB decoded always go so)."
+            + " The result equals the whole-image one within float rounding.")
+    boolean stream;
+
+    @Option(names = "--band-rows", paramLabel = "N", defaultValue = "0", description = "Rows per band when denoising"
+            + " band by band (default 0: as many as 128 MB of rows hold); fewer rows, less memory.")
+    int bandRows;
+
+    @Option(names = "--max-pixels", paramLabel = "N", description = "Refuse images of more than N pixels (default"
+            + " 2147483648, about 46000²; k, M and G suffixes accepted, e.g. 10G).",
+            converter = PixelCount.class)
+    Long maxPixels;
+
     @Option(names = "--residual", paramLabel = "FILE",
             description = "Also write the removed noise (input - output) as a 32-bit TIFF, to check that no structure was removed.")
     Path residual;
@@ -80,6 +94,9 @@ final class ImageCommand implements Callable<Integer> {
         }
         if (ensemble != 1 && ensemble != 2 && ensemble != 4 && ensemble != 8) {
             throw files.usage("--ensemble is 1, 2, 4 or 8 copies, got " + ensemble);
+        }
+        if (bandRows < 0) {
+            throw files.usage("--band-rows must be 0 (automatic) or a positive number of rows, got " + bandRows);
         }
         if (sigma != null && (!(sigma >= 0) || sigma.isInfinite())) {
             throw files.usage("--sigma must be 0 or a positive number of grey levels, got " + sigma);
@@ -121,7 +138,13 @@ final class ImageCommand implements Callable<Integer> {
             }
         }
         String unit = model.contract().volumetric() ? "volume" : "plane";
-        ImageFileDenoiser.Result r = new ImageFileDenoiser(denoiser, model).asFloat(asFloat).denoise(in, out,
+        ImageFileDenoiser files = new ImageFileDenoiser(denoiser, model).asFloat(asFloat).inBands(stream)
+                .bandRows(bandRows).maxPixels(maxPixels == null ? ImageFileDenoiser.DEFAULT_MAX_PIXELS : maxPixels);
+        if (residual != null && files.bandByBand(in)) {
+            throw new HushException(HushException.Code.INVALID_INPUT, in + " is denoised band by band, never held"
+                    + " whole, so --residual cannot be written with it; leave out --residual (or --stream)");
+        }
+        ImageFileDenoiser.Result r = files.denoise(in, out,
                 (index, count) -> {
                     // A single image gets a bar per plane; every image tells the batch's bar its share.
                     ProgressBar bar = single ? new ProgressBar(System.err, count > 1 ? String.format(Locale.ROOT,
@@ -148,14 +171,40 @@ final class ImageCommand implements Callable<Integer> {
             ImageFiles.write(residual, noise, 32, r.input().source());
         }
         List<String> report = new ArrayList<>();
-        report.add(String.format(Locale.ROOT, "wrote %s (%d-bit, %d plane%s)", out, r.bitDepth(), result.size(),
-                result.size() == 1 ? "" : "s"));
+        report.add(String.format(Locale.ROOT, "wrote %s (%d-bit, %d plane%s)", out, r.bitDepth(), r.planeCount(),
+                r.planeCount() == 1 ? "" : "s"));
         if (model.contract().noiseLevelInput()) {
             report.add(String.format(Locale.ROOT, "noise level: sigma %.3g (%s)", run.noiseSigma(),
                     sigma != null ? "given" : run.noiseMapped() ? "estimated as a map that grows with brightness, its"
                             + " mean shown; set one value with --sigma" : "estimated; set it with --sigma"));
         }
-        return new FileBatch.Done(r.pixels(), r.input().notes(), report);
+        return new FileBatch.Done(r.pixels(), r.notes(), report);
+    }
+
+    /** A pixel count with an optional k, M or G suffix (powers of 1000, e.g. 10G). */
+    static final class PixelCount implements picocli.CommandLine.ITypeConverter<Long> {
+        @Override
+        public Long convert(String value) {
+            String v = value.trim();
+            long scale = 1;
+            char last = v.isEmpty() ? ' ' : Character.toUpperCase(v.charAt(v.length() - 1));
+            if (last == 'K' || last == 'M' || last == 'G') {
+                scale = last == 'K' ? 1_000L : last == 'M' ? 1_000_000L : 1_000_000_000L;
+                v = v.substring(0, v.length() - 1);
+            }
+            double n;
+            try {
+                n = Double.parseDouble(v);
+            } catch (NumberFormatException e) {
+                throw new picocli.CommandLine.TypeConversionException("'" + value + "' is not a pixel count (e.g."
+                        + " 4000000000 or 4G)");
+            }
+            if (!(n * scale >= 1) || n * scale > Long.MAX_VALUE / 2) {
+                throw new picocli.CommandLine.TypeConversionException("the pixel limit must be at least 1, got '"
+                        + value + "'");
+            }
+            return (long) (n * scale);
+        }
     }
 
     /** Refuses an output that is the input itself (by path or by link). */

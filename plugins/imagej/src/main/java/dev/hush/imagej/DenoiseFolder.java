@@ -116,7 +116,7 @@ public class DenoiseFolder implements PlugIn {
                     Files.createDirectories(target.getParent());
                     ImageFileDenoiser.Result r = denoiser.denoise(f, target, (plane, planes) -> (done, total) ->
                             IJ.showProgress((index + (total > 0 ? done / (double) total : 0)) / files.size()), run);
-                    for (String note : r.input().notes()) {
+                    for (String note : r.notes()) {
                         IJ.log(TITLE + ": " + f + ": " + note);
                     }
                     written++;

@@ -6,6 +6,7 @@ import dev.hush.runtime.ProgressListener;
 import dev.hush.runtime.RunContext;
 import dev.hush.runtime.image.FloatImage;
 import dev.hush.runtime.image.ImageDenoiser;
+import dev.hush.runtime.image.ImageStatistics;
 import dev.hush.runtime.io.AtomicFile;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,9 +19,20 @@ import java.util.List;
  * threads; each call gets its own {@link RunContext}.
  */
 public final class ImageFileDenoiser {
+    /**
+     * The most pixels an image may have by default (2^31, about 46000²: half an hour at 1 MPix/s); more needs
+     * {@link #maxPixels} (hush image --max-pixels).
+     */
+    public static final long DEFAULT_MAX_PIXELS = 1L << 31;
+    /** Floats a band's rows may take (core and context): 2^25, 128 MB. */
+    private static final long BAND_FLOATS = 1L << 25;
+
     private final ImageDenoiser denoiser;
     private final DenoiserModel model;
     private boolean asFloat;
+    private boolean bands;
+    private long maxPixels = DEFAULT_MAX_PIXELS;
+    private int bandRows;
 
     public ImageFileDenoiser(ImageDenoiser denoiser, DenoiserModel model) {
         this.denoiser = denoiser;
@@ -33,8 +45,72 @@ public final class ImageFileDenoiser {
         return this;
     }
 
-    /** What one file gave: the image read, the denoised planes, the bit depth written and the pixels processed. */
-    public record Result(ImageFiles.Loaded input, List<FloatImage> planes, int bitDepth, long pixels) {
+    /**
+     * Denoise a grey TIFF band by band even when it fits in memory (hush image --stream): only a band of rows is
+     * held at a time. Images above the in-memory limit ({@link ImageHeader#MAX_DECODED_BYTES}) always go so.
+     */
+    public ImageFileDenoiser inBands(boolean on) {
+        this.bands = on;
+        return this;
+    }
+
+    /** Refuse images of more than {@code pixels} pixels (default {@link #DEFAULT_MAX_PIXELS}). */
+    public ImageFileDenoiser maxPixels(long pixels) {
+        if (pixels < 1) {
+            throw new IllegalArgumentException("the pixel limit must be at least 1, got " + pixels);
+        }
+        this.maxPixels = pixels;
+        return this;
+    }
+
+    /** Core rows per band (0, the default: as many as {@value #BAND_FLOATS} floats allow). */
+    public ImageFileDenoiser bandRows(int rows) {
+        if (rows < 0) {
+            throw new IllegalArgumentException("band rows must be 0 (automatic) or positive, got " + rows);
+        }
+        this.bandRows = rows;
+        return this;
+    }
+
+    /**
+     * What one file gave: the image read and the denoised planes (null and empty when it went band by band, and
+     * was never held whole), the bit depth written, the pixels processed and what was changed or kept (warnings).
+     */
+    public record Result(ImageFiles.Loaded input, List<FloatImage> planes, int bitDepth, long pixels,
+                         List<String> notes) {
+        /** Whether the image went band by band. */
+        public boolean banded() {
+            return input == null;
+        }
+
+        /** Planes written. */
+        public int planeCount() {
+            return banded() ? 1 : planes.size();
+        }
+    }
+
+    /**
+     * Whether {@code in} will be denoised band by band: a TIFF above the in-memory limit, or any TIFF with
+     * {@link #inBands}. Refuses what cannot be denoised at all (damaged, above the pixel limit).
+     */
+    public boolean bandByBand(Path in) throws HushException {
+        ImageFiles.Probe probe = ImageFiles.probe(in);
+        long pixels = probe.header() == null ? TiffBands.layout(in).pixels() : probe.header().pixels();
+        if (pixels > maxPixels) {
+            throw new HushException(HushException.Code.INVALID_INPUT, String.format(java.util.Locale.ROOT,
+                    "%s has %d pixels, above the limit of %d; if it is meant to be this large, raise the limit (hush"
+                            + " image --max-pixels %d); an image above %d GiB decoded is denoised band by band",
+                    in, pixels, maxPixels, pixels, ImageHeader.MAX_DECODED_BYTES >> 30));
+        }
+        if (!probe.kind().equals("PNG") && (bands || probe.header() == null
+                || probe.header().decoded() > ImageHeader.MAX_DECODED_BYTES)) {
+            return true;
+        }
+        if (bands) {
+            throw new HushException(HushException.Code.INVALID_INPUT, "cannot denoise " + in + " band by band: it is"
+                    + " a PNG; band by band reads uncompressed grey TIFF (save it as TIFF first, or leave out --stream)");
+        }
+        return false;
     }
 
     /** Told about each plane before it is denoised; returns the listener for that plane's tiles. */
@@ -57,6 +133,9 @@ public final class ImageFileDenoiser {
      */
     public Result denoise(Path in, Path out, PlaneProgress progress, RunContext context) throws HushException {
         refuseOverwrite(in, out);
+        if (bandByBand(in)) {
+            return denoiseInBands(in, out, progress, context);
+        }
         ImageFiles.Loaded loaded = ImageFiles.read(in);
         int depth = asFloat ? 32 : loaded.bitDepth();
         List<FloatImage> result = new ArrayList<>();
@@ -67,7 +146,7 @@ public final class ImageFileDenoiser {
                 pixels += (long) plane.width() * plane.height();
             }
             ImageFiles.write(out, result, depth, loaded.source(), asFloat ? null : loaded.alpha());
-            return new Result(loaded, result, depth, pixels);
+            return new Result(loaded, result, depth, pixels, loaded.notes());
         }
         int index = 0;
         for (FloatImage plane : loaded.planes()) {
@@ -78,7 +157,82 @@ public final class ImageFileDenoiser {
             pixels += (long) plane.width() * plane.height();
         }
         ImageFiles.write(out, result, depth, loaded.source(), asFloat ? null : loaded.alpha());
-        return new Result(loaded, result, depth, pixels);
+        return new Result(loaded, result, depth, pixels, loaded.notes());
+    }
+
+    /**
+     * A grey TIFF too large to hold (or any, with {@link #inBands}): one pass over its rows fits the normalisation and
+     * noise level to the whole image ({@link ImageStatistics}), a second denoises it band by band with real rows
+     * around each band ({@link ImageDenoiser.Bands}), writing each band's rows to the output as they come. Equals the
+     * whole-image result within float rounding; holds a band at a time. Writes TIFF (8/16-bit as the input, or
+     * 32-bit float) with the input's resolution and description (where ImageJ keeps units); other tags are not copied.
+     */
+    private Result denoiseInBands(Path in, Path out, PlaneProgress progress, RunContext context)
+            throws HushException {
+        String name = out.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
+        if (!name.endsWith(".tif") && !name.endsWith(".tiff")) {
+            throw new HushException(HushException.Code.INVALID_INPUT, "cannot write " + out + ": " + in + " is denoised"
+                    + " band by band, which writes TIFF only; name the output .tif");
+        }
+        if (model.contract().volumetric()) {
+            throw new HushException(HushException.Code.INVALID_INPUT, in + " is a single image too large to hold, and"
+                    + " the model '" + model.contract().name() + "' is 3-D (it denoises z-stacks); pick a 2-D model");
+        }
+        TiffBands.Layout layout = TiffBands.layout(in);
+        ImageDenoiser.Bands fit;
+        int w = layout.width();
+        int h = layout.height();
+        ProgressListener bar = progress == null ? ProgressListener.NONE : progress.plane(1, 1);
+        try (TiffBands.Reader reader = new TiffBands.Reader(in, layout)) {
+            int step = (int) Math.max(2, Math.min(h, BAND_FLOATS / w));
+            float[] rows = new float[(int) Math.min((long) step * w, (long) h * w)];
+            ImageStatistics stats = new ImageStatistics(w, h);
+            for (int y = 0; y < h; y += step) {
+                context.throwIfCancelled();
+                int to = Math.min(h, y + step);
+                reader.rows(y, to, rows);
+                stats.rows(rows, 0, to - y);
+            }
+            fit = denoiser.bands(stats);
+            int ctx = fit.context();
+            int core = bandRows > 0 ? bandRows : (int) Math.max(64, BAND_FLOATS / w - 2L * ctx);
+            int count = (h + core - 1) / core;
+            int depth = asFloat ? 32 : layout.bits();
+            AtomicFile.write(out, tmp -> {
+                try (TiffBands.Writer writer = new TiffBands.Writer(tmp, w, h, depth, layout.resolution(),
+                        layout.resolutionUnit(), layout.description())) {
+                    for (int b = 0; b < count; b++) {
+                        int from = b * core;
+                        int to = Math.min(h, from + core);
+                        int first = Math.max(0, from - ctx);
+                        int last = Math.min(h, to + ctx);
+                        float[] band = new float[(last - first) * w];
+                        reader.rows(first, last, band);
+                        long done = b;
+                        ProgressListener tiles = (d, t) -> bar.update(done * t + d, count * (long) t);
+                        FloatImage y;
+                        try {
+                            y = fit.denoise(FloatImage.gray(w, last - first, band), first, from, to,
+                                    context.withProgress(tiles));
+                        } catch (HushException e) {
+                            throw new java.io.UncheckedIOException(new java.io.IOException(e.getMessage(), e));
+                        }
+                        writer.rows(y.data(), to - from);
+                    }
+                }
+            });
+        } catch (java.io.UncheckedIOException e) {
+            if (e.getCause().getCause() instanceof HushException he) {
+                throw he;
+            }
+            throw new HushException("cannot write " + out + ": " + e.getCause().getMessage(), e);
+        } catch (java.io.IOException e) {
+            throw new HushException("cannot denoise " + in + " band by band: " + e.getMessage() + " (check that the"
+                    + " output folder exists and is writable, and that the input was not changed meanwhile)", e);
+        }
+        return new Result(null, List.of(), asFloat ? 32 : layout.bits(), (long) w * h, List.of(String.format(
+                java.util.Locale.ROOT, "denoised band by band (%d×%d pixels, %s)", w, h,
+                bands ? "--stream" : "above the in-memory limit")));
     }
 
     /**

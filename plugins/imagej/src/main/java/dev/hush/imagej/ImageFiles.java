@@ -49,6 +49,27 @@ public final class ImageFiles {
     }
 
     public static Loaded read(Path file) throws HushException {
+        Probe probe = probe(file);
+        if (probe.kind().equals("BigTIFF")) {
+            throw new HushException(HushException.Code.INVALID_INPUT, "cannot read " + file + " whole: it is a BigTIFF,"
+                    + " which ImageJ's reader does not open; an uncompressed grey BigTIFF is denoised band by band"
+                    + " (hush image does so by itself), anything else must be saved as a classic TIFF first");
+        }
+        String kind = probe.kind();
+        ImageHeader.Summary header = probe.header();
+        ImageHeader.requireInMemory(file, kind, header);
+        return read(file, kind, header);
+    }
+
+    /** A file's kind by its first bytes ("PNG", "TIFF", "BigTIFF") and, but for BigTIFF, its checked header. */
+    record Probe(String kind, ImageHeader.Summary header) {
+    }
+
+    /**
+     * Refuses what is not a readable PNG or TIFF, or whose header claims what the file cannot hold; else says what
+     * the header holds (without the in-memory limit, which the caller applies).
+     */
+    static Probe probe(Path file) throws HushException {
         if (!Files.exists(file)) {
             throw new HushException("input not found: " + file);
         }
@@ -63,7 +84,10 @@ public final class ImageFiles {
             throw new HushException("cannot read " + file + ": not a PNG or TIFF image (hush image reads 8/16/32-bit"
                     + " grayscale PNG and TIFF)");
         }
-        ImageHeader.Summary header = ImageHeader.check(file, kind);
+        return new Probe(kind, kind.equals("BigTIFF") ? null : ImageHeader.check(file, kind));
+    }
+
+    private static Loaded read(Path file, String kind, ImageHeader.Summary header) throws HushException {
         if (header.mixed()) {
             throw new HushException(HushException.Code.INVALID_INPUT, "cannot read " + file + ": its " + header.images()
                     + " TIFF images differ in size or sample type, and ImageJ would read only the first, so the output"
@@ -324,6 +348,10 @@ public final class ImageFiles {
         if (n >= 4 && ((head[0] == 'I' && head[1] == 'I' && head[2] == 42 && head[3] == 0)
                 || (head[0] == 'M' && head[1] == 'M' && head[2] == 0 && head[3] == 42))) {
             return "TIFF";
+        }
+        if (n >= 4 && ((head[0] == 'I' && head[1] == 'I' && head[2] == 43 && head[3] == 0)
+                || (head[0] == 'M' && head[1] == 'M' && head[2] == 0 && head[3] == 43))) {
+            return "BigTIFF";
         }
         return null;
     }

@@ -35,8 +35,27 @@ final class ImageHeader {
      * @param images     TIFF image directories that hold an image (1 for PNG)
      * @param mixed      TIFF images that differ in size, bits or samples per pixel (ImageJ then opens only the first)
      * @param signed     TIFF samples that are signed integers (SampleFormat 2)
+     * @param pixels     pixels of the first image
+     * @param decoded    bytes all images decode to (at least one byte per sample)
+     * @param what       the size in words, for messages ("40000×40000 pixels in 2 images")
      */
-    record Summary(int bits, int samples, boolean palette, boolean alpha, long images, boolean mixed, boolean signed) {
+    record Summary(int bits, int samples, boolean palette, boolean alpha, long images, boolean mixed, boolean signed,
+                   long pixels, double decoded, String what) {
+    }
+
+    /**
+     * Refuses an image whose pixels decode to more than {@link #MAX_DECODED_BYTES}: it cannot be held whole (an
+     * uncompressed grey TIFF can still be denoised band by band, which the caller tries first).
+     */
+    static void requireInMemory(Path file, String kind, Summary s) throws HushException {
+        if (s.decoded() > MAX_DECODED_BYTES) {
+            throw new HushException(HushException.Code.INVALID_INPUT, String.format(Locale.ROOT, "cannot read %s: its"
+                    + " %s header claims %s (%.1f GiB decoded), above the %d GiB an image may take in memory; an"
+                    + " uncompressed, striped grey TIFF of one image is denoised band by band instead (save it so, e.g."
+                    + " with tiffcp -c none -s), or split it into smaller images or planes (in ImageJ: Image › Stacks ›"
+                    + " Tools › Make Substack, or crop it into tiles)", file, kind, s.what(), s.decoded() / (1L << 30),
+                    MAX_DECODED_BYTES >> 30));
+        }
     }
 
     /**
@@ -74,11 +93,11 @@ final class ImageHeader {
         }
         // PNG data is deflate-compressed: at best 1032 bytes out per byte in.
         double values = (double) w * h * samples;
-        claim(file, "PNG", ch.size(), w + "×" + h + " pixels", values * Math.max(1, (bits + 7) / 8),
-                values * bits / 8 / 1032);
+        String what = w + "×" + h + " pixels";
+        claim(file, "PNG", ch.size(), what, values * bits / 8 / 1032);
         int colourType = b.get(17) & 0xff;
         return new Summary(bits, samples, colourType == 3, colourType == 4 || colourType == 6 || hasChunk(ch, 0x74524e53), 1,
-                false, false); // "tRNS"
+                false, false, w * h, values * Math.max(1, (bits + 7) / 8), what); // "tRNS"
     }
 
     /** Whether a chunk of this type comes before the image data (where tRNS must be); walks the chunk lengths only. */
@@ -189,23 +208,14 @@ final class ImageHeader {
             // Uncompressed strips lie inside the file; compressed ones hold at most the codec's best ratio.
             stored += values * bits / 8 / ratio(compression);
         }
-        claim(file, "TIFF", size, firstW + "×" + firstH + " pixels" + (planes > 1 ? " in " + planes + " images" : ""),
-                decoded, stored);
-        return new Summary(firstBits, (int) Math.min(Integer.MAX_VALUE, firstSamples), false, extra, images, mixed, signed);
+        String what = firstW + "×" + firstH + " pixels" + (planes > 1 ? " in " + planes + " images" : "");
+        claim(file, "TIFF", size, what, stored);
+        return new Summary(firstBits, (int) Math.min(Integer.MAX_VALUE, firstSamples), false, extra, images, mixed, signed,
+                firstW * firstH, decoded, what);
     }
 
-    /**
-     * Refuses a header whose pixels decode to more than {@link #MAX_DECODED_BYTES} or need more than the file's
-     * {@code size} bytes even at the best compression ({@code stored}).
-     */
-    private static void claim(Path file, String kind, long size, String what, double decoded, double stored)
-            throws HushException {
-        if (decoded > MAX_DECODED_BYTES) {
-            throw new HushException(String.format(Locale.ROOT, "cannot read %s: its %s header claims %s (%.1f GiB"
-                    + " decoded), above hush image's limit of %d GiB per file; split it into smaller images or planes"
-                    + " (e.g. in ImageJ: Image › Stacks › Tools › Make Substack, or crop it into tiles)", file, kind, what,
-                    decoded / (1L << 30), MAX_DECODED_BYTES >> 30));
-        }
+    /** Refuses a header whose pixels need more than the file's {@code size} bytes even at the best compression. */
+    private static void claim(Path file, String kind, long size, String what, double stored) throws HushException {
         if (stored > size) {
             throw new HushException(String.format(Locale.ROOT, "cannot read %s: its %s header claims %s, more than a"
                     + " %d-byte file can hold even compressed; the file is damaged or made to exhaust memory. Re-save it"
@@ -213,7 +223,6 @@ final class ImageHeader {
         }
     }
 
-    /** The most bytes out per byte in of a TIFF compression (1: none). */
     /** Bytes per value of a TIFF field type (unknown types count as one byte, the least they can take). */
     private static long typeSize(int type) {
         return switch (type) {
@@ -224,6 +233,7 @@ final class ImageHeader {
         };
     }
 
+    /** The most bytes out per byte in of a TIFF compression (1: none). */
     private static double ratio(int compression) {
         return switch (compression) {
             case 1 -> 1;

@@ -158,7 +158,11 @@ public final class ImageDenoiser {
         requirePlanar();
         check(image);
         IntensityMap norm = model.intensities(List.of(image));
-        Level level = level(image, norm, context);
+        return run(image, norm, level(image, norm, context), context);
+    }
+
+    /** {@code image} normalised by {@code norm}, with {@code level}, tiled (and ensembled), restored. */
+    private FloatImage run(FloatImage image, IntensityMap norm, Level level, RunContext context) throws HushException {
         int t = tile;
         int b = batch;
         while (true) {
@@ -185,6 +189,104 @@ public final class ImageDenoiser {
                 LOG.warn("{}; retrying with {}-pixel tiles", e.getMessage(), t / 2);
                 t /= 2;
             }
+        }
+    }
+
+    /**
+     * Denoising one grey image too large to hold, band of rows by band of rows, with what was fitted to the whole
+     * image ({@code whole}: its intensity map and noise level, or noise map). Each band is denoised with
+     * {@link Bands#context()} real rows above and below it, so the result equals {@link #denoise} on the whole image
+     * within float rounding, whatever the bands. 2-D Hush models of one channel (a bioimage.io model fits its own
+     * pre-processing to the image it is given, so it is refused).
+     */
+    public Bands bands(ImageStatistics whole) throws HushException {
+        requirePlanar();
+        if (contract.inputChannels() - (contract.noiseLevelInput() ? 1 : 0) != 1 || contract.channels() != 1) {
+            throw new HushException(HushException.Code.INVALID_INPUT, "the model '" + contract.name() + "' denoises "
+                    + contract.channels() + "-channel images; band-by-band denoising takes grey images and a 1-channel"
+                    + " model");
+        }
+        if (model.isForeign()) {
+            throw new HushException(HushException.Code.INVALID_INPUT, "the model '" + contract.name() + "' comes from"
+                    + " a bioimage.io package, whose pre-processing is fitted to each whole image; it cannot denoise an"
+                    + " image band by band");
+        }
+        return new Bands(whole);
+    }
+
+    /** A whole image's fit, for denoising it band by band ({@link #bands}). Safe to share between threads. */
+    public final class Bands {
+        private final int width;
+        private final int height;
+        private final Normalization norm;
+        private final NoiseLevel.Curve curve;
+        private final float constant;
+        private final float scale;
+
+        private Bands(ImageStatistics whole) {
+            width = whole.width();
+            height = whole.height();
+            norm = whole.normalization(contract);
+            scale = Math.abs(norm.apply(1f) - norm.apply(0f));
+            boolean levels = contract.noiseLevelInput();
+            curve = levels && Double.isNaN(noiseSigma) ? whole.curve() : null;
+            constant = !levels || curve != null ? Float.NaN
+                    : (float) (Double.isNaN(noiseSigma) ? whole.sigma() : noiseSigma);
+        }
+
+        /**
+         * Rows a band needs above and below the rows it denoises (fewer at the image's top and bottom): the model's
+         * halo and size multiple, and for a noise map the reach of its smoothing.
+         */
+        public int context() {
+            return contract.halo() + contract.sizeMultiple() - 1 + (curve != null ? NoiseLevel.MAP_REACH : 0);
+        }
+
+        /**
+         * Denoises rows {@code from} to {@code to} (exclusive) of the image, given its rows from {@code first} on
+         * ({@code rows}, grey, the image's width; they must reach {@link #context()} rows beyond both ends, or the
+         * image's edge). Returns those rows denoised. {@code context} cancels it, gets its progress (tiles) and
+         * records the noise level fed (a map's mean over these rows).
+         */
+        public FloatImage denoise(FloatImage rows, int first, int from, int to, RunContext context)
+                throws HushException {
+            int need = context();
+            int last = first + rows.height();
+            if (rows.channels() != 1 || rows.width() != width || from < 0 || to > height || from >= to
+                    || first > Math.max(0, from - need) || last < Math.min(height, to + need)) {
+                throw new IllegalArgumentException("rows " + first + "–" + last + " (" + rows.channels() + " channel(s), "
+                        + rows.width() + " wide) cannot give rows " + from + "–" + to + " of a " + width + "×" + height
+                        + " grey image with " + need + " rows of context");
+            }
+            check(rows);
+            // The region around the band starts on a multiple of the size multiple, as the tiles of a whole image
+            // do: a network that downsamples sees the same pixel grid phase, or its result differs.
+            int h = contract.halo();
+            int m = contract.sizeMultiple();
+            int r0 = Math.max(0, Math.floorDiv(from - h, m) * m);
+            int r1 = Math.min(height, to + h);
+            FloatImage region = FloatImage.gray(width, r1 - r0, Arrays.copyOfRange(rows.data(),
+                    (r0 - first) * width, (r1 - first) * width));
+            Level level = null;
+            if (curve != null) {
+                float[] map = curve.map(rows.data(), width, rows.height());
+                float[] part = Arrays.copyOfRange(map, (r0 - first) * width, (r1 - first) * width);
+                double sum = 0;
+                for (int i = 0; i < part.length; i++) {
+                    if (i >= (from - r0) * width && i < (to - r0) * width) {
+                        sum += part[i];
+                    }
+                    part[i] *= scale;
+                }
+                context.recordNoiseLevel(sum / ((long) (to - from) * width), true);
+                level = new Level(Float.NaN, part);
+            } else if (!Float.isNaN(constant)) {
+                context.recordNoiseLevel(constant, false);
+                level = new Level(constant * scale, null);
+            }
+            FloatImage y = run(region, norm, level, context);
+            return FloatImage.gray(width, to - from, Arrays.copyOfRange(y.data(), (from - r0) * width,
+                    (to - r0) * width));
         }
     }
 

@@ -65,7 +65,7 @@ public record Normalization(double low, double high) implements IntensityMap {
 
     /** Maps the given percentiles of the values to 0 and 1; a flat image keeps a unit scale. */
     public static Normalization percentile(float[] values, double lowPct, double highPct) {
-        int stride = Math.max(1, values.length / MAX_SAMPLES);
+        int stride = (int) stride(values.length);
         float[] sample = new float[(values.length + stride - 1) / stride];
         int n = 0;
         for (int i = 0; i < values.length; i += stride) {
@@ -74,6 +74,16 @@ public record Normalization(double low, double high) implements IntensityMap {
                 sample[n++] = v;
             }
         }
+        return ofSample(sample, n, lowPct, highPct);
+    }
+
+    /** The step between the values {@link #percentile} samples from {@code count} values (every one up to a million). */
+    static long stride(long count) {
+        return Math.max(1, count / MAX_SAMPLES);
+    }
+
+    /** {@link #percentile} of the finite values {@code sample[0..n)} (sorted in place). */
+    static Normalization ofSample(float[] sample, int n, double lowPct, double highPct) {
         if (n == 0) {
             return identity();
         }

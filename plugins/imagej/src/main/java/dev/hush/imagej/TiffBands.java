@@ -1,0 +1,510 @@
+package dev.hush.imagej;
+
+import dev.hush.runtime.HushException;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Locale;
+
+/**
+ * Reads and writes the rows of a grey TIFF too large to hold, a band at a time: uncompressed strips of 8- or 16-bit
+ * unsigned or 32-bit float samples, one image per file, classic TIFF or BigTIFF. What {@code hush image --stream}
+ * and images above the in-memory limit go through; anything else (compressed, tiled, colour, several images) is
+ * refused with what to convert it to.
+ */
+final class TiffBands {
+    private TiffBands() {
+    }
+
+    /** Where an image's rows lie in its file. */
+    record Layout(int width, int height, int bits, boolean floating, ByteOrder order, long[] stripOffsets,
+                  long[] stripBytes, int rowsPerStrip, double[] resolution, int resolutionUnit, String description) {
+        long rowBytes() {
+            return (long) width * (bits / 8);
+        }
+
+        long pixels() {
+            return (long) width * height;
+        }
+    }
+
+    /**
+     * The layout of {@code file}'s image, or a refusal that says why it cannot be read band by band (the header
+     * has passed {@link ImageHeader}'s checks except the in-memory size limit).
+     */
+    static Layout layout(Path file) throws HushException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            return layout(file, ch);
+        } catch (IOException e) {
+            throw new HushException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Layout layout(Path file, FileChannel ch) throws IOException, HushException {
+        long size = ch.size();
+        ByteBuffer head = read(ch, 0, 16, ByteOrder.LITTLE_ENDIAN);
+        if (head == null) {
+            throw refuse(file, "it is shorter than a TIFF header");
+        }
+        ByteOrder order = head.get(0) == 'M' ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN;
+        head.order(order);
+        int magic = head.getShort(2) & 0xffff;
+        boolean big = magic == 43;
+        if (!big && magic != 42) {
+            throw refuse(file, "it is not a TIFF file");
+        }
+        long ifd = big ? head.getLong(8) : Integer.toUnsignedLong(head.getInt(4));
+        int countSize = big ? 8 : 2;
+        int entrySize = big ? 20 : 12;
+        ByteBuffer cnt = read(ch, ifd, countSize, order);
+        if (cnt == null) {
+            throw refuse(file, "its image directory lies outside the file");
+        }
+        long n = big ? cnt.getLong(0) : cnt.getShort(0) & 0xffff;
+        if (n < 1 || n > 4096) {
+            throw refuse(file, "its image directory has " + n + " entries");
+        }
+        ByteBuffer e = read(ch, ifd + countSize, n * entrySize + (big ? 8 : 4), order);
+        if (e == null) {
+            throw refuse(file, "its image directory runs past the end of the file");
+        }
+        long width = 0;
+        long height = 0;
+        int bits = 1;
+        int samples = 1;
+        int compression = 1;
+        int photometric = 1;
+        int format = 1;
+        long rowsPerStrip = -1;
+        long[] offsets = null;
+        long[] counts = null;
+        double[] resolution = null;
+        int resolutionUnit = 0;
+        String description = null;
+        boolean tiled = false;
+        for (int i = 0; i < n; i++) {
+            int at = i * entrySize;
+            int tag = e.getShort(at) & 0xffff;
+            int type = e.getShort(at + 2) & 0xffff;
+            long count = big ? e.getLong(at + 4) : Integer.toUnsignedLong(e.getInt(at + 4));
+            int valueAt = at + (big ? 12 : 8);
+            long[] values = switch (tag) {
+                case 256, 257, 258, 259, 262, 273, 277, 278, 279, 284, 296, 322, 323, 324, 325, 339 ->
+                        values(ch, e, valueAt, type, count, big, order, size, file, tag);
+                default -> null;
+            };
+            switch (tag) {
+                case 256 -> width = values[0];
+                case 257 -> height = values[0];
+                case 258 -> bits = (int) values[0];
+                case 259 -> compression = (int) values[0];
+                case 262 -> photometric = (int) values[0];
+                case 273 -> offsets = values;
+                case 277 -> samples = (int) values[0];
+                case 278 -> rowsPerStrip = values[0];
+                case 279 -> counts = values;
+                case 296 -> resolutionUnit = (int) values[0];
+                case 322, 323, 324, 325 -> tiled = true;
+                case 339 -> format = (int) values[0];
+                default -> { }
+            }
+            if (tag == 270 && type == 2 && count > 0 && count <= MAX_DESCRIPTION) {
+                ByteBuffer d = count <= (big ? 8 : 4) ? e.slice(valueAt, (int) count)
+                        : read(ch, big ? e.getLong(valueAt) : Integer.toUnsignedLong(e.getInt(valueAt)), count, order);
+                if (d != null) {
+                    byte[] text = new byte[(int) count];
+                    d.get(0, text);
+                    int len = 0;
+                    while (len < text.length && text[len] != 0) {
+                        len++;
+                    }
+                    description = new String(text, 0, len, java.nio.charset.StandardCharsets.ISO_8859_1);
+                }
+            }
+            if ((tag == 282 || tag == 283) && type == 5 && count == 1) {
+                ByteBuffer r = big ? e.slice(valueAt, 8).order(order) : read(ch, Integer.toUnsignedLong(e.getInt(valueAt)), 8, order);
+                if (r != null) {
+                    if (resolution == null) {
+                        resolution = new double[] {Double.NaN, Double.NaN};
+                    }
+                    long num = Integer.toUnsignedLong(r.getInt(0));
+                    long den = Integer.toUnsignedLong(r.getInt(4));
+                    resolution[tag - 282] = den == 0 ? Double.NaN : (double) num / den;
+                }
+            }
+        }
+        long next = big ? e.getLong((int) (n * entrySize)) : Integer.toUnsignedLong(e.getInt((int) (n * entrySize)));
+        String convert = "; save it as an uncompressed, striped grey TIFF to denoise it band by band (e.g. tiffcp -c"
+                + " none -s in.tif out.tif, or in ImageJ: File › Save As › Tiff...)";
+        if (next != 0) {
+            throw refuse(file, "it holds more than one image" + convert);
+        }
+        if (width < 1 || height < 1 || width > Integer.MAX_VALUE - 8 || height > Integer.MAX_VALUE - 8) {
+            throw refuse(file, "its header gives " + width + "×" + height + " pixels");
+        }
+        if (tiled) {
+            throw refuse(file, "its pixels are stored in tiles, not strips" + convert);
+        }
+        if (compression != 1) {
+            throw refuse(file, "it is compressed (TIFF compression " + compression + ")" + convert);
+        }
+        if (samples != 1 || photometric != 1) {
+            throw refuse(file, (samples != 1 ? "it has " + samples + " samples per pixel (colour or alpha)"
+                    : "its grey levels are stored inverted (photometric " + photometric + ")") + "; band by band"
+                    + " reads one grey sample per pixel, so save it as grey (or split its channels) first");
+        }
+        boolean floating = format == 3;
+        if (!(bits == 8 && format == 1 || bits == 16 && format == 1 || bits == 32 && floating)) {
+            throw refuse(file, "its samples are " + bits + "-bit " + (format == 2 ? "signed" : floating ? "float"
+                    : "unsigned") + "; band by band reads 8- or 16-bit unsigned and 32-bit float");
+        }
+        if (offsets == null || counts == null || offsets.length != counts.length) {
+            throw refuse(file, "its strip offsets and byte counts are missing or differ in number");
+        }
+        long rps = rowsPerStrip <= 0 || rowsPerStrip > height ? height : rowsPerStrip;
+        long strips = (height + rps - 1) / rps;
+        if (offsets.length != strips) {
+            throw refuse(file, "it has " + offsets.length + " strips where " + height + " rows of " + rps
+                    + " per strip need " + strips);
+        }
+        long rowBytes = width * (bits / 8);
+        for (int s = 0; s < strips; s++) {
+            long rows = Math.min(rps, height - s * rps);
+            if (offsets[s] < 0 || counts[s] < rows * rowBytes || offsets[s] + rows * rowBytes > size) {
+                throw refuse(file, "strip " + (s + 1) + " of " + strips + " does not hold its " + rows
+                        + " rows inside the " + size + "-byte file (damaged or truncated)");
+            }
+        }
+        return new Layout((int) width, (int) height, bits, floating, order, offsets, counts, (int) rps,
+                resolution, resolutionUnit, description);
+    }
+
+    private static final int MAX_VALUES = 1 << 26;
+    /** The longest image description (ImageJ's calibration and units live there) copied to the output. */
+    private static final int MAX_DESCRIPTION = 1 << 16;
+
+    /** A tag's integer values (BYTE, SHORT, LONG, LONG8), inline or at their offset. */
+    private static long[] values(FileChannel ch, ByteBuffer e, int valueAt, int type, long count, boolean big,
+                                 ByteOrder order, long size, Path file, int tag) throws IOException, HushException {
+        int bytes = switch (type) {
+            case 1 -> 1;
+            case 3 -> 2;
+            case 4 -> 4;
+            case 16 -> 8;
+            default -> 0;
+        };
+        if (bytes == 0 || count < 1 || count > MAX_VALUES || count * bytes > size) {
+            throw refuse(file, "tag " + tag + " has " + count + " values of type " + type);
+        }
+        long total = count * bytes;
+        ByteBuffer b;
+        if (total <= (big ? 8 : 4)) {
+            b = e.slice(valueAt, (int) total).order(order);
+        } else {
+            long at = big ? e.getLong(valueAt) : Integer.toUnsignedLong(e.getInt(valueAt));
+            b = read(ch, at, total, order);
+            if (b == null) {
+                throw refuse(file, "tag " + tag + "'s values lie outside the file");
+            }
+        }
+        long[] out = new long[(int) count];
+        for (int i = 0; i < count; i++) {
+            out[i] = switch (bytes) {
+                case 1 -> b.get(i) & 0xff;
+                case 2 -> b.getShort(2 * i) & 0xffff;
+                case 4 -> Integer.toUnsignedLong(b.getInt(4 * i));
+                default -> b.getLong(8 * i);
+            };
+        }
+        return out;
+    }
+
+    /** Reads rows of an image laid out as {@link Layout}, as floats. */
+    static final class Reader implements Closeable {
+        private final Layout layout;
+        private final FileChannel ch;
+
+        Reader(Path file, Layout layout) throws IOException {
+            this.layout = layout;
+            this.ch = FileChannel.open(file, StandardOpenOption.READ);
+        }
+
+        /** Rows {@code from} to {@code to} (exclusive) into {@code out} from index 0, {@code width} values a row. */
+        void rows(int from, int to, float[] out) throws IOException {
+            int rps = layout.rowsPerStrip();
+            long rowBytes = layout.rowBytes();
+            int y = from;
+            int pos = 0;
+            while (y < to) {
+                int strip = y / rps;
+                int rows = Math.min(to, (strip + 1) * rps) - y;
+                long at = layout.stripOffsets()[strip] + (long) (y - strip * rps) * rowBytes;
+                ByteBuffer b = ByteBuffer.allocate((int) (rows * rowBytes)).order(layout.order());
+                while (b.hasRemaining()) {
+                    if (ch.read(b, at + b.position()) < 0) {
+                        throw new IOException("the file ended inside strip " + (strip + 1));
+                    }
+                }
+                b.flip();
+                int n = rows * layout.width();
+                switch (layout.bits()) {
+                    case 8 -> {
+                        for (int i = 0; i < n; i++) {
+                            out[pos++] = b.get(i) & 0xff;
+                        }
+                    }
+                    case 16 -> {
+                        for (int i = 0; i < n; i++) {
+                            out[pos++] = b.getShort(2 * i) & 0xffff;
+                        }
+                    }
+                    default -> {
+                        for (int i = 0; i < n; i++) {
+                            out[pos++] = b.getFloat(4 * i);
+                        }
+                    }
+                }
+                y += rows;
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            ch.close();
+        }
+    }
+
+    /**
+     * Writes a grey image row by row into a new uncompressed TIFF: header and directory first, then the rows in
+     * order (classic TIFF up to 4 GiB, BigTIFF beyond). Samples are rounded and clipped as {@link ImageFiles}
+     * writes them (8 and 16 bits) or kept (32-bit float).
+     */
+    static final class Writer implements Closeable {
+        private static final int STRIP_BYTES = 1 << 16;
+        private final FileChannel ch;
+        private final int width;
+        private final int height;
+        private final int bits;
+        private long at;
+        private int rowsDone;
+
+        Writer(Path file, int width, int height, int bits, double[] resolution, int resolutionUnit,
+               String description) throws IOException {
+            this(file, width, height, bits, resolution, resolutionUnit, description, false);
+        }
+
+        /** As above; {@code bigTiff} writes BigTIFF even when classic TIFF would hold the image (for tests). */
+        Writer(Path file, int width, int height, int bits, double[] resolution, int resolutionUnit,
+               String description, boolean bigTiff) throws IOException {
+            if (bits != 8 && bits != 16 && bits != 32) {
+                throw new IllegalArgumentException("bits must be 8, 16 or 32, got " + bits);
+            }
+            this.width = width;
+            this.height = height;
+            this.bits = bits;
+            long rowBytes = (long) width * (bits / 8);
+            int rps = (int) Math.max(1, Math.min(height, STRIP_BYTES / rowBytes));
+            int strips = (height + rps - 1) / rps;
+            long data = (long) height * rowBytes;
+            boolean big = bigTiff || data + 16L * strips + 4096 > 0xffffffffL;
+            boolean res = resolution != null && resolution.length == 2 && resolution[0] > 0 && resolution[1] > 0
+                    && Double.isFinite(resolution[0]) && Double.isFinite(resolution[1]);
+            byte[] text = description == null || description.isEmpty() ? null
+                    : (description + "\0").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+            int entries = 10 + (res ? 3 : 0) + (text != null ? 1 : 0);
+            int entrySize = big ? 20 : 12;
+            int offSize = big ? 8 : 4;
+            long ifd = big ? 16 : 8;
+            long arrays = ifd + (big ? 8 : 2) + (long) entries * entrySize + offSize;
+            long offsetsAt = arrays;
+            long countsAt = offsetsAt + (long) strips * offSize;
+            long resAt = countsAt + (long) strips * offSize;
+            long textAt = resAt + (res && !big ? 16 : 0);
+            boolean textInline = text != null && text.length <= offSize;
+            long dataAt = textAt + (text != null && !textInline ? text.length : 0);
+            ByteBuffer h = ByteBuffer.allocate((int) dataAt).order(ByteOrder.LITTLE_ENDIAN);
+            h.put((byte) 'I').put((byte) 'I');
+            if (big) {
+                h.putShort((short) 43).putShort((short) 8).putShort((short) 0).putLong(ifd);
+                h.putLong(entries);
+            } else {
+                h.putShort((short) 42).putInt((int) ifd);
+                h.putShort((short) entries);
+            }
+            Entries e = new Entries(h, big);
+            e.add(256, width);
+            e.add(257, height);
+            e.add(258, bits);
+            e.add(259, 1);
+            e.add(262, 1);
+            if (text != null) {
+                h.putShort((short) 270).putShort((short) 2);
+                e.count(text.length);
+                if (textInline) {
+                    h.put(text).put(new byte[offSize - text.length]);
+                } else if (big) {
+                    h.putLong(textAt);
+                } else {
+                    h.putInt((int) textAt);
+                }
+            }
+            e.addArray(273, strips, strips == 1 ? dataAt : offsetsAt);
+            e.add(277, 1);
+            e.add(278, rps);
+            e.addArray(279, strips, strips == 1 ? (long) height * rowBytes : countsAt);
+            long[][] rationals = res ? new long[][] {rational(resolution[0]), rational(resolution[1])} : null;
+            if (res) {
+                e.addRational(282, rationals[0], resAt);
+                e.addRational(283, rationals[1], resAt + 8);
+                e.add(296, resolutionUnit == 0 ? 1 : resolutionUnit);
+            }
+            e.add(339, bits == 32 ? 3 : 1);
+            if (big) {
+                h.putLong(0);
+            } else {
+                h.putInt(0);
+            }
+            for (int s = 0; s < strips; s++) {
+                long off = dataAt + (long) s * rps * rowBytes;
+                if (big) {
+                    h.putLong(off);
+                } else {
+                    h.putInt((int) off);
+                }
+            }
+            for (int s = 0; s < strips; s++) {
+                long bytes = Math.min(rps, height - (long) s * rps) * rowBytes;
+                if (big) {
+                    h.putLong(bytes);
+                } else {
+                    h.putInt((int) bytes);
+                }
+            }
+            if (res && !big) {
+                for (long[] r : rationals) {
+                    h.putInt((int) r[0]).putInt((int) r[1]);
+                }
+            }
+            if (text != null && !textInline) {
+                h.put(text);
+            }
+            h.flip();
+            ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
+            while (h.hasRemaining()) {
+                ch.write(h);
+            }
+            at = dataAt;
+        }
+
+        /** A positive number as a TIFF RATIONAL (numerator, denominator), to six decimals where it fits. */
+        private static long[] rational(double r) {
+            long den = 1_000_000;
+            long num = Math.round(r * den);
+            while (num > 0xffffffffL && den > 1) {
+                den /= 10;
+                num = Math.round(r * den);
+            }
+            return new long[] {Math.min(num, 0xffffffffL), den};
+        }
+
+        /** The directory's entries, in tag order (the caller adds them so). */
+        private record Entries(ByteBuffer h, boolean big) {
+            void add(int tag, long value) {
+                boolean shortType = value <= 0xffff && tag != 273 && tag != 279;
+                h.putShort((short) tag).putShort((short) (shortType ? 3 : big && value > 0xffffffffL ? 16 : 4));
+                count(1);
+                if (big) {
+                    h.putLong(value);
+                } else if (shortType) {
+                    h.putShort((short) value).putShort((short) 0);
+                } else {
+                    h.putInt((int) value);
+                }
+            }
+
+            void addArray(int tag, int n, long valueOrOffset) {
+                h.putShort((short) tag).putShort((short) (big ? 16 : 4));
+                count(n);
+                if (big) {
+                    h.putLong(valueOrOffset);
+                } else {
+                    h.putInt((int) valueOrOffset);
+                }
+            }
+
+            /** A RATIONAL: inline in BigTIFF (8 bytes fit, and must be there), else at {@code offset}. */
+            void addRational(int tag, long[] value, long offset) {
+                h.putShort((short) tag).putShort((short) 5);
+                count(1);
+                if (big) {
+                    h.putInt((int) value[0]).putInt((int) value[1]);
+                } else {
+                    h.putInt((int) offset);
+                }
+            }
+
+            void count(long n) {
+                if (big) {
+                    h.putLong(n);
+                } else {
+                    h.putInt((int) n);
+                }
+            }
+        }
+
+        /** The next {@code rows} rows ({@code width} values each, from {@code data[0]}). */
+        void rows(float[] data, int rows) throws IOException {
+            if (rowsDone + rows > height) {
+                throw new IllegalStateException(rows + " rows after " + rowsDone + " of " + height);
+            }
+            int n = rows * width;
+            ByteBuffer b = ByteBuffer.allocate(n * (bits / 8)).order(ByteOrder.LITTLE_ENDIAN);
+            for (int i = 0; i < n; i++) {
+                float v = data[i];
+                switch (bits) {
+                    case 8 -> b.put((byte) Math.max(0, Math.min(255, Math.round(v))));
+                    case 16 -> b.putShort((short) Math.max(0, Math.min(65535, Math.round(v))));
+                    default -> b.putFloat(v);
+                }
+            }
+            b.flip();
+            while (b.hasRemaining()) {
+                at += ch.write(b, at);
+            }
+            rowsDone += rows;
+        }
+
+        @Override
+        public void close() throws IOException {
+            ch.close();
+        }
+
+        /** Whether every row was written. */
+        boolean complete() {
+            return rowsDone == height;
+        }
+    }
+
+    private static ByteBuffer read(FileChannel ch, long offset, long n, ByteOrder order) throws IOException {
+        if (offset < 0 || n > Integer.MAX_VALUE || offset + n > ch.size()) {
+            return null;
+        }
+        ByteBuffer b = ByteBuffer.allocate((int) n).order(order);
+        while (b.hasRemaining()) {
+            if (ch.read(b, offset + b.position()) < 0) {
+                return null;
+            }
+        }
+        return b.flip();
+    }
+
+    private static HushException refuse(Path file, String why) {
+        return new HushException(HushException.Code.INVALID_INPUT, String.format(Locale.ROOT,
+                "cannot read %s band by band: %s", file, why));
+    }
+}
