@@ -73,7 +73,7 @@ final class ImageCommand implements Callable<Integer> {
     boolean stream;
 
     @Option(names = "--band-rows", paramLabel = "N", defaultValue = "0", description = "Rows per band when denoising"
-            + " band by band (default 0: as many as 128 MB of rows hold); fewer rows, less memory.")
+            + " band by band (default 0: as many as 32 MB of rows hold); fewer rows, less memory.")
     int bandRows;
 
     @Option(names = "--max-pixels", paramLabel = "N", description = "Refuse images of more than N pixels (default"

@@ -24,8 +24,13 @@ public final class ImageFileDenoiser {
      * {@link #maxPixels} (hush image --max-pixels).
      */
     public static final long DEFAULT_MAX_PIXELS = 1L << 31;
-    /** Floats a band's rows may take (core and context): 2^25, 128 MB. */
-    private static final long BAND_FLOATS = 1L << 25;
+    /**
+     * Floats a band's rows take (core and context; 2^23, 32 MB): the band is copied a few times on its way through
+     * the model, so a band costs about five times this.
+     */
+    private static final long BAND_FLOATS = 1L << 23;
+    /** Floats read at a time while gathering the statistics: 2^22, 16 MB. */
+    private static final long STATISTICS_FLOATS = 1L << 22;
 
     private final ImageDenoiser denoiser;
     private final DenoiserModel model;
@@ -184,7 +189,7 @@ public final class ImageFileDenoiser {
         int h = layout.height();
         ProgressListener bar = progress == null ? ProgressListener.NONE : progress.plane(1, 1);
         try (TiffBands.Reader reader = new TiffBands.Reader(in, layout)) {
-            int step = (int) Math.max(2, Math.min(h, BAND_FLOATS / w));
+            int step = (int) Math.max(2, Math.min(h, STATISTICS_FLOATS / w));
             float[] rows = new float[(int) Math.min((long) step * w, (long) h * w)];
             ImageStatistics stats = new ImageStatistics(w, h);
             for (int y = 0; y < h; y += step) {
