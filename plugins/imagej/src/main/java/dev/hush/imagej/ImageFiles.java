@@ -104,6 +104,13 @@ public final class ImageFiles {
                 return loaded;
             }
         }
+        // A TIFF stack with alpha (all images alike): each image as stored, the alphas kept one after the other.
+        if (header.images() > 1 && kind.equals("TIFF") && !header.signed() && header.alpha()) {
+            Loaded stack = stackWithImageIo(file, (int) header.images());
+            if (stack != null) {
+                return stack;
+            }
+        }
         ImagePlus imp;
         try {
             imp = new Opener().openImage(file.toAbsolutePath().toString());
@@ -168,6 +175,48 @@ public final class ImageFiles {
             planes.add(FloatImage.gray(ip.getWidth(), ip.getHeight(), px));
         }
         return new Loaded(planes, depth, imp, List.copyOf(notes), null);
+    }
+
+    /**
+     * A TIFF stack whose images carry alpha, read image by image with javax.imageio as {@link #fromImageIo} reads one:
+     * the planes, and their alphas one after the other in {@link Loaded#alpha()} (planes × pixels). Null when an image
+     * cannot be read so (ImageJ's reading, which drops the alpha with a warning, is used then).
+     */
+    private static Loaded stackWithImageIo(Path file, int images) {
+        try (javax.imageio.stream.ImageInputStream in = javax.imageio.ImageIO.createImageInputStream(file.toFile())) {
+            java.util.Iterator<javax.imageio.ImageReader> readers = javax.imageio.ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                return null;
+            }
+            javax.imageio.ImageReader reader = readers.next();
+            try {
+                reader.setInput(in);
+                List<FloatImage> planes = new ArrayList<>();
+                float[] alphas = null;
+                Loaded first = null;
+                for (int i = 0; i < images; i++) {
+                    BufferedImage b = reader.read(i);
+                    Loaded one = b == null || b.isAlphaPremultiplied() ? null : fromImageIo(b, file, new ArrayList<>());
+                    if (one == null || one.alpha() == null || first != null && one.bitDepth() != first.bitDepth()) {
+                        return null;
+                    }
+                    if (first == null) {
+                        first = one;
+                        alphas = new float[images * one.alpha().length];
+                    }
+                    planes.add(one.planes().get(0));
+                    System.arraycopy(one.alpha(), 0, alphas, i * one.alpha().length, one.alpha().length);
+                }
+                List<String> notes = new ArrayList<>(first.notes());
+                notes.add("a stack of " + images + " images with alpha: each is denoised as stored and written back with"
+                        + " its alpha unchanged");
+                return new Loaded(planes, first.bitDepth(), first.source(), List.copyOf(notes), alphas);
+            } finally {
+                reader.dispose();
+            }
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     /** A PNG or TIFF as javax.imageio decodes it (alpha, tRNS and 16-bit colour kept), or null if it cannot. */
@@ -252,10 +301,10 @@ public final class ImageFiles {
             throws HushException {
         int channels = planes.get(0).channels();
         String format = imageIoFormat(file);
-        if (alpha != null && format != null && planes.size() == 1
-                && ((channels == 1 && (bitDepth == 8 || bitDepth == 16))
-                || (channels == 3 && (bitDepth == 24 || bitDepth == 16)))) {
-            writeWithImageIo(file, format, planes.get(0), bitDepth == 24 ? 8 : bitDepth, alpha);
+        boolean fits = (channels == 1 && (bitDepth == 8 || bitDepth == 16))
+                || (channels == 3 && (bitDepth == 24 || bitDepth == 16));
+        if (alpha != null && format != null && fits && (planes.size() == 1 || format.equals("tiff"))) {
+            writeWithImageIo(file, format, planes, bitDepth == 24 ? 8 : bitDepth, alpha);
             return;
         }
         write(file, planes, bitDepth, like);
@@ -273,6 +322,52 @@ public final class ImageFiles {
      */
     private static void writeWithImageIo(Path file, String format, FloatImage image, int bits, float[] alpha)
             throws HushException {
+        writeWithImageIo(file, format, List.of(image), bits, alpha);
+    }
+
+    /**
+     * As above for several planes (a TIFF of one image per plane); {@code alpha}, when given, holds the planes' alphas
+     * one after the other.
+     */
+    private static void writeWithImageIo(Path file, String format, List<FloatImage> planes, int bits, float[] alpha)
+            throws HushException {
+        List<BufferedImage> images = new ArrayList<>();
+        int area = planes.get(0).width() * planes.get(0).height();
+        for (int p = 0; p < planes.size(); p++) {
+            images.add(toBufferedImage(planes.get(p), bits,
+                    alpha == null ? null : java.util.Arrays.copyOfRange(alpha, p * area, (p + 1) * area)));
+        }
+        int colours = planes.get(0).channels();
+        try {
+            AtomicFile.write(file, tmp -> {
+                if (images.size() == 1) {
+                    if (!javax.imageio.ImageIO.write(images.get(0), format, tmp.toFile())) {
+                        throw new IOException("no " + format + " writer for " + bits + "-bit " + (colours == 1 ? "grey"
+                                : "RGB") + (alpha != null ? " + alpha" : "") + " images");
+                    }
+                    return;
+                }
+                javax.imageio.ImageWriter writer = javax.imageio.ImageIO.getImageWritersByFormatName(format).next();
+                try (javax.imageio.stream.ImageOutputStream out = javax.imageio.ImageIO.createImageOutputStream(
+                        tmp.toFile())) {
+                    writer.setOutput(out);
+                    writer.prepareWriteSequence(null);
+                    for (BufferedImage b : images) {
+                        writer.writeToSequence(new javax.imageio.IIOImage(b, null, null), null);
+                    }
+                    writer.endWriteSequence();
+                } finally {
+                    writer.dispose();
+                }
+            });
+        } catch (IOException e) {
+            throw new HushException("cannot write " + file + ": " + e.getMessage() + " (check that the folder exists and"
+                    + " is writable)", e);
+        }
+    }
+
+    /** One plane (grey or RGB) and its alpha (or null) as a BufferedImage of {@code bits} per sample, rounded and clipped. */
+    private static BufferedImage toBufferedImage(FloatImage image, int bits, float[] alpha) {
         int w = image.width();
         int h = image.height();
         int area = w * h;
@@ -296,18 +391,7 @@ public final class ImageFiles {
             }
             r.setSamples(0, 0, w, h, c, band);
         }
-        BufferedImage out = new BufferedImage(cm, r, false, null);
-        try {
-            AtomicFile.write(file, tmp -> {
-                if (!javax.imageio.ImageIO.write(out, format, tmp.toFile())) {
-                    throw new IOException("no " + format + " writer for " + bits + "-bit " + (colours == 1 ? "grey" : "RGB")
-                            + (alpha != null ? " + alpha" : "") + " images");
-                }
-            });
-        } catch (IOException e) {
-            throw new HushException("cannot write " + file + ": " + e.getMessage() + " (check that the folder exists and"
-                    + " is writable)", e);
-        }
+        return new BufferedImage(cm, r, false, null);
     }
 
     private static boolean isGrey(java.awt.image.IndexColorModel cm) {

@@ -245,6 +245,57 @@ class ImageFormatsTest {
     }
 
     @Test
+    void aTiffStackWithAlphaKeepsEveryImagesAlpha(@TempDir Path dir) throws Exception {
+        // ImageJ drops the extra samples of a stack; each image's alpha must come back as it was.
+        for (int type : new int[] {java.awt.image.DataBuffer.TYPE_BYTE, java.awt.image.DataBuffer.TYPE_USHORT}) {
+            for (int space : new int[] {java.awt.color.ColorSpace.CS_GRAY, java.awt.color.ColorSpace.CS_sRGB}) {
+                java.awt.image.ComponentColorModel cm = new java.awt.image.ComponentColorModel(
+                        java.awt.color.ColorSpace.getInstance(space), true, false, java.awt.Transparency.TRANSLUCENT,
+                        type);
+                List<java.awt.image.WritableRaster> rasters = new java.util.ArrayList<>();
+                String name = "stack-" + type + "-" + space + ".tif";
+                Path in = dir.resolve(name);
+                javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("tiff").next();
+                try (javax.imageio.stream.ImageOutputStream o = ImageIO.createImageOutputStream(in.toFile())) {
+                    writer.setOutput(o);
+                    writer.prepareWriteSequence(null);
+                    for (int z = 0; z < 3; z++) {
+                        java.awt.image.WritableRaster r = cm.createCompatibleWritableRaster(6, 4);
+                        for (int y = 0; y < 4; y++) {
+                            for (int x = 0; x < 6; x++) {
+                                for (int c = 0; c < r.getNumBands(); c++) {
+                                    r.setSample(x, y, c, (x * 31 + y * 17 + c * 50 + z * 70) % 256);
+                                }
+                            }
+                        }
+                        rasters.add(r);
+                        writer.writeToSequence(new javax.imageio.IIOImage(new BufferedImage(cm, r, false, null), null,
+                                null), null);
+                    }
+                    writer.endWriteSequence();
+                }
+                writer.dispose();
+                int bands = rasters.get(0).getNumBands();
+                ImageFiles.Loaded l = ImageFiles.read(in);
+                assertSays(l.notes(), "stack of 3 images with alpha");
+                assertEquals(3, l.planes().size(), name);
+                assertEquals(3 * 6 * 4, l.alpha().length, name + ": three alphas");
+                assertEquals(rasters.get(2).getSample(5, 3, bands - 1), l.alpha()[2 * 24 + 3 * 6 + 5], 0f, name);
+                assertEquals(rasters.get(1).getSample(2, 1, 0), l.planes().get(1).data()[6 + 2], 0f, name);
+                Path out = dir.resolve("out-" + name);
+                ImageFiles.write(out, l.planes(), l.bitDepth(), l.source(), l.alpha());
+                ImageFiles.Loaded back = ImageFiles.read(out);
+                assertEquals(3, back.planes().size(), name + ": still a stack");
+                assertTrue(java.util.Arrays.equals(l.alpha(), back.alpha()), name + ": every alpha written back");
+                for (int z = 0; z < 3; z++) {
+                    assertTrue(java.util.Arrays.equals(l.planes().get(z).data(), back.planes().get(z).data()),
+                            name + ": plane " + z);
+                }
+            }
+        }
+    }
+
+    @Test
     void aPaletteWithTransparencyKeepsItsColoursAndItsAlpha(@TempDir Path dir) throws Exception {
         byte[] r = {0, (byte) 200, 10, (byte) 90};
         byte[] g = {0, 30, (byte) 220, (byte) 90};
