@@ -260,11 +260,12 @@ public final class ImageDenoiser {
             }
             check(rows);
             // The region around the band starts on a multiple of the size multiple, as the tiles of a whole image
-            // do: a network that downsamples sees the same pixel grid phase, or its result differs.
+            // do: a network that downsamples sees the same pixel grid phase, or its result differs. It also ends a
+            // multiple of it above the image's bottom, for the flipped copies of an ensemble.
             int h = contract.halo();
             int m = contract.sizeMultiple();
             int r0 = Math.max(0, Math.floorDiv(from - h, m) * m);
-            int r1 = Math.min(height, to + h);
+            int r1 = to + h >= height ? height : height - Math.floorDiv(height - (to + h), m) * m;
             FloatImage region = FloatImage.gray(width, r1 - r0, Arrays.copyOfRange(rows.data(),
                     (r0 - first) * width, (r1 - first) * width));
             Level level = null;

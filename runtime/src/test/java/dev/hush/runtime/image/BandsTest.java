@@ -118,6 +118,11 @@ class BandsTest {
         ImageDenoiser given = d.withNoiseSigma(12);
         diff = ImageDenoiserTest.maxAbsDiff(given.denoise(gauss, new RunContext()).data(), inBands(given, gauss, 50).data());
         assertTrue(diff <= 1e-3, "with --sigma, bands differ from the whole image by " + diff);
+        // And the flipped and turned copies of an ensemble (the regions must line up from the bottom edge too).
+        ImageDenoiser eight = d.withEnsemble(8);
+        FloatImage small = ImageDenoiserTest.noisyScene(120, 150, 20, 9);
+        diff = ImageDenoiserTest.maxAbsDiff(eight.denoise(small, new RunContext()).data(), inBands(eight, small, 37).data());
+        assertTrue(diff <= 1e-3, "with an ensemble of 8, bands differ from the whole image by " + diff);
     }
 
     @Test
