@@ -77,6 +77,9 @@ speech	train	klettres-data	^(usr/share/klettres/([a-zA-Z_]+)/(alpha|syllab)/[^/]
 speech	train	ktuberling-data	^(usr/share/ktuberling/sounds/([a-zA-Z_@]+)/[^/]+\.(ogg|wav|opus))$	\2	\2	0
 speech	train	hedgewars-data	^(usr/share/games/hedgewars/Data/Sounds/voices/(British|Classic|Default|Default_es|Default_pl|Default_ru|Default_uk|HillBilly|Mobster|Pirate|Russian|Russian_pl|Surfer)/[^/]+\.ogg)$	\2	\2	0
 speech	train	0ad-data	^(_zip/audio/voice/([a-z]+)/civ/civ_(female|male)_[^/]+\.ogg)$	\2_\3	\2	0
+speech	train	nexuiz-data	^(_zip/sound/(tutorial)/[^/]+\.ogg)$	\2	en	0
+speech	train	nexuiz-data	^(_zip/sound/player/([a-z-]+)/coms/[^/]+\.(ogg|wav))$	\2	en	0
+speech	train	nexuiz-data	^(_zip/sound/announcer/(male)/[^/]+\.(ogg|wav))$	announcer_\2	en	0
 noise	train	0ad-data	^(_zip/audio/(ambient|resource|attack/siege|attack/weapon|attack/impact|actor/fauna/animal|actor/ship|actor/mounted/movement|actor/human/movement|actor/gate|interface/alarm)/.*\.ogg)$	\2	-	60
 noise	train	0ad-data	^(_zip/audio/(music)/.*\.ogg)$	\2	-	15
 noise	train	widelands-data	^(usr/share/games/widelands/data/(sound)/.*\.ogg)$	\2	-	60
@@ -109,7 +112,7 @@ speech	bench	gcin-voice	^(usr/share/gcin-voice/ogg/[^/]+/(3)\.ogg)$	zh_\2	zh	0
 EOF
 )
 # speakers/languages of training packages held out for validation (package:group)
-VAL="tuxpaint-stamps-default:da klettres-data:hu klettres-data:it ktuberling-data:lt ktuberling-data:sl hedgewars-data:Pirate 0ad-data:persian_female"
+VAL="tuxpaint-stamps-default:da klettres-data:hu klettres-data:it ktuberling-data:lt ktuberling-data:sl hedgewars-data:Pirate 0ad-data:persian_female nexuiz-data:specop"
 # bench noise: package, file, start (s), name (5 s each; looped when shorter)
 BENCH_NOISE=$(cat <<'EOF'
 redeclipse-data	usr/share/games/redeclipse/data/sounds/ambience/morph/rain.ogg	1	rain
@@ -135,6 +138,7 @@ licence() {   # package, path -> licence (from /usr/share/doc/PACKAGE/copyright)
     hedgewars-data:*/Data/Sounds/*) echo "GFDL-1.3" ;;
     hedgewars-data:*) echo "GPL-2" ;;
     0ad-data:*) echo "CC-BY-SA-3.0" ;;
+    nexuiz-data:*) echo "GPL-2+" ;;
     widelands-data:*/music/ingame_2[456].ogg) echo "CC-BY-SA-3.0" ;;
     widelands-data:*) echo "GPL-2+" ;;
     lincity-ng-data:*) echo "GPL-2+" ;;
@@ -169,6 +173,8 @@ else pkgs=$(printf '%s\n' "$SPEC" | awk -F'\t' '$2=="train"{print $3}' | sort -u
 unzip_sounds() {
   case $1 in
     0ad-data) unzip -q "$2/usr/share/games/0ad/mods/public/public.zip" 'audio/*' -d "$2/_zip" ;;
+    nexuiz-data) unzip -q "$2/usr/share/games/nexuiz/data/data.pk3" 'sound/tutorial/*' 'sound/player/*' \
+                   'sound/announcer/*' -d "$2/_zip" ;;
     openarena-data) unzip -q "$2/usr/share/games/openarena/baseoa/pak0.pk3" 'sound/*' -d "$2/_zip" ;;
   esac
 }
@@ -176,6 +182,7 @@ for p in $pkgs; do unpack_deb "$cache" "$p" unzip_sounds; done
 origpath() {   # package, relative path -> path as installed
   case "$1:$2" in
     0ad-data:_zip/*) echo "/usr/share/games/0ad/mods/public/public.zip:${2#_zip/}" ;;
+    nexuiz-data:_zip/*) echo "/usr/share/games/nexuiz/data/data.pk3:${2#_zip/}" ;;
     openarena-data:_zip/*) echo "/usr/share/games/openarena/baseoa/pak0.pk3:${2#_zip/}" ;;
     *) echo "/$2" ;;
   esac
