@@ -146,6 +146,10 @@ final class TiffBands {
         if (width < 1 || height < 1 || width > Integer.MAX_VALUE - 8 || height > Integer.MAX_VALUE - 8) {
             throw refuse(file, "its header gives " + width + "×" + height + " pixels");
         }
+        if (width > MAX_WIDTH) {
+            throw refuse(file, "it is " + width + " pixels wide; band by band takes images up to " + MAX_WIDTH
+                    + " pixels wide (a band holds a few hundred whole rows); crop it into narrower images first");
+        }
         if (tiled) {
             throw refuse(file, "its pixels are stored in tiles, not strips" + convert);
         }
@@ -183,7 +187,9 @@ final class TiffBands {
                 resolution, resolutionUnit, description);
     }
 
-    private static final int MAX_VALUES = 1 << 26;
+    private static final int MAX_VALUES = 1 << 24;
+    /** The widest image read band by band: a band holds a few hundred rows at least (the model's context). */
+    static final int MAX_WIDTH = 1 << 20;
     /** The longest image description (ImageJ's calibration and units live there) copied to the output. */
     private static final int MAX_DESCRIPTION = 1 << 16;
 
