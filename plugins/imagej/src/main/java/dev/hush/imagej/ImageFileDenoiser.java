@@ -99,7 +99,10 @@ public final class ImageFileDenoiser {
      * {@link #inBands}. Refuses what cannot be denoised at all (damaged, above the pixel limit).
      */
     public boolean bandByBand(Path in) throws HushException {
-        ImageFiles.Probe probe = ImageFiles.probe(in);
+        return bandByBand(in, ImageFiles.probe(in));
+    }
+
+    private boolean bandByBand(Path in, ImageFiles.Probe probe) throws HushException {
         long pixels = probe.header() == null ? TiffBands.layout(in).pixels() : probe.header().pixels();
         if (pixels > maxPixels) {
             throw new HushException(HushException.Code.INVALID_INPUT, String.format(java.util.Locale.ROOT,
@@ -138,10 +141,11 @@ public final class ImageFileDenoiser {
      */
     public Result denoise(Path in, Path out, PlaneProgress progress, RunContext context) throws HushException {
         refuseOverwrite(in, out);
-        if (bandByBand(in)) {
+        ImageFiles.Probe probe = ImageFiles.probe(in);
+        if (bandByBand(in, probe)) {
             return denoiseInBands(in, out, progress, context);
         }
-        ImageFiles.Loaded loaded = ImageFiles.read(in);
+        ImageFiles.Loaded loaded = ImageFiles.read(in, probe);
         int depth = asFloat ? 32 : loaded.bitDepth();
         List<FloatImage> result = new ArrayList<>();
         long pixels = 0;

@@ -49,7 +49,11 @@ public final class ImageFiles {
     }
 
     public static Loaded read(Path file) throws HushException {
-        Probe probe = probe(file);
+        return read(file, probe(file));
+    }
+
+    /** As {@link #read(Path)}, for a file already probed (its header checked once). */
+    static Loaded read(Path file, Probe probe) throws HushException {
         if (probe.kind().equals("BigTIFF")) {
             throw new HushException(HushException.Code.INVALID_INPUT, "cannot read " + file + " whole: it is a BigTIFF,"
                     + " which ImageJ's reader does not open; an uncompressed grey BigTIFF is denoised band by band"

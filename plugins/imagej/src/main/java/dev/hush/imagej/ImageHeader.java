@@ -249,7 +249,7 @@ final class ImageHeader {
     }
 
     /** {@code n} bytes at {@code offset}, or null when the file ends before them. */
-    private static ByteBuffer read(FileChannel ch, long offset, long n, ByteOrder order) throws IOException {
+    static ByteBuffer read(FileChannel ch, long offset, long n, ByteOrder order) throws IOException {
         if (offset < 0 || n > Integer.MAX_VALUE || offset + n > ch.size()) {
             return null;
         }

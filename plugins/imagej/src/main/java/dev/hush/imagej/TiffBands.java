@@ -46,7 +46,7 @@ final class TiffBands {
 
     private static Layout layout(Path file, FileChannel ch) throws IOException, HushException {
         long size = ch.size();
-        ByteBuffer head = read(ch, 0, 16, ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer head = ImageHeader.read(ch, 0, 16, ByteOrder.LITTLE_ENDIAN);
         if (head == null) {
             throw refuse(file, "it is shorter than a TIFF header");
         }
@@ -60,7 +60,7 @@ final class TiffBands {
         long ifd = big ? head.getLong(8) : Integer.toUnsignedLong(head.getInt(4));
         int countSize = big ? 8 : 2;
         int entrySize = big ? 20 : 12;
-        ByteBuffer cnt = read(ch, ifd, countSize, order);
+        ByteBuffer cnt = ImageHeader.read(ch, ifd, countSize, order);
         if (cnt == null) {
             throw refuse(file, "its image directory lies outside the file");
         }
@@ -68,7 +68,7 @@ final class TiffBands {
         if (n < 1 || n > 4096) {
             throw refuse(file, "its image directory has " + n + " entries");
         }
-        ByteBuffer e = read(ch, ifd + countSize, n * entrySize + (big ? 8 : 4), order);
+        ByteBuffer e = ImageHeader.read(ch, ifd + countSize, n * entrySize + (big ? 8 : 4), order);
         if (e == null) {
             throw refuse(file, "its image directory runs past the end of the file");
         }
@@ -114,7 +114,7 @@ final class TiffBands {
             }
             if (tag == 270 && type == 2 && count > 0 && count <= MAX_DESCRIPTION) {
                 ByteBuffer d = count <= (big ? 8 : 4) ? e.slice(valueAt, (int) count)
-                        : read(ch, big ? e.getLong(valueAt) : Integer.toUnsignedLong(e.getInt(valueAt)), count, order);
+                        : ImageHeader.read(ch, big ? e.getLong(valueAt) : Integer.toUnsignedLong(e.getInt(valueAt)), count, order);
                 if (d != null) {
                     byte[] text = new byte[(int) count];
                     d.get(0, text);
@@ -126,7 +126,7 @@ final class TiffBands {
                 }
             }
             if ((tag == 282 || tag == 283) && type == 5 && count == 1) {
-                ByteBuffer r = big ? e.slice(valueAt, 8).order(order) : read(ch, Integer.toUnsignedLong(e.getInt(valueAt)), 8, order);
+                ByteBuffer r = big ? e.slice(valueAt, 8).order(order) : ImageHeader.read(ch, Integer.toUnsignedLong(e.getInt(valueAt)), 8, order);
                 if (r != null) {
                     if (resolution == null) {
                         resolution = new double[] {Double.NaN, Double.NaN};
@@ -212,7 +212,7 @@ final class TiffBands {
             b = e.slice(valueAt, (int) total).order(order);
         } else {
             long at = big ? e.getLong(valueAt) : Integer.toUnsignedLong(e.getInt(valueAt));
-            b = read(ch, at, total, order);
+            b = ImageHeader.read(ch, at, total, order);
             if (b == null) {
                 throw refuse(file, "tag " + tag + "'s values lie outside the file");
             }
@@ -489,24 +489,6 @@ final class TiffBands {
         public void close() throws IOException {
             ch.close();
         }
-
-        /** Whether every row was written. */
-        boolean complete() {
-            return rowsDone == height;
-        }
-    }
-
-    private static ByteBuffer read(FileChannel ch, long offset, long n, ByteOrder order) throws IOException {
-        if (offset < 0 || n > Integer.MAX_VALUE || offset + n > ch.size()) {
-            return null;
-        }
-        ByteBuffer b = ByteBuffer.allocate((int) n).order(order);
-        while (b.hasRemaining()) {
-            if (ch.read(b, offset + b.position()) < 0) {
-                return null;
-            }
-        }
-        return b.flip();
     }
 
     private static HushException refuse(Path file, String why) {
