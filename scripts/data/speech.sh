@@ -54,7 +54,9 @@ mkdir -p "$cache/deb" "$cache/x" "$out"
 out=$(cd "$out" && pwd)
 LIMIT=${HUSH_SPEECH_LIMIT:-0}    # testing: at most this many files per spec line (0: all)
 JOBS=${HUSH_JOBS:-$(nproc)}      # speech files processed at once
-# HUSH_SPEECH_PART=noise: remake OUT/*/noise only (keeps the speech and its SOURCES.tsv rows)
+# HUSH_SPEECH_PART=noise: remake OUT/*/noise only (keeps the speech and its SOURCES.tsv rows);
+# HUSH_SPEECH_PART=speech: remake OUT/*/speech only (keeps the noise and its rows; with HUSH_SPEECH_PACKAGES it lays
+# out one package's voices into a folder of their own, for speech_subset.sh to add)
 SPEECH_PACKAGES=${HUSH_SPEECH_PACKAGES:-}   # training speech from these packages only (space separated; empty: all)
 
 . "$here/debs.sh"
@@ -112,7 +114,7 @@ speech	bench	gcin-voice	^(usr/share/gcin-voice/ogg/[^/]+/(3)\.ogg)$	zh_\2	zh	0
 EOF
 )
 # speakers/languages of training packages held out for validation (package:group)
-VAL="tuxpaint-stamps-default:da klettres-data:hu klettres-data:it ktuberling-data:lt ktuberling-data:sl hedgewars-data:Pirate 0ad-data:persian_female nexuiz-data:specop"
+VAL="tuxpaint-stamps-default:da klettres-data:hu klettres-data:it ktuberling-data:lt ktuberling-data:sl hedgewars-data:Pirate 0ad-data:persian_female nexuiz-data:insurrectionist"
 # bench noise: package, file, start (s), name (5 s each; looped when shorter)
 BENCH_NOISE=$(cat <<'EOF'
 redeclipse-data	usr/share/games/redeclipse/data/sounds/ambience/morph/rain.ogg	1	rain
@@ -398,11 +400,15 @@ noise_train() {
 if [[ $mode == train && ${HUSH_SPEECH_PART:-all} == noise ]]; then   # remake the noise only
   for d in train val train48 val48; do rm -rf "${out:?}/$d/noise"; mkdir -p "$out/$d/noise"; done
   awk -F'\t' '$1 !~ /^[a-z0-9]+\/noise\//' "$out/SOURCES.tsv" > "$work/S.tsv"; cp "$work/S.tsv" "$out/SOURCES.tsv"
+elif [[ $mode == train && ${HUSH_SPEECH_PART:-all} == speech ]]; then   # remake the speech only
+  for d in train val train48 val48; do rm -rf "${out:?}/$d/speech"; mkdir -p "$out/$d/speech" "$out/$d/noise"; done
+  [[ -s "$out/SOURCES.tsv" ]] || printf 'file\tpackage\toriginal\tlicence\tsplit\tspeaker_language\trate\n' > "$out/SOURCES.tsv"
+  awk -F'\t' '$1 !~ /^[a-z0-9]+\/speech\//' "$out/SOURCES.tsv" > "$work/S.tsv"; cp "$work/S.tsv" "$out/SOURCES.tsv"
 elif [[ $mode == train ]]; then
   for d in train val train48 val48; do rm -rf "${out:?}/$d"; mkdir -p "$out/$d/speech" "$out/$d/noise"; done
   printf 'file\tpackage\toriginal\tlicence\tsplit\tspeaker_language\trate\n' > "$out/SOURCES.tsv"
 fi
-if [[ $mode == train && ${HUSH_SPEECH_PART:-all} == all ]]; then
+if [[ $mode == train && ${HUSH_SPEECH_PART:-all} != noise ]]; then
   make_utterances train 3.0 4.0 6.0
   while IFS=$'\t' read -r spl pkg g l name full cl org dur; do
     R=$(join_utt "$cl")
@@ -416,7 +422,7 @@ if [[ $mode == train && ${HUSH_SPEECH_PART:-all} == all ]]; then
   rm -f "$work"/c*.wav
 fi
 if [[ $mode == train ]]; then
-  noise_train
+  [[ ${HUSH_SPEECH_PART:-all} == speech ]] || noise_train
   # hours per split, kind and package
   { printf 'split\tkind\tpackage\tfiles\thours\n'
     for d in train val train48 val48; do for k in speech noise; do
