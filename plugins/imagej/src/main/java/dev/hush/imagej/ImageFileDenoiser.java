@@ -116,7 +116,7 @@ public final class ImageFileDenoiser {
         }
         if (bands) {
             throw new HushException(HushException.Code.INVALID_INPUT, "cannot denoise " + in + " band by band: it is"
-                    + " a PNG; band by band reads uncompressed grey TIFF (save it as TIFF first, or leave out --stream)");
+                    + " a PNG; band by band reads grey TIFF (save it as TIFF first, or leave out --stream)");
         }
         return false;
     }
@@ -192,7 +192,7 @@ public final class ImageFileDenoiser {
         int w = layout.width();
         int h = layout.height();
         ProgressListener bar = progress == null ? ProgressListener.NONE : progress.plane(1, 1);
-        try (TiffBands.Reader reader = new TiffBands.Reader(in, layout)) {
+        try (TiffBands.Reader reader = TiffBands.Reader.open(in, layout)) {
             int step = (int) Math.max(2, Math.min(h, STATISTICS_FLOATS / w));
             float[] rows = new float[(int) Math.min((long) step * w, (long) h * w)];
             ImageStatistics stats = new ImageStatistics(w, h);

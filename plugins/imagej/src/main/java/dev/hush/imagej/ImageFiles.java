@@ -56,7 +56,7 @@ public final class ImageFiles {
     static Loaded read(Path file, Probe probe) throws HushException {
         if (probe.kind().equals("BigTIFF")) {
             throw new HushException(HushException.Code.INVALID_INPUT, "cannot read " + file + " whole: it is a BigTIFF,"
-                    + " which ImageJ's reader does not open; an uncompressed grey BigTIFF is denoised band by band"
+                    + " which ImageJ's reader does not open; a grey BigTIFF (uncompressed) is denoised band by band"
                     + " (hush image does so by itself), anything else must be saved as a classic TIFF first");
         }
         String kind = probe.kind();

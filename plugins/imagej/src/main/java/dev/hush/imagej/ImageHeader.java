@@ -45,14 +45,13 @@ final class ImageHeader {
 
     /**
      * Refuses an image whose pixels decode to more than {@link #MAX_DECODED_BYTES}: it cannot be held whole (an
-     * uncompressed grey TIFF can still be denoised band by band, which the caller tries first).
+     * grey TIFF can still be denoised band by band, which the caller tries first).
      */
     static void requireInMemory(Path file, String kind, Summary s) throws HushException {
         if (s.decoded() > MAX_DECODED_BYTES) {
             throw new HushException(HushException.Code.INVALID_INPUT, String.format(Locale.ROOT, "cannot read %s: its"
-                    + " %s header claims %s (%.1f GiB decoded), above the %d GiB an image may take in memory; an"
-                    + " uncompressed, striped grey TIFF of one image is denoised band by band instead (save it so, e.g."
-                    + " with tiffcp -c none -s), or split it into smaller images or planes (in ImageJ: Image › Stacks ›"
+                    + " %s header claims %s (%.1f GiB decoded), above the %d GiB an image may take in memory; a"
+                    + " grey TIFF of one image is denoised band by band instead (save it so, e.g. with tiffcp -c none -s), or split it into smaller images or planes (in ImageJ: Image › Stacks ›"
                     + " Tools › Make Substack, or crop it into tiles)", file, kind, s.what(), s.decoded() / (1L << 30),
                     MAX_DECODED_BYTES >> 30));
         }

@@ -11,10 +11,13 @@ import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 
 /**
- * Reads and writes the rows of a grey TIFF too large to hold, a band at a time: uncompressed strips of 8- or 16-bit
- * unsigned or 32-bit float samples, one image per file, classic TIFF or BigTIFF. What {@code hush image --stream}
- * and images above the in-memory limit go through; anything else (compressed, tiled, colour, several images) is
- * refused with what to convert it to.
+ * Reads and writes the rows of a grey TIFF too large to hold, a band at a time: 8- or 16-bit unsigned or 32-bit float
+ * samples, one image per file. Uncompressed strips are read straight from the file (classic TIFF or BigTIFF);
+ * compressed strips and tiles (LZW, Deflate, PackBits, JPEG) of a classic TIFF are decoded a region at a time by the
+ * JDK's TIFF reader ({@code javax.imageio}), which decodes only the strips or tiles a region touches. What
+ * {@code hush image --stream} and images above the in-memory limit go through; anything else (colour, several
+ * images, a compressed BigTIFF, strips or tiles too large to decode one at a time) is refused with what to convert
+ * it to.
  */
 final class TiffBands {
     private TiffBands() {
@@ -22,7 +25,18 @@ final class TiffBands {
 
     /** Where an image's rows lie in its file. */
     record Layout(int width, int height, int bits, boolean floating, ByteOrder order, long[] stripOffsets,
-                  long[] stripBytes, int rowsPerStrip, double[] resolution, int resolutionUnit, String description) {
+                  long[] stripBytes, int rowsPerStrip, double[] resolution, int resolutionUnit, String description,
+                  int compression, int tileWidth, int tileHeight) {
+        /** Uncompressed strips: rows read straight from the file. */
+        boolean direct() {
+            return compression == 1 && tileWidth == 0;
+        }
+
+        /** Rows decoded together: a strip's, or a row of tiles'. */
+        int blockRows() {
+            return tileWidth > 0 ? tileHeight : rowsPerStrip;
+        }
+
         long rowBytes() {
             return (long) width * (bits / 8);
         }
@@ -79,6 +93,7 @@ final class TiffBands {
         int compression = 1;
         int photometric = 1;
         int format = 1;
+        int predictor = 1;
         long rowsPerStrip = -1;
         long[] offsets = null;
         long[] counts = null;
@@ -86,6 +101,10 @@ final class TiffBands {
         int resolutionUnit = 0;
         String description = null;
         boolean tiled = false;
+        long tileWidth = 0;
+        long tileHeight = 0;
+        long[] tileOffsets = null;
+        long[] tileCounts = null;
         for (int i = 0; i < n; i++) {
             int at = i * entrySize;
             int tag = e.getShort(at) & 0xffff;
@@ -93,7 +112,7 @@ final class TiffBands {
             long count = big ? e.getLong(at + 4) : Integer.toUnsignedLong(e.getInt(at + 4));
             int valueAt = at + (big ? 12 : 8);
             long[] values = switch (tag) {
-                case 256, 257, 258, 259, 262, 273, 277, 278, 279, 284, 296, 322, 323, 324, 325, 339 ->
+                case 256, 257, 258, 259, 262, 273, 277, 278, 279, 284, 296, 317, 322, 323, 324, 325, 339 ->
                         values(ch, e, valueAt, type, count, big, order, size, file, tag);
                 default -> null;
             };
@@ -108,7 +127,11 @@ final class TiffBands {
                 case 278 -> rowsPerStrip = values[0];
                 case 279 -> counts = values;
                 case 296 -> resolutionUnit = (int) values[0];
-                case 322, 323, 324, 325 -> tiled = true;
+                case 317 -> predictor = (int) values[0];
+                case 322 -> tileWidth = values[0];
+                case 323 -> tileHeight = values[0];
+                case 324 -> tileOffsets = values;
+                case 325 -> tileCounts = values;
                 case 339 -> format = (int) values[0];
                 default -> { }
             }
@@ -138,6 +161,7 @@ final class TiffBands {
             }
         }
         long next = big ? e.getLong((int) (n * entrySize)) : Integer.toUnsignedLong(e.getInt((int) (n * entrySize)));
+        tiled = tileWidth > 0 || tileHeight > 0 || tileOffsets != null || tileCounts != null;
         String convert = "; save it as an uncompressed, striped grey TIFF to denoise it band by band (e.g. tiffcp -c"
                 + " none -s in.tif out.tif, or in ImageJ: File › Save As › Tiff...)";
         if (next != 0) {
@@ -150,11 +174,17 @@ final class TiffBands {
             throw refuse(file, "it is " + width + " pixels wide; band by band takes images up to " + MAX_WIDTH
                     + " pixels wide (a band holds a few hundred whole rows); crop it into narrower images first");
         }
-        if (tiled) {
-            throw refuse(file, "its pixels are stored in tiles, not strips" + convert);
+        if (compression != 1 && !DECODED.contains(compression)) {
+            throw refuse(file, "it is compressed with TIFF compression " + compression + ", which band by band does"
+                    + " not decode (it decodes LZW, Deflate, PackBits and JPEG)" + convert);
         }
-        if (compression != 1) {
-            throw refuse(file, "it is compressed (TIFF compression " + compression + ")" + convert);
+        if (compression != 1 && predictor != 1 && predictor != 2) {
+            throw refuse(file, "its compressed samples use TIFF predictor " + predictor + " (floating point), which"
+                    + " band by band does not decode" + convert);
+        }
+        if ((compression != 1 || tiled) && big) {
+            throw refuse(file, "it is a BigTIFF with " + (tiled ? "tiles" : "compressed strips") + "; band by band"
+                    + " decodes those in classic TIFF only" + convert);
         }
         if (samples != 1 || photometric != 1) {
             throw refuse(file, (samples != 1 ? "it has " + samples + " samples per pixel (colour or alpha)"
@@ -166,26 +196,61 @@ final class TiffBands {
             throw refuse(file, "its samples are " + bits + "-bit " + (format == 2 ? "signed" : floating ? "float"
                     : "unsigned") + "; band by band reads 8- or 16-bit unsigned and 32-bit float");
         }
-        if (offsets == null || counts == null || offsets.length != counts.length) {
+        long rowBytes = width * (bits / 8);
+        long rps = rowsPerStrip <= 0 || rowsPerStrip > height ? height : rowsPerStrip;
+        if (tiled) {
+            if (tileWidth < 1 || tileHeight < 1 || tileWidth > MAX_WIDTH || tileHeight > MAX_WIDTH
+                    || tileOffsets == null || tileCounts == null || tileOffsets.length != tileCounts.length) {
+                throw refuse(file, "its tile size (" + tileWidth + "×" + tileHeight + "), offsets or byte counts are"
+                        + " missing or do not agree");
+            }
+            long across = (width + tileWidth - 1) / tileWidth;
+            long down = (height + tileHeight - 1) / tileHeight;
+            if (tileOffsets.length != across * down) {
+                throw refuse(file, "it has " + tileOffsets.length + " tiles where " + width + "×" + height + " pixels"
+                        + " in tiles of " + tileWidth + "×" + tileHeight + " need " + across * down);
+            }
+            offsets = tileOffsets;
+            counts = tileCounts;
+            rps = tileHeight;
+        } else if (offsets == null || counts == null || offsets.length != counts.length) {
             throw refuse(file, "its strip offsets and byte counts are missing or differ in number");
         }
-        long rps = rowsPerStrip <= 0 || rowsPerStrip > height ? height : rowsPerStrip;
         long strips = (height + rps - 1) / rps;
-        if (offsets.length != strips) {
+        if (!tiled && offsets.length != strips) {
             throw refuse(file, "it has " + offsets.length + " strips where " + height + " rows of " + rps
                     + " per strip need " + strips);
         }
-        long rowBytes = width * (bits / 8);
-        for (int s = 0; s < strips; s++) {
-            long rows = Math.min(rps, height - s * rps);
-            if (offsets[s] < 0 || counts[s] < rows * rowBytes || offsets[s] + rows * rowBytes > size) {
-                throw refuse(file, "strip " + (s + 1) + " of " + strips + " does not hold its " + rows
-                        + " rows inside the " + size + "-byte file (damaged or truncated)");
+        long blockBytes = tiled ? tileWidth * tileHeight * (bits / 8) : rps * rowBytes;
+        if (compression != 1 || tiled) {
+            if (blockBytes > MAX_BLOCK_BYTES) {
+                throw refuse(file, "each of its " + (tiled ? "tiles" : "strips") + " holds " + (blockBytes >> 20)
+                        + " MiB decoded, and band by band decodes one at a time, up to " + (MAX_BLOCK_BYTES >> 20)
+                        + " MiB; save it with smaller strips (e.g. tiffcp -s -r 64 in.tif out.tif)");
+            }
+            for (int i = 0; i < offsets.length; i++) {
+                if (offsets[i] < 0 || counts[i] < 1 || offsets[i] + counts[i] > size) {
+                    throw refuse(file, (tiled ? "tile " : "strip ") + (i + 1) + " of " + offsets.length + " does not"
+                            + " lie inside the " + size + "-byte file (damaged or truncated)");
+                }
+            }
+        } else {
+            for (int s = 0; s < strips; s++) {
+                long rows = Math.min(rps, height - s * rps);
+                if (offsets[s] < 0 || counts[s] < rows * rowBytes || offsets[s] + rows * rowBytes > size) {
+                    throw refuse(file, "strip " + (s + 1) + " of " + strips + " does not hold its " + rows
+                            + " rows inside the " + size + "-byte file (damaged or truncated)");
+                }
             }
         }
         return new Layout((int) width, (int) height, bits, floating, order, offsets, counts, (int) rps,
-                resolution, resolutionUnit, description);
+                resolution, resolutionUnit, description, compression, (int) tileWidth, tiled ? (int) tileHeight : 0);
     }
+
+    /** Compressions the JDK's TIFF reader decodes for grey samples: LZW, JPEG, Deflate (both codes), PackBits. */
+    private static final java.util.Set<Integer> DECODED = java.util.Set.of(5, 7, 8, 32946, 32773);
+    /** The largest strip or tile decoded at once (256 MiB). */
+    static final long MAX_BLOCK_BYTES = 1L << 28;
 
     private static final int MAX_VALUES = 1 << 24;
     /** The widest image read band by band: a band holds a few hundred rows at least (the model's context). */
@@ -230,16 +295,27 @@ final class TiffBands {
     }
 
     /** Reads rows of an image laid out as {@link Layout}, as floats. */
-    static final class Reader implements Closeable {
+    abstract static sealed class Reader implements Closeable permits Direct, Decoding {
+        /** A reader of {@code file}'s rows: straight from the file for uncompressed strips, else decoded. */
+        static Reader open(Path file, Layout layout) throws IOException {
+            return layout.direct() ? new Direct(file, layout) : new Decoding(file, layout);
+        }
+
+        /** Rows {@code from} to {@code to} (exclusive) into {@code out} from index 0, {@code width} values a row. */
+        abstract void rows(int from, int to, float[] out) throws IOException;
+    }
+
+    /** Uncompressed strips, read straight from the file. */
+    private static final class Direct extends Reader {
         private final Layout layout;
         private final FileChannel ch;
 
-        Reader(Path file, Layout layout) throws IOException {
+        Direct(Path file, Layout layout) throws IOException {
             this.layout = layout;
             this.ch = FileChannel.open(file, StandardOpenOption.READ);
         }
 
-        /** Rows {@code from} to {@code to} (exclusive) into {@code out} from index 0, {@code width} values a row. */
+        @Override
         void rows(int from, int to, float[] out) throws IOException {
             int rps = layout.rowsPerStrip();
             long rowBytes = layout.rowBytes();
@@ -281,6 +357,70 @@ final class TiffBands {
         @Override
         public void close() throws IOException {
             ch.close();
+        }
+    }
+
+    /**
+     * Compressed strips or tiles, decoded a region of whole strips or tile rows at a time by the JDK's TIFF reader
+     * (it decodes only the strips or tiles that a region touches); the last region is kept, so that the overlapping
+     * bands of the denoising pass and the short steps of the statistics pass decode each strip about once.
+     */
+    private static final class Decoding extends Reader {
+        /** The most floats a kept region holds (128 MiB); beyond it, exactly the rows asked for are decoded. */
+        private static final long KEPT_FLOATS = 1L << 25;
+        private final Layout layout;
+        private final javax.imageio.stream.ImageInputStream in;
+        private final javax.imageio.ImageReader reader;
+        private float[] kept = new float[0];
+        private int keptFrom;
+        private int keptTo;
+
+        Decoding(Path file, Layout layout) throws IOException {
+            this.layout = layout;
+            this.in = new javax.imageio.stream.FileImageInputStream(file.toFile());
+            java.util.Iterator<javax.imageio.ImageReader> readers = javax.imageio.ImageIO.getImageReadersByFormatName("tiff");
+            if (!readers.hasNext()) {
+                in.close();
+                throw new IOException("this Java has no TIFF reader (javax.imageio, Java 9 and newer)");
+            }
+            this.reader = readers.next();
+            reader.setInput(in, true, true);
+        }
+
+        @Override
+        void rows(int from, int to, float[] out) throws IOException {
+            int w = layout.width();
+            if (from < keptFrom || to > keptTo) {
+                int block = layout.blockRows();
+                int start = from / block * block;
+                int end = (int) Math.min(layout.height(), ((long) to + block - 1) / block * block);
+                if ((long) (end - start) * w > KEPT_FLOATS) {
+                    start = from;
+                    end = to;
+                }
+                javax.imageio.ImageReadParam p = reader.getDefaultReadParam();
+                p.setSourceRegion(new java.awt.Rectangle(0, start, w, end - start));
+                java.awt.image.Raster r;
+                try {
+                    r = reader.read(0, p).getRaster();
+                } catch (RuntimeException e) {   // the JDK's decoders throw unchecked exceptions on damaged data
+                    throw new IOException("rows " + start + " to " + end + " cannot be decoded (" + e + ")", e);
+                }
+                if (r.getWidth() != w || r.getHeight() != end - start || r.getNumBands() != 1) {
+                    throw new IOException("the TIFF reader gave " + r.getWidth() + "×" + r.getHeight() + "×"
+                            + r.getNumBands() + " samples for rows " + start + " to " + end);
+                }
+                kept = r.getSamples(0, 0, w, end - start, 0, kept.length >= (end - start) * w ? kept : null);
+                keptFrom = start;
+                keptTo = end;
+            }
+            System.arraycopy(kept, (from - keptFrom) * w, out, 0, (to - from) * w);
+        }
+
+        @Override
+        public void close() throws IOException {
+            reader.dispose();
+            in.close();
         }
     }
 

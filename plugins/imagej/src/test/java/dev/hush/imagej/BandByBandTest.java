@@ -119,7 +119,7 @@ class BandByBandTest {
         assertEquals(43, Files.readAllBytes(big)[2], "a BigTIFF header");
         TiffBands.Layout layout = TiffBands.layout(big);
         float[] read = new float[190 * 150];
-        try (TiffBands.Reader rd = new TiffBands.Reader(big, layout)) {
+        try (TiffBands.Reader rd = TiffBands.Reader.open(big, layout)) {
             rd.rows(0, 150, read);
         }
         assertArrayEquals(values, read, "BigTIFF round trip");
@@ -190,21 +190,83 @@ class BandByBandTest {
         assertEquals(HushException.Code.INVALID_INPUT, e.code());
     }
 
-    @Test
-    void aCompressedTiffIsRefusedBandByBand(@TempDir Path dir) throws Exception {
-        java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(40, 30,
-                java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
-        Path deflate = dir.resolve("deflate.tif");
+    /** {@code in}'s image rewritten by the JDK's TIFF writer, compressed, in strips or in tiles of 64×48. */
+    private static Path compressed(Path in, Path out, String compression, boolean tiled) throws Exception {
+        ImageProcessor ip = IJ.openImage(in.toString()).getProcessor();
+        java.awt.image.BufferedImage img = ip instanceof ShortProcessor sp ? sp.get16BitBufferedImage()
+                : ip.getBufferedImage();
         javax.imageio.ImageWriter writer = javax.imageio.ImageIO.getImageWritersByFormatName("tiff").next();
         javax.imageio.ImageWriteParam p = writer.getDefaultWriteParam();
         p.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
-        p.setCompressionType("Deflate");
-        try (javax.imageio.stream.ImageOutputStream o = javax.imageio.ImageIO.createImageOutputStream(deflate.toFile())) {
+        p.setCompressionType(compression);
+        if (tiled) {
+            p.setTilingMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+            p.setTiling(64, 48, 0, 0);
+        }
+        try (javax.imageio.stream.ImageOutputStream o = javax.imageio.ImageIO.createImageOutputStream(out.toFile())) {
             writer.setOutput(o);
             writer.write(null, new javax.imageio.IIOImage(img, null, null), p);
         }
-        HushException e = assertThrows(HushException.class, () -> TiffBands.layout(deflate));
-        assertTrue(e.getMessage().contains("compressed (TIFF compression") && e.getMessage().contains("tiffcp"),
+        writer.dispose();
+        return out;
+    }
+
+    @Test
+    void compressedStripsAndTilesAreDecodedBandByBandToTheSamePixels(@TempDir Path dir) throws Exception {
+        for (boolean sixteen : new boolean[] {false, true}) {
+            Path in = noisyTiff(dir, (sixteen ? "s16" : "b8") + ".tif", 230, 301, sixteen, sixteen ? 5 : 6);
+            Path whole = dir.resolve("whole-" + in.getFileName());
+            files().denoise(in, whole, null);
+            float[] a = pixels(whole);
+            for (String[] how : new String[][] {{"LZW", "strips"}, {"Deflate", "tiles"}, {"PackBits", "tiles"}}) {
+                boolean tiled = how[1].equals("tiles");
+                Path packed = compressed(in, dir.resolve(how[0] + "-" + how[1] + "-" + in.getFileName()), how[0],
+                        tiled);
+                TiffBands.Layout layout = TiffBands.layout(packed);
+                assertFalse(layout.direct(), how[0] + " " + how[1]);
+                assertEquals(tiled ? 48 : layout.rowsPerStrip(), layout.blockRows());
+                Path banded = dir.resolve("banded-" + packed.getFileName());
+                // 41-row bands against 48-row tiles: bands start inside tile rows and cross them.
+                ImageFileDenoiser.Result b = files().inBands(true).bandRows(41).denoise(packed, banded, null);
+                assertTrue(b.banded());
+                assertEquals(sixteen ? 16 : 8, b.bitDepth());
+                float[] c = pixels(banded);
+                int differ = 0;
+                for (int i = 0; i < a.length; i++) {
+                    assertTrue(Math.abs(a[i] - c[i]) <= 1, how[0] + " " + how[1] + " pixel " + i + ": " + a[i]
+                            + " vs " + c[i]);
+                    differ += a[i] != c[i] ? 1 : 0;
+                }
+                assertTrue(differ <= a.length / 1000, differ + " pixels differ by a rounding step");
+            }
+        }
+    }
+
+    @Test
+    void aCompressionThatBandByBandDoesNotDecodeIsRefusedWithWhatToDo(@TempDir Path dir) throws Exception {
+        Path in = noisyTiff(dir, "in.tif", 64, 48, false, 7);
+        Path packed = compressed(in, dir.resolve("packed.tif"), "Deflate", false);
+        // The compression tag (259) rewritten to 34712 (JPEG 2000), which the JDK does not decode.
+        byte[] bytes = Files.readAllBytes(packed);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes).order(bytes[0] == 'M'
+                ? java.nio.ByteOrder.BIG_ENDIAN : java.nio.ByteOrder.LITTLE_ENDIAN);
+        int ifd = b.getInt(4);
+        int entries = b.getShort(ifd) & 0xffff;
+        boolean found = false;
+        for (int i = 0; i < entries; i++) {
+            int at = ifd + 2 + 12 * i;
+            if ((b.getShort(at) & 0xffff) == 259) {
+                b.putShort(at + 8, (short) 34712);
+                found = true;
+            }
+        }
+        assertTrue(found, "the writer wrote a compression tag");
+        Files.write(packed, bytes);
+        HushException e = assertThrows(HushException.class, () -> TiffBands.layout(packed));
+        assertTrue(e.getMessage().contains("TIFF compression 34712") && e.getMessage().contains("tiffcp -c none"),
                 e.getMessage());
+        Path out = dir.resolve("out.tif");
+        assertThrows(HushException.class, () -> files().inBands(true).denoise(packed, out, null));
+        assertFalse(Files.exists(out), "nothing written for a refused file");
     }
 }
