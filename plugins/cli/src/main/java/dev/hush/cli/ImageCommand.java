@@ -68,7 +68,7 @@ final class ImageCommand implements Callable<Integer> {
     boolean asFloat;
 
     @Option(names = "--stream", description = "Denoise band by band, holding a band of rows at a time, not the whole"
-            + " image (grey TIFF: uncompressed, or compressed strips or tiles; images above " + "2" + " GiB decoded always go so)."
+            + " image (grey or RGB TIFF: uncompressed, or compressed strips or tiles; images above " + "2" + " GiB decoded always go so)."
             + " The result equals the whole-image one within float rounding.")
     boolean stream;
 

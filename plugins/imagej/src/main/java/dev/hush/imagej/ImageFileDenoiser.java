@@ -170,8 +170,9 @@ public final class ImageFileDenoiser {
     }
 
     /**
-     * A grey TIFF too large to hold (or any, with {@link #inBands}): one pass over its rows fits the normalisation and
-     * noise level to the whole image ({@link ImageStatistics}), a second denoises it band by band with real rows
+     * A grey or RGB TIFF too large to hold (or any, with {@link #inBands}): one pass over its rows fits the
+     * normalisation and noise level to the whole image ({@link ImageStatistics}; RGB: to each channel, as the
+     * whole-image path denoises colour with a 1-channel model), a second denoises it band by band with real rows
      * around each band ({@link ImageDenoiser.Bands}), writing each band's rows to the output as they come. Equals the
      * whole-image result within float rounding; holds a band at a time. Writes TIFF (8/16-bit as the input, or
      * 32-bit float) with the input's resolution and description (where ImageJ keeps units); other tags are not copied.
@@ -188,45 +189,73 @@ public final class ImageFileDenoiser {
                     + " the model '" + model.contract().name() + "' is 3-D (it denoises z-stacks); pick a 2-D model");
         }
         TiffBands.Layout layout = TiffBands.layout(in);
-        ImageDenoiser.Bands fit;
+        int c = layout.samples();
+        if (c > 1 && model.contract().channels() != 1) {
+            throw new HushException(HushException.Code.INVALID_INPUT, in + " is an RGB image denoised band by band,"
+                    + " which goes colour by colour with a 1-channel model, but the model '" + model.contract().name()
+                    + "' denoises " + model.contract().channels() + "-channel images; pick a 1-channel model (e.g. -m"
+                    + " image-gray-multiscale)" + (bands ? " or leave out --stream" : ""));
+        }
         int w = layout.width();
         int h = layout.height();
         ProgressListener bar = progress == null ? ProgressListener.NONE : progress.plane(1, 1);
         try (TiffBands.Reader reader = TiffBands.Reader.open(in, layout)) {
-            int step = (int) Math.max(2, Math.min(h, STATISTICS_FLOATS / w));
-            float[] rows = new float[(int) Math.min((long) step * w, (long) h * w)];
-            ImageStatistics stats = new ImageStatistics(w, h);
+            // Colour goes channel by channel, each with its own statistics, as the whole-image path denoises it.
+            int step = (int) Math.max(2, Math.min(h, STATISTICS_FLOATS / ((long) w * c)));
+            float[] rows = new float[(int) Math.min((long) step * w * c, (long) h * w * c)];
+            float[] one = c == 1 ? rows : new float[(int) Math.min((long) step * w, (long) h * w)];
+            ImageStatistics[] stats = new ImageStatistics[c];
+            for (int k = 0; k < c; k++) {
+                stats[k] = new ImageStatistics(w, h);
+            }
             for (int y = 0; y < h; y += step) {
                 context.throwIfCancelled();
                 int to = Math.min(h, y + step);
                 reader.rows(y, to, rows);
-                stats.rows(rows, 0, to - y);
+                for (int k = 0; k < c; k++) {
+                    stats[k].rows(channel(rows, k, c, (to - y) * w, one), 0, to - y);
+                }
             }
-            fit = denoiser.bands(stats);
-            int ctx = fit.context();
-            int core = bandRows > 0 ? bandRows : (int) Math.max(64, BAND_FLOATS / w - 2L * ctx);
+            ImageDenoiser.Bands[] fits = new ImageDenoiser.Bands[c];
+            for (int k = 0; k < c; k++) {
+                fits[k] = denoiser.bands(stats[k]);
+            }
+            int ctx = fits[0].context();
+            int core = bandRows > 0 ? bandRows : (int) Math.max(64, BAND_FLOATS / ((long) w * c) - 2L * ctx);
             int count = (h + core - 1) / core;
             int depth = asFloat ? 32 : layout.bits();
             AtomicFile.write(out, tmp -> {
-                try (TiffBands.Writer writer = new TiffBands.Writer(tmp, w, h, depth, layout.resolution(),
-                        layout.resolutionUnit(), layout.description())) {
+                try (TiffBands.Writer writer = new TiffBands.Writer(tmp, w, h, c, depth, layout.resolution(),
+                        layout.resolutionUnit(), layout.description(), false)) {
                     for (int b = 0; b < count; b++) {
                         int from = b * core;
                         int to = Math.min(h, from + core);
                         int first = Math.max(0, from - ctx);
                         int last = Math.min(h, to + ctx);
-                        float[] band = new float[(last - first) * w];
+                        float[] band = new float[(last - first) * w * c];
                         reader.rows(first, last, band);
-                        long done = b;
-                        ProgressListener tiles = (d, t) -> bar.update(done * t + d, count * (long) t);
-                        FloatImage y;
-                        try {
-                            y = fit.denoise(FloatImage.gray(w, last - first, band), first, from, to,
-                                    context.withProgress(tiles));
-                        } catch (HushException e) {
-                            throw new java.io.UncheckedIOException(new java.io.IOException(e.getMessage(), e));
+                        float[] done = c == 1 ? null : new float[(to - from) * w * c];
+                        for (int k = 0; k < c; k++) {
+                            long step2 = (long) b * c + k;
+                            ProgressListener tiles = (d, t) -> bar.update(step2 * t + d, (long) count * c * t);
+                            FloatImage y;
+                            try {
+                                y = fits[k].denoise(FloatImage.gray(w, last - first,
+                                        c == 1 ? band : channel(band, k, c, (last - first) * w, null)), first, from,
+                                        to, context.withProgress(tiles));
+                            } catch (HushException e) {
+                                throw new java.io.UncheckedIOException(new java.io.IOException(e.getMessage(), e));
+                            }
+                            if (c == 1) {
+                                done = y.data();
+                            } else {
+                                float[] v = y.data();
+                                for (int i = 0, n = (to - from) * w; i < n; i++) {
+                                    done[i * c + k] = v[i];
+                                }
+                            }
                         }
-                        writer.rows(y.data(), to - from);
+                        writer.rows(done, to - from);
                     }
                 }
             });
@@ -242,6 +271,18 @@ public final class ImageFileDenoiser {
         return new Result(null, List.of(), asFloat ? 32 : layout.bits(), (long) w * h, List.of(String.format(
                 java.util.Locale.ROOT, "denoised band by band (%d×%d pixels, %s)", w, h,
                 bands ? "--stream" : "above the in-memory limit")));
+    }
+
+    /** Channel {@code k} of {@code n} interleaved pixels of {@code c} samples, into {@code into} (or a new array). */
+    private static float[] channel(float[] interleaved, int k, int c, int n, float[] into) {
+        if (c == 1) {
+            return interleaved;
+        }
+        float[] out = into != null && into.length >= n ? into : new float[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = interleaved[i * c + k];
+        }
+        return out;
     }
 
     /**

@@ -11,12 +11,12 @@ import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 
 /**
- * Reads and writes the rows of a grey TIFF too large to hold, a band at a time: 8- or 16-bit unsigned or 32-bit float
- * samples, one image per file. Uncompressed strips are read straight from the file (classic TIFF or BigTIFF);
+ * Reads and writes the rows of a grey or RGB TIFF too large to hold, a band at a time: 8- or 16-bit unsigned or
+ * 32-bit float samples (RGB: interleaved), one image per file. Uncompressed strips are read straight from the file (classic TIFF or BigTIFF);
  * compressed strips and tiles (LZW, Deflate, PackBits, JPEG) of a classic TIFF are decoded a region at a time by the
  * JDK's TIFF reader ({@code javax.imageio}), which decodes only the strips or tiles a region touches. What
  * {@code hush image --stream} and images above the in-memory limit go through; anything else (colour, several
- * images, a compressed BigTIFF, strips or tiles too large to decode one at a time) is refused with what to convert
+ * images, alpha, planar RGB, a compressed BigTIFF, strips or tiles too large to decode one at a time) is refused with what to convert
  * it to.
  */
 final class TiffBands {
@@ -26,7 +26,7 @@ final class TiffBands {
     /** Where an image's rows lie in its file. */
     record Layout(int width, int height, int bits, boolean floating, ByteOrder order, long[] stripOffsets,
                   long[] stripBytes, int rowsPerStrip, double[] resolution, int resolutionUnit, String description,
-                  int compression, int tileWidth, int tileHeight) {
+                  int compression, int tileWidth, int tileHeight, int samples) {
         /** Uncompressed strips: rows read straight from the file. */
         boolean direct() {
             return compression == 1 && tileWidth == 0;
@@ -38,7 +38,7 @@ final class TiffBands {
         }
 
         long rowBytes() {
-            return (long) width * (bits / 8);
+            return (long) width * samples * (bits / 8);
         }
 
         long pixels() {
@@ -94,6 +94,7 @@ final class TiffBands {
         int photometric = 1;
         int format = 1;
         int predictor = 1;
+        int planar = 1;
         long rowsPerStrip = -1;
         long[] offsets = null;
         long[] counts = null;
@@ -125,6 +126,7 @@ final class TiffBands {
                 case 273 -> offsets = values;
                 case 277 -> samples = (int) values[0];
                 case 278 -> rowsPerStrip = values[0];
+                case 284 -> planar = (int) values[0];
                 case 279 -> counts = values;
                 case 296 -> resolutionUnit = (int) values[0];
                 case 317 -> predictor = (int) values[0];
@@ -186,17 +188,23 @@ final class TiffBands {
             throw refuse(file, "it is a BigTIFF with " + (tiled ? "tiles" : "compressed strips") + "; band by band"
                     + " decodes those in classic TIFF only" + convert);
         }
-        if (samples != 1 || photometric != 1) {
-            throw refuse(file, (samples != 1 ? "it has " + samples + " samples per pixel (colour or alpha)"
-                    : "its grey levels are stored inverted (photometric " + photometric + ")") + "; band by band"
-                    + " reads one grey sample per pixel, so save it as grey (or split its channels) first");
+        if (!(samples == 1 && photometric == 1 || samples == 3 && photometric == 2)) {
+            throw refuse(file, (samples == 1 ? "its grey levels are stored inverted or mapped (photometric "
+                    + photometric + ")" : "it has " + samples + " samples per pixel (photometric " + photometric
+                    + (samples == 2 || samples == 4 ? ": alpha" : "") + ")") + "; band by band reads grey or RGB"
+                    + " without alpha, so save it so (or split its channels) first");
+        }
+        if (samples == 3 && planar != 1) {
+            throw refuse(file, "its red, green and blue are stored in separate planes (planar configuration "
+                    + planar + "); band by band reads them interleaved" + convert.replace("grey", "RGB")
+                    .replace("-s in.tif", "-s -p contig in.tif"));
         }
         boolean floating = format == 3;
         if (!(bits == 8 && format == 1 || bits == 16 && format == 1 || bits == 32 && floating)) {
             throw refuse(file, "its samples are " + bits + "-bit " + (format == 2 ? "signed" : floating ? "float"
                     : "unsigned") + "; band by band reads 8- or 16-bit unsigned and 32-bit float");
         }
-        long rowBytes = width * (bits / 8);
+        long rowBytes = width * samples * (bits / 8);
         long rps = rowsPerStrip <= 0 || rowsPerStrip > height ? height : rowsPerStrip;
         if (tiled) {
             if (tileWidth < 1 || tileHeight < 1 || tileWidth > MAX_WIDTH || tileHeight > MAX_WIDTH
@@ -221,7 +229,7 @@ final class TiffBands {
             throw refuse(file, "it has " + offsets.length + " strips where " + height + " rows of " + rps
                     + " per strip need " + strips);
         }
-        long blockBytes = tiled ? tileWidth * tileHeight * (bits / 8) : rps * rowBytes;
+        long blockBytes = tiled ? tileWidth * tileHeight * samples * (bits / 8) : rps * rowBytes;
         if (compression != 1 || tiled) {
             if (blockBytes > MAX_BLOCK_BYTES) {
                 throw refuse(file, "each of its " + (tiled ? "tiles" : "strips") + " holds " + (blockBytes >> 20)
@@ -244,7 +252,8 @@ final class TiffBands {
             }
         }
         return new Layout((int) width, (int) height, bits, floating, order, offsets, counts, (int) rps,
-                resolution, resolutionUnit, description, compression, (int) tileWidth, tiled ? (int) tileHeight : 0);
+                resolution, resolutionUnit, description, compression, (int) tileWidth, tiled ? (int) tileHeight : 0,
+                samples);
     }
 
     /** Compressions the JDK's TIFF reader decodes for grey samples: LZW, JPEG, Deflate (both codes), PackBits. */
@@ -301,7 +310,10 @@ final class TiffBands {
             return layout.direct() ? new Direct(file, layout) : new Decoding(file, layout);
         }
 
-        /** Rows {@code from} to {@code to} (exclusive) into {@code out} from index 0, {@code width} values a row. */
+        /**
+         * Rows {@code from} to {@code to} (exclusive) into {@code out} from index 0, {@code width × samples} values a
+         * row (RGB interleaved).
+         */
         abstract void rows(int from, int to, float[] out) throws IOException;
     }
 
@@ -332,7 +344,7 @@ final class TiffBands {
                     }
                 }
                 b.flip();
-                int n = rows * layout.width();
+                int n = rows * layout.width() * layout.samples();
                 switch (layout.bits()) {
                     case 8 -> {
                         for (int i = 0; i < n; i++) {
@@ -390,11 +402,12 @@ final class TiffBands {
         @Override
         void rows(int from, int to, float[] out) throws IOException {
             int w = layout.width();
+            int c = layout.samples();
             if (from < keptFrom || to > keptTo) {
                 int block = layout.blockRows();
                 int start = from / block * block;
                 int end = (int) Math.min(layout.height(), ((long) to + block - 1) / block * block);
-                if ((long) (end - start) * w > KEPT_FLOATS) {
+                if ((long) (end - start) * w * c > KEPT_FLOATS) {
                     start = from;
                     end = to;
                 }
@@ -406,15 +419,15 @@ final class TiffBands {
                 } catch (RuntimeException e) {   // the JDK's decoders throw unchecked exceptions on damaged data
                     throw new IOException("rows " + start + " to " + end + " cannot be decoded (" + e + ")", e);
                 }
-                if (r.getWidth() != w || r.getHeight() != end - start || r.getNumBands() != 1) {
+                if (r.getWidth() != w || r.getHeight() != end - start || r.getNumBands() != c) {
                     throw new IOException("the TIFF reader gave " + r.getWidth() + "×" + r.getHeight() + "×"
                             + r.getNumBands() + " samples for rows " + start + " to " + end);
                 }
-                kept = r.getSamples(0, 0, w, end - start, 0, kept.length >= (end - start) * w ? kept : null);
+                kept = r.getPixels(0, 0, w, end - start, kept.length >= (end - start) * w * c ? kept : null);
                 keptFrom = start;
                 keptTo = end;
             }
-            System.arraycopy(kept, (from - keptFrom) * w, out, 0, (to - from) * w);
+            System.arraycopy(kept, (from - keptFrom) * w * c, out, 0, (to - from) * w * c);
         }
 
         @Override
@@ -425,7 +438,7 @@ final class TiffBands {
     }
 
     /**
-     * Writes a grey image row by row into a new uncompressed TIFF: header and directory first, then the rows in
+     * Writes a grey or RGB (interleaved) image row by row into a new uncompressed TIFF: header and directory first, then the rows in
      * order (classic TIFF up to 4 GiB, BigTIFF beyond). Samples are rounded and clipped as {@link ImageFiles}
      * writes them (8 and 16 bits) or kept (32-bit float).
      */
@@ -435,24 +448,32 @@ final class TiffBands {
         private final int width;
         private final int height;
         private final int bits;
+        private final int samples;
         private long at;
         private int rowsDone;
 
         Writer(Path file, int width, int height, int bits, double[] resolution, int resolutionUnit,
                String description) throws IOException {
-            this(file, width, height, bits, resolution, resolutionUnit, description, false);
+            this(file, width, height, 1, bits, resolution, resolutionUnit, description, false);
         }
 
-        /** As above; {@code bigTiff} writes BigTIFF even when classic TIFF would hold the image (for tests). */
-        Writer(Path file, int width, int height, int bits, double[] resolution, int resolutionUnit,
+        /**
+         * As above, with {@code samples} per pixel (1: grey, 3: RGB); {@code bigTiff} writes BigTIFF even when
+         * classic TIFF would hold the image (for tests).
+         */
+        Writer(Path file, int width, int height, int samples, int bits, double[] resolution, int resolutionUnit,
                String description, boolean bigTiff) throws IOException {
             if (bits != 8 && bits != 16 && bits != 32) {
                 throw new IllegalArgumentException("bits must be 8, 16 or 32, got " + bits);
             }
+            if (samples != 1 && samples != 3) {
+                throw new IllegalArgumentException("samples must be 1 or 3, got " + samples);
+            }
             this.width = width;
             this.height = height;
             this.bits = bits;
-            long rowBytes = (long) width * (bits / 8);
+            this.samples = samples;
+            long rowBytes = (long) width * samples * (bits / 8);
             int rps = (int) Math.max(1, Math.min(height, STRIP_BYTES / rowBytes));
             int strips = (height + rps - 1) / rps;
             long data = (long) height * rowBytes;
@@ -461,7 +482,7 @@ final class TiffBands {
                     && Double.isFinite(resolution[0]) && Double.isFinite(resolution[1]);
             byte[] text = description == null || description.isEmpty() ? null
                     : (description + "\0").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
-            int entries = 10 + (res ? 3 : 0) + (text != null ? 1 : 0);
+            int entries = 10 + (res ? 3 : 0) + (text != null ? 1 : 0) + (samples > 1 ? 1 : 0);
             int entrySize = big ? 20 : 12;
             int offSize = big ? 8 : 4;
             long ifd = big ? 16 : 8;
@@ -469,7 +490,10 @@ final class TiffBands {
             long offsetsAt = arrays;
             long countsAt = offsetsAt + (long) strips * offSize;
             long resAt = countsAt + (long) strips * offSize;
-            long textAt = resAt + (res && !big ? 16 : 0);
+            // RGB's BitsPerSample and SampleFormat (3 SHORTs each) lie outside the directory in classic TIFF
+            long perSampleAt = resAt + (res && !big ? 16 : 0);
+            boolean perSampleInline = samples * 2 <= offSize;
+            long textAt = perSampleAt + (perSampleInline ? 0 : 16);
             boolean textInline = text != null && text.length <= offSize;
             long dataAt = textAt + (text != null && !textInline ? text.length : 0);
             ByteBuffer h = ByteBuffer.allocate((int) dataAt).order(ByteOrder.LITTLE_ENDIAN);
@@ -484,9 +508,9 @@ final class TiffBands {
             Entries e = new Entries(h, big);
             e.add(256, width);
             e.add(257, height);
-            e.add(258, bits);
+            e.addShorts(258, samples, bits, perSampleAt);
             e.add(259, 1);
-            e.add(262, 1);
+            e.add(262, samples == 3 ? 2 : 1);
             if (text != null) {
                 h.putShort((short) 270).putShort((short) 2);
                 e.count(text.length);
@@ -499,16 +523,21 @@ final class TiffBands {
                 }
             }
             e.addArray(273, strips, strips == 1 ? dataAt : offsetsAt);
-            e.add(277, 1);
+            e.add(277, samples);
             e.add(278, rps);
             e.addArray(279, strips, strips == 1 ? (long) height * rowBytes : countsAt);
             long[][] rationals = res ? new long[][] {rational(resolution[0]), rational(resolution[1])} : null;
             if (res) {
                 e.addRational(282, rationals[0], resAt);
                 e.addRational(283, rationals[1], resAt + 8);
+            }
+            if (samples > 1) {
+                e.add(284, 1);
+            }
+            if (res) {
                 e.add(296, resolutionUnit == 0 ? 1 : resolutionUnit);
             }
-            e.add(339, bits == 32 ? 3 : 1);
+            e.addShorts(339, samples, bits == 32 ? 3 : 1, perSampleAt + 8);
             if (big) {
                 h.putLong(0);
             } else {
@@ -533,6 +562,13 @@ final class TiffBands {
             if (res && !big) {
                 for (long[] r : rationals) {
                     h.putInt((int) r[0]).putInt((int) r[1]);
+                }
+            }
+            if (!perSampleInline) {
+                for (int v : new int[] {bits, bits == 32 ? 3 : 1}) {
+                    for (int i = 0; i < 4; i++) {
+                        h.putShort((short) (i < samples ? v : 0));
+                    }
                 }
             }
             if (text != null && !textInline) {
@@ -583,6 +619,26 @@ final class TiffBands {
                 }
             }
 
+            /** {@code n} SHORTs of {@code value}: inline where they fit, else at {@code offset}. */
+            void addShorts(int tag, int n, int value, long offset) {
+                if (n == 1) {
+                    add(tag, value);
+                    return;
+                }
+                h.putShort((short) tag).putShort((short) 3);
+                count(n);
+                int room = big ? 8 : 4;
+                if (2 * n <= room) {
+                    for (int i = 0; i < room / 2; i++) {
+                        h.putShort((short) (i < n ? value : 0));
+                    }
+                } else if (big) {
+                    h.putLong(offset);
+                } else {
+                    h.putInt((int) offset);
+                }
+            }
+
             /** A RATIONAL: inline in BigTIFF (8 bytes fit, and must be there), else at {@code offset}. */
             void addRational(int tag, long[] value, long offset) {
                 h.putShort((short) tag).putShort((short) 5);
@@ -603,12 +659,12 @@ final class TiffBands {
             }
         }
 
-        /** The next {@code rows} rows ({@code width} values each, from {@code data[0]}). */
+        /** The next {@code rows} rows ({@code width × samples} values each, RGB interleaved, from {@code data[0]}). */
         void rows(float[] data, int rows) throws IOException {
             if (rowsDone + rows > height) {
                 throw new IllegalStateException(rows + " rows after " + rowsDone + " of " + height);
             }
-            int n = rows * width;
+            int n = rows * width * samples;
             ByteBuffer b = ByteBuffer.allocate(n * (bits / 8)).order(ByteOrder.LITTLE_ENDIAN);
             for (int i = 0; i < n; i++) {
                 float v = data[i];

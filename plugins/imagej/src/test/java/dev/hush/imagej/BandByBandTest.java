@@ -113,7 +113,7 @@ class BandByBandTest {
         Path classic = noisyTiff(dir, "in.tif", 190, 150, false, 3);
         float[] values = pixels(classic);
         Path big = dir.resolve("in-big.tif");
-        try (TiffBands.Writer wr = new TiffBands.Writer(big, 190, 150, 8, new double[] {4, 4}, 3, null, true)) {
+        try (TiffBands.Writer wr = new TiffBands.Writer(big, 190, 150, 1, 8, new double[] {4, 4}, 3, null, true)) {
             wr.rows(values, 150);
         }
         assertEquals(43, Files.readAllBytes(big)[2], "a BigTIFF header");
@@ -181,11 +181,11 @@ class BandByBandTest {
         e = assertThrows(HushException.class, () -> files().maxPixels(1000).denoise(in, out, null));
         assertTrue(e.getMessage().contains("3072 pixels, above the limit of 1000")
                 && e.getMessage().contains("--max-pixels 3072"), e.getMessage());
-        ImagePlus rgb = IJ.createImage("rgb", "RGB", 32, 24, 1);
-        Path colour = dir.resolve("rgb.tif");
-        assertTrue(new FileSaver(rgb).saveAsTiff(colour.toString()));
-        e = assertThrows(HushException.class, () -> files().inBands(true).denoise(colour, out, null));
-        assertTrue(e.getMessage().contains("3 samples per pixel"), e.getMessage());
+        Path rgba = dir.resolve("rgba.tif");
+        assertTrue(javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(32, 24,
+                java.awt.image.BufferedImage.TYPE_INT_ARGB), "tiff", rgba.toFile()));
+        e = assertThrows(HushException.class, () -> files().inBands(true).denoise(rgba, out, null));
+        assertTrue(e.getMessage().contains("4 samples per pixel (photometric 2: alpha)"), e.getMessage());
         assertFalse(Files.exists(out), "nothing written for a refused file");
         assertEquals(HushException.Code.INVALID_INPUT, e.code());
     }
@@ -268,5 +268,55 @@ class BandByBandTest {
         Path out = dir.resolve("out.tif");
         assertThrows(HushException.class, () -> files().inBands(true).denoise(packed, out, null));
         assertFalse(Files.exists(out), "nothing written for a refused file");
+    }
+
+    @Test
+    void rgbGoesBandByBandColourByColourAsTheWholeImageDoes(@TempDir Path dir) throws Exception {
+        Random r = new Random(8);
+        int w = 150;
+        int h = 133;
+        ij.process.ColorProcessor cp = new ij.process.ColorProcessor(w, h);
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                int[] rgb = new int[3];
+                for (int k = 0; k < 3; k++) {
+                    double v = 60 + 50 * k + 60 * Math.sin((x + 20 * k) / 11.0) * Math.cos(y / 15.0)
+                            + 16 * r.nextGaussian();
+                    rgb[k] = (int) Math.max(0, Math.min(255, Math.round(v)));
+                }
+                cp.set(x, y, rgb[0] << 16 | rgb[1] << 8 | rgb[2]);
+            }
+        }
+        Path in = dir.resolve("rgb.tif");
+        assertTrue(new FileSaver(new ImagePlus("rgb", cp)).saveAsTiff(in.toString()));
+        Path whole = dir.resolve("whole.tif");
+        files().denoise(in, whole, null);
+        int[] a = (int[]) IJ.openImage(whole.toString()).getProcessor().getPixels();
+        Path lzw = compressed(in, dir.resolve("rgb-lzw.tif"), "LZW", true);
+        for (Path source : new Path[] {in, lzw}) {
+            Path banded = dir.resolve("banded-" + source.getFileName());
+            ImageFileDenoiser.Result b = files().inBands(true).bandRows(29).denoise(source, banded, null);
+            assertTrue(b.banded());
+            ImagePlus back = IJ.openImage(banded.toString());
+            assertEquals(24, back.getBitDepth(), "written as RGB");
+            int[] c = (int[]) back.getProcessor().getPixels();
+            int differ = 0;
+            for (int i = 0; i < a.length; i++) {
+                for (int k = 0; k < 3; k++) {
+                    int d = Math.abs((a[i] >> 8 * k & 0xff) - (c[i] >> 8 * k & 0xff));
+                    assertTrue(d <= 1, source.getFileName() + " pixel " + i + " channel " + k + " off by " + d);
+                    differ += d;
+                }
+            }
+            assertTrue(differ <= 3 * a.length / 1000, differ + " samples differ by a rounding step");
+        }
+        // A 3-channel model is not what band by band runs: refused with the choice to make.
+        try (DenoiserModel colour = DenoiserModel.openShipped("image-rgb-multiscale", SessionConfig.defaults())) {
+            ImageFileDenoiser rgbModel = new ImageFileDenoiser(new ImageDenoiser(colour), colour).inBands(true);
+            Path out = dir.resolve("refused.tif");
+            HushException e = assertThrows(HushException.class, () -> rgbModel.denoise(in, out, null));
+            assertTrue(e.getMessage().contains("pick a 1-channel model"), e.getMessage());
+            assertFalse(Files.exists(out));
+        }
     }
 }
