@@ -80,6 +80,15 @@ final class SparkCommand extends CommandGroup {
         @Option(names = "--float", description = "Write 32-bit float TIFF.")
         boolean asFloat;
 
+        @Option(names = "--stream", description = "Denoise every TIFF band by band, as hush image --stream (images"
+                + " above 2 GiB decoded always go so).")
+        boolean stream;
+
+        @Option(names = "--max-pixels", paramLabel = "N", description = "Refuse images of more than N pixels (default"
+                + " 2147483648; k, M and G suffixes accepted), as hush image --max-pixels.",
+                converter = ImageCommand.PixelCount.class)
+        Long maxPixels;
+
         @Override
         Domain domain() {
             return Domain.IMAGE;
@@ -87,7 +96,9 @@ final class SparkCommand extends CommandGroup {
 
         @Override
         HushSpark.Options options() {
-            return new HushSpark.Options().tile(tile).batch(batch).sigma(sigma).ensemble(ensemble).asFloat(asFloat);
+            HushSpark.Options o = new HushSpark.Options().tile(tile).batch(batch).sigma(sigma).ensemble(ensemble)
+                    .asFloat(asFloat).stream(stream);
+            return maxPixels == null ? o : o.maxPixels(maxPixels);
         }
     }
 

@@ -17,23 +17,43 @@ import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 
 /**
- * Denoises one file's bytes as {@code hush image} / {@code hush audio} denoise a file: the bytes are put in a local
- * temporary folder under the file's own name, go through {@link ImageFileDenoiser} or {@link FileDenoiser} (the same
- * readers, model calls and writers), and the output file's bytes come back. The model is the executor's shared one
- * ({@link ExecutorModels}).
+ * Denoises one file as {@code hush image} / {@code hush audio} denoise a file: the file (its bytes, or a stream from
+ * its file system) is copied into a local temporary folder under its own name, goes through
+ * {@link ImageFileDenoiser} or {@link FileDenoiser} (the same readers, model calls and writers, band by band for
+ * images too large to hold), and the output is a local file until the {@link Outcome} is closed. The model is the
+ * executor's shared one ({@link ExecutorModels}).
  */
 final class BytesDenoiser {
     private BytesDenoiser() {
     }
 
     /**
-     * What one file gave: the output's bytes and file name (null bytes when it failed, with the error), the pixels
-     * or seconds of audio denoised, and the milliseconds it took.
+     * What one file gave: the output's file name and local file (null when it failed, with the error), the pixels
+     * or seconds of audio denoised, and the milliseconds it took. Closing it deletes the local files.
      */
-    record Outcome(String outputName, byte[] content, String error, long pixels, double audioSeconds, long millis) {
+    record Outcome(String outputName, Path output, String error, long pixels, double audioSeconds, long millis,
+                   Path dir) implements AutoCloseable {
         boolean ok() {
             return error == null;
         }
+
+        /** The output's bytes (for outputs that fit in an array: the Dataset API's {@code content}). */
+        byte[] content() throws IOException {
+            return Files.readAllBytes(output);
+        }
+
+        @Override
+        public void close() {
+            if (dir != null) {
+                deleteTree(dir);
+            }
+        }
+    }
+
+    /** Puts the input's bytes into a local file. */
+    @FunctionalInterface
+    interface Source {
+        void copyTo(Path local) throws IOException;
     }
 
     /** The output's file name for an input named {@code name}: the same, but .wav for audio only ffmpeg reads. */
@@ -41,8 +61,11 @@ final class BytesDenoiser {
         return domain == Domain.AUDIO ? AudioFiles.outputName(name, null) : name;
     }
 
-    /** Denoises {@code content}, the bytes of the file {@code path} (a name for messages, and the format by extension). */
-    static Outcome denoise(Domain domain, String path, byte[] content, HushSpark.Options options, int taskCpus,
+    /**
+     * Denoises the file {@code path} (a name for messages, and the format by extension) whose bytes {@code source}
+     * copies; the caller closes the outcome.
+     */
+    static Outcome denoise(Domain domain, String path, Source source, HushSpark.Options options, int taskCpus,
                            Configuration conf) {
         long t0 = System.nanoTime();
         String name = new org.apache.hadoop.fs.Path(path).getName();
@@ -53,7 +76,7 @@ final class BytesDenoiser {
             dir = Files.createTempDirectory("hush-spark-");
             in = Files.createDirectories(dir.resolve("in")).resolve(name);
             Path out = Files.createDirectories(dir.resolve("out")).resolve(outName);
-            Files.write(in, content);
+            source.copyTo(in);
             int threads = options.threads() > 0 ? options.threads() : Math.max(1, taskCpus);
             DenoiserModel model = ExecutorModels.get(domain, options.model(), options.device(), threads, conf);
             long pixels = 0;
@@ -68,7 +91,8 @@ final class BytesDenoiser {
                     }
                     d = d.withNoiseSigma(options.sigma());
                 }
-                pixels = new ImageFileDenoiser(d, model).asFloat(options.asFloat()).denoise(in, out, null).pixels();
+                pixels = new ImageFileDenoiser(d, model).asFloat(options.asFloat()).inBands(options.stream())
+                        .maxPixels(options.maxPixels()).denoise(in, out, null).pixels();
             } else {
                 AudioDenoiser d = new AudioDenoiser(model).withAttenuationLimit(options.attenLim()).withMix(options.mix());
                 FileDenoiser files = new FileDenoiser(d);
@@ -78,19 +102,17 @@ final class BytesDenoiser {
                 }
                 seconds = files.denoise(in, out, null).seconds();
             }
-            byte[] bytes = Files.readAllBytes(out);
-            return new Outcome(outName, bytes, null, pixels, seconds, (System.nanoTime() - t0) / 1_000_000);
+            return new Outcome(outName, out, null, pixels, seconds, (System.nanoTime() - t0) / 1_000_000, dir);
         } catch (HushException | IOException | RuntimeException e) {
             String message = e instanceof HushException ? e.getMessage() : e.toString();
             if (in != null) {
                 // Name the file as the user knows it, not its local copy.
                 message = message.replace(in.toString(), path).replace(in.toAbsolutePath().toString(), path);
             }
-            return new Outcome(outName, null, message, 0, 0, (System.nanoTime() - t0) / 1_000_000);
-        } finally {
             if (dir != null) {
                 deleteTree(dir);
             }
+            return new Outcome(outName, null, message, 0, 0, (System.nanoTime() - t0) / 1_000_000, null);
         }
     }
 

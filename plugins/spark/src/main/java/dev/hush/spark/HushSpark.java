@@ -1,7 +1,9 @@
 package dev.hush.spark;
 
 import dev.hush.runtime.Domain;
+import java.io.IOException;
 import java.io.Serializable;
+import java.nio.file.Files;
 import java.util.Iterator;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -71,10 +73,22 @@ public final class HushSpark {
                 public Row next() {
                     Row r = rows.next();
                     String path = r.getString(0);
-                    BytesDenoiser.Outcome out = BytesDenoiser.denoise(domain, path, (byte[]) r.get(1), o, cpus,
-                            conf.value().value());
-                    return RowFactory.create(path, out.content(), out.ok() ? OK : FAILED, out.error(), out.pixels(),
-                            out.audioSeconds(), out.millis());
+                    byte[] content = (byte[]) r.get(1);
+                    try (BytesDenoiser.Outcome out = BytesDenoiser.denoise(domain, path,
+                            local -> Files.write(local, content), o, cpus, conf.value().value())) {
+                        byte[] bytes = null;
+                        String error = out.error();
+                        if (out.ok()) {
+                            try {
+                                bytes = out.content();
+                            } catch (IOException | OutOfMemoryError e) {
+                                error = "the denoised file cannot be returned as bytes (" + e + "); write outputs of"
+                                        + " this size with HushSparkJob, which copies them as files";
+                            }
+                        }
+                        return RowFactory.create(path, bytes, error == null ? OK : FAILED, error, out.pixels(),
+                                out.audioSeconds(), out.millis());
+                    }
                 }
             };
         }, Encoders.row(SCHEMA));
@@ -96,6 +110,8 @@ public final class HushSpark {
         private Double sigma;
         private int ensemble = 1;
         private boolean asFloat;
+        private boolean stream;
+        private long maxPixels = dev.hush.imagej.ImageFileDenoiser.DEFAULT_MAX_PIXELS;
         private double attenLim;
         private double mix = 1;
         private String fullBand;
@@ -165,6 +181,32 @@ public final class HushSpark {
         public Options asFloat(boolean on) {
             this.asFloat = on;
             return this;
+        }
+
+        /**
+         * Images: denoise every TIFF band by band, as {@code hush image --stream} (images above 2 GiB decoded always
+         * go so).
+         */
+        public Options stream(boolean on) {
+            this.stream = on;
+            return this;
+        }
+
+        public boolean stream() {
+            return stream;
+        }
+
+        /** Images: refuse images of more than this many pixels (default 2^31), as {@code hush image --max-pixels}. */
+        public Options maxPixels(long pixels) {
+            if (pixels < 1) {
+                throw new IllegalArgumentException("the pixel limit must be at least 1, got " + pixels);
+            }
+            this.maxPixels = pixels;
+            return this;
+        }
+
+        public long maxPixels() {
+            return maxPixels;
         }
 
         /** Audio: remove at most this many dB from any frequency (0: no limit), as {@code hush audio --atten-lim}. */
@@ -253,6 +295,8 @@ public final class HushSpark {
             o.sigma = sigma;
             o.ensemble = ensemble;
             o.asFloat = asFloat;
+            o.stream = stream;
+            o.maxPixels = maxPixels;
             o.attenLim = attenLim;
             o.mix = mix;
             o.fullBand = fullBand;

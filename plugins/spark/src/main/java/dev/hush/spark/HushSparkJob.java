@@ -5,6 +5,7 @@ import dev.hush.imagej.ImageFiles;
 import dev.hush.runtime.Domain;
 import dev.hush.runtime.HushException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -131,7 +132,9 @@ public final class HushSparkJob {
             String rootPrefix = root + "/";
             String outString = outRoot.toString();
             String tmpString = tmpRoot.toString();
-            Dataset<Row> status = files.select("path", "content").mapPartitions(
+            // Paths only: each task streams its files from their file system to local disk and the outputs back, so
+            // no file is held in memory (nor limited to the 2 GB of a byte array).
+            Dataset<Row> status = files.select("path").mapPartitions(
                     (MapPartitionsFunction<Row, Row>) rows -> writePartition(rows, domain, o, rootPrefix, outString,
                             tmpString, conf.value().value()), Encoders.row(STATUS));
             progress.start(status.rdd().getNumPartitions());
@@ -209,41 +212,64 @@ public final class HushSparkJob {
                         + " overwrites its input", 0L, 0.0, 0L));
                 continue;
             }
-            BytesDenoiser.Outcome d = BytesDenoiser.denoise(domain, path, (byte[]) r.get(1), o, tc.cpus(), conf);
-            if (!d.ok()) {
-                out.add(RowFactory.create(path, null, HushSpark.FAILED, d.error(), 0L, 0.0, d.millis()));
-                continue;
-            }
-            Path tmp = new Path(tmpRoot + "/" + attemptDir + "/" + outRel);
-            if (inject && committed >= o.failFirstAttemptAfter()) {
-                try (OutputStream s = fs.create(tmp, true)) {
-                    s.write(d.content(), 0, d.content().length / 2);
+            Path source = new Path(path);
+            try (BytesDenoiser.Outcome d = BytesDenoiser.denoise(domain, path, local -> {
+                try (InputStream s = source.getFileSystem(conf).open(source)) {
+                    java.nio.file.Files.copy(s, local);
                 }
-                throw new IOException("injected failure (test hook failFirstAttemptAfter) in " + attemptDir
-                        + " while writing " + tmp);
-            }
-            try {
-                try (OutputStream s = fs.create(tmp, true)) {
-                    s.write(d.content());
+            }, o, tc.cpus(), conf)) {
+                if (!d.ok()) {
+                    out.add(RowFactory.create(path, null, HushSpark.FAILED, d.error(), 0L, 0.0, d.millis()));
+                    continue;
                 }
-                commit(fs, tmp, dst);
-                try (OutputStream s = fs.create(marker, true)) {
-                    s.write(String.format(Locale.ROOT, "%d %s %d", d.pixels(), Double.toString(d.audioSeconds()),
-                            d.millis()).getBytes(StandardCharsets.UTF_8));
+                Path tmp = new Path(tmpRoot + "/" + attemptDir + "/" + outRel);
+                if (inject && committed >= o.failFirstAttemptAfter()) {
+                    try (OutputStream s = fs.create(tmp, true)) {
+                        s.write(java.nio.file.Files.readAllBytes(d.output()), 0,
+                                (int) (java.nio.file.Files.size(d.output()) / 2));
+                    }
+                    throw new IOException("injected failure (test hook failFirstAttemptAfter) in " + attemptDir
+                            + " while writing " + tmp);
                 }
-                committed++;
-                out.add(RowFactory.create(path, dst.toString(), HushSpark.OK, null, d.pixels(), d.audioSeconds(),
-                        d.millis()));
-            } catch (IOException e) {
-                fs.delete(tmp, false);
-                out.add(RowFactory.create(path, null, HushSpark.FAILED, "cannot write " + dst + ": " + e.getMessage(),
-                        0L, 0.0, d.millis()));
+                if (write(fs, d, tmp, dst, marker, path, out)) {
+                    committed++;
+                }
             }
         }
         if (inject && committed >= o.failFirstAttemptAfter()) {
             throw new IOException("injected failure (test hook failFirstAttemptAfter) at the end of " + attemptDir);
         }
         return out.iterator();
+    }
+
+    /**
+     * Copies a denoised file to its attempt's temporary name, renames it into place and leaves the marker that
+     * tells a retried attempt it is done; adds the file's status row. Whether it was committed.
+     */
+    private static boolean write(FileSystem fs, BytesDenoiser.Outcome d, Path tmp, Path dst, Path marker,
+                                 String path, List<Row> out) {
+        try {
+            try (OutputStream s = fs.create(tmp, true)) {
+                java.nio.file.Files.copy(d.output(), s);
+            }
+            commit(fs, tmp, dst);
+            try (OutputStream s = fs.create(marker, true)) {
+                s.write(String.format(Locale.ROOT, "%d %s %d", d.pixels(), Double.toString(d.audioSeconds()),
+                        d.millis()).getBytes(StandardCharsets.UTF_8));
+            }
+            out.add(RowFactory.create(path, dst.toString(), HushSpark.OK, null, d.pixels(), d.audioSeconds(),
+                    d.millis()));
+            return true;
+        } catch (IOException e) {
+            try {
+                fs.delete(tmp, false);
+            } catch (IOException ignored) {
+                // the run's temporary folder is removed at its end
+            }
+            out.add(RowFactory.create(path, null, HushSpark.FAILED, "cannot write " + dst + ": " + e.getMessage(),
+                    0L, 0.0, d.millis()));
+            return false;
+        }
     }
 
     /** Renames {@code tmp} to {@code dst}, replacing a file there (on HDFS, rename does not replace). */
@@ -355,7 +381,7 @@ public final class HushSparkJob {
 
     /**
      * {@code spark-submit --class dev.hush.spark.HushSparkJob JAR image|audio IN OUT [--model M] [--device D]
-     * [--threads N] [--tile N] [--batch N] [--sigma S] [--ensemble N] [--float] [--atten-lim DB] [--mix W] [--full-band M]}.
+     * [--threads N] [--tile N] [--batch N] [--sigma S] [--ensemble N] [--float] [--stream] [--max-pixels N] [--atten-lim DB] [--mix W] [--full-band M]}.
      */
     public static void main(String[] args) throws Exception {
         if (args.length < 3 || !(args[0].equals("image") || args[0].equals("audio"))) {
@@ -367,8 +393,12 @@ public final class HushSparkJob {
         HushSpark.Options o = new HushSpark.Options();
         for (int i = 3; i < args.length; i++) {
             String a = args[i];
-            if (a.equals("--float")) {
-                o.asFloat(true);
+            if (a.equals("--float") || a.equals("--stream")) {
+                if (a.equals("--float")) {
+                    o.asFloat(true);
+                } else {
+                    o.stream(true);
+                }
                 continue;
             }
             if (i + 1 >= args.length) {
@@ -380,6 +410,7 @@ public final class HushSparkJob {
                 case "--device" -> o.device(v);
                 case "--threads" -> o.threads(Integer.parseInt(v));
                 case "--tile" -> o.tile(Integer.parseInt(v));
+                case "--max-pixels" -> o.maxPixels(Long.parseLong(v));
                 case "--batch" -> o.batch(Integer.parseInt(v));
                 case "--sigma" -> o.sigma(Double.parseDouble(v));
                 case "--ensemble" -> o.ensemble(Integer.parseInt(v));

@@ -170,6 +170,52 @@ class HushSparkTest {
         assertTrue(ExecutorModels.opened() - openedBefore <= 1);
     }
 
+    /**
+     * The job reads its inputs through their file system (here the stand-in shared one) a file at a time to local disk
+     * and copies the outputs back as files, so band by band (--stream, or any image above 2 GiB) runs on the
+     * executors as in hush image: grey and RGB TIFFs give hush image --stream's bytes, and the pixel limit is
+     * enforced per file.
+     */
+    @Test
+    void aJobStreamsFilesFromTheirFileSystemAndDenoisesBandByBandAsHushImageDoes() throws Exception {
+        Path in = Files.createDirectories(tmp.resolve("job-bands/in"));
+        Path out = tmp.resolve("job-bands/out");
+        List<Path> sources = new java.util.ArrayList<>(bench("images/grey", 2));
+        sources.add(bench("images/rgb", 1).get(0));
+        List<String> names = new java.util.ArrayList<>();
+        for (Path p : sources) {
+            String name = p.getFileName().toString().replace(".png", ".tif");
+            assertTrue(new ij.io.FileSaver(ij.IJ.openImage(p.toString())).saveAsTiff(in.resolve(name).toString()));
+            names.add(name);
+        }
+        // A wide one (512×256) above the pixel limit this run sets
+        ij.ImagePlus a = ij.IJ.openImage(sources.get(0).toString());
+        ij.process.ImageProcessor wide = a.getProcessor().createProcessor(512, 256);
+        wide.insert(a.getProcessor(), 0, 0);
+        wide.insert(ij.IJ.openImage(sources.get(1).toString()).getProcessor(), 256, 0);
+        assertTrue(new ij.io.FileSaver(new ij.ImagePlus("wide", wide)).saveAsTiff(in.resolve("wide.tif").toString()));
+
+        HushSparkJob.Summary s = HushSparkJob.run(spark, Domain.IMAGE, "hushtest://" + in.toAbsolutePath(),
+                out.toString(), new HushSpark.Options().model(IMAGE_MODEL).stream(true).maxPixels(100_000));
+
+        assertEquals(4, s.files());
+        assertEquals(1, s.failed(), s.failures().toString());
+        assertTrue(s.failures().get(0).contains("wide.tif") && s.failures().get(0).contains("131072 pixels, above the"
+                + " limit of 100000"), s.failures().toString());
+        assertEquals(new TreeSet<>(names), tree(out));
+        for (String name : names) {
+            Path single = Files.createTempDirectory(tmp, "single-bands").resolve(name);
+            try (DenoiserModel m = DenoiserModel.openNamed(IMAGE_MODEL, SessionConfig.defaults(), Domain.IMAGE)) {
+                ImageFileDenoiser.Result r = new ImageFileDenoiser(new ImageDenoiser(m), m).inBands(true)
+                        .denoise(in.resolve(name), single, null);
+                assertTrue(r.banded());
+            }
+            assertArrayEquals(Files.readAllBytes(single), Files.readAllBytes(out.resolve(name)),
+                    name + " differs from hush image --stream's");
+        }
+        assertFalse(Files.exists(out.resolve(HushSparkJob.TEMPORARY)));
+    }
+
     @Test
     void audioJobWritesTheSingleMachineBytesUnderTheRelativePathsAndReportsACorruptFile() throws Exception {
         Path in = Files.createDirectories(tmp.resolve("job-audio/in"));
