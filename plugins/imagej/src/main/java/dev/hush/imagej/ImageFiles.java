@@ -110,10 +110,27 @@ public final class ImageFiles {
         }
         // A TIFF stack with alpha (all images alike): each image as stored, the alphas kept one after the other.
         if (header.images() > 1 && kind.equals("TIFF") && !header.signed() && header.alpha()) {
-            Loaded stack = stackWithImageIo(file, (int) header.images());
+            Loaded stack = stackWithImageIo(file, (int) header.images(), true);
             if (stack != null) {
                 return stack;
             }
+        }
+        // ImageJ's reader decodes JPEG-compressed TIFF strips and tiles wrongly (a 300² grey one came back up to 234
+        // grey levels off, or "damaged" when tiled): javax.imageio decodes them, or the file is refused.
+        if (header.jpeg()) {
+            Loaded viaImageIo = null;
+            if (header.images() == 1) {
+                BufferedImage direct = readWithImageIo(file);
+                viaImageIo = direct == null ? null : fromImageIo(direct, file, notes);
+            } else {
+                viaImageIo = stackWithImageIo(file, (int) header.images(), false);
+            }
+            if (viaImageIo == null) {
+                throw new HushException(HushException.Code.INVALID_INPUT, "cannot read " + file + ": it is a"
+                        + " JPEG-compressed TIFF that javax.imageio cannot decode here, and ImageJ's reader decodes such"
+                        + " files wrongly; save it uncompressed or with LZW first (e.g. tiffcp -c lzw in.tif out.tif)");
+            }
+            return viaImageIo;
         }
         ImagePlus imp;
         try {
@@ -182,11 +199,12 @@ public final class ImageFiles {
     }
 
     /**
-     * A TIFF stack whose images carry alpha, read image by image with javax.imageio as {@link #fromImageIo} reads one:
-     * the planes, and their alphas one after the other in {@link Loaded#alpha()} (planes × pixels). Null when an image
-     * cannot be read so (ImageJ's reading, which drops the alpha with a warning, is used then).
+     * A TIFF stack read image by image with javax.imageio as {@link #fromImageIo} reads one: the planes, and with
+     * {@code withAlpha} their alphas one after the other in {@link Loaded#alpha()} (planes × pixels; every image must
+     * have one), else none (every image must have none: a JPEG-compressed stack). Null when an image cannot be read so
+     * (ImageJ's reading, which drops the alpha with a warning, is used then, or a JPEG stack is refused).
      */
-    private static Loaded stackWithImageIo(Path file, int images) {
+    private static Loaded stackWithImageIo(Path file, int images, boolean withAlpha) {
         try (javax.imageio.stream.ImageInputStream in = javax.imageio.ImageIO.createImageInputStream(file.toFile())) {
             java.util.Iterator<javax.imageio.ImageReader> readers = javax.imageio.ImageIO.getImageReaders(in);
             if (!readers.hasNext()) {
@@ -201,19 +219,24 @@ public final class ImageFiles {
                 for (int i = 0; i < images; i++) {
                     BufferedImage b = reader.read(i);
                     Loaded one = b == null || b.isAlphaPremultiplied() ? null : fromImageIo(b, file, new ArrayList<>());
-                    if (one == null || one.alpha() == null || first != null && one.bitDepth() != first.bitDepth()) {
+                    if (one == null || withAlpha != (one.alpha() != null)
+                            || first != null && one.bitDepth() != first.bitDepth()) {
                         return null;
                     }
                     if (first == null) {
                         first = one;
-                        alphas = new float[images * one.alpha().length];
+                        alphas = withAlpha ? new float[images * one.alpha().length] : null;
                     }
                     planes.add(one.planes().get(0));
-                    System.arraycopy(one.alpha(), 0, alphas, i * one.alpha().length, one.alpha().length);
+                    if (withAlpha) {
+                        System.arraycopy(one.alpha(), 0, alphas, i * one.alpha().length, one.alpha().length);
+                    }
                 }
                 List<String> notes = new ArrayList<>(first.notes());
-                notes.add("a stack of " + images + " images with alpha: each is denoised as stored and written back with"
-                        + " its alpha unchanged");
+                if (withAlpha) {
+                    notes.add("a stack of " + images + " images with alpha: each is denoised as stored and written back"
+                            + " with its alpha unchanged");
+                }
                 return new Loaded(planes, first.bitDepth(), first.source(), List.copyOf(notes), alphas);
             } finally {
                 reader.dispose();

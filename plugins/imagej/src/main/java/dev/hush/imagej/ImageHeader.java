@@ -40,18 +40,19 @@ final class ImageHeader {
      * @param what       the size in words, for messages ("40000×40000 pixels in 2 images")
      */
     record Summary(int bits, int samples, boolean palette, boolean alpha, long images, boolean mixed, boolean signed,
-                   long pixels, double decoded, String what) {
+                   long pixels, double decoded, String what, boolean jpeg) {
     }
 
     /**
-     * Refuses an image whose pixels decode to more than {@link #MAX_DECODED_BYTES}: it cannot be held whole (an
-     * grey TIFF can still be denoised band by band, which the caller tries first).
+     * Refuses an image whose pixels decode to more than {@link #MAX_DECODED_BYTES}: it cannot be held whole (a grey
+     * or RGB TIFF can still be denoised band by band, which the caller tries first).
      */
     static void requireInMemory(Path file, String kind, Summary s) throws HushException {
         if (s.decoded() > MAX_DECODED_BYTES) {
             throw new HushException(HushException.Code.INVALID_INPUT, String.format(Locale.ROOT, "cannot read %s: its"
                     + " %s header claims %s (%.1f GiB decoded), above the %d GiB an image may take in memory; a"
-                    + " grey TIFF of one image is denoised band by band instead (save it so, e.g. with tiffcp -c none -s), or split it into smaller images or planes (in ImageJ: Image › Stacks ›"
+                    + " grey or RGB TIFF of one image is denoised band by band instead (save it so, e.g. with tiffcp -c"
+                    + " none -s), or split it into smaller images or planes (in ImageJ: Image › Stacks ›"
                     + " Tools › Make Substack, or crop it into tiles)", file, kind, s.what(), s.decoded() / (1L << 30),
                     MAX_DECODED_BYTES >> 30));
         }
@@ -96,7 +97,7 @@ final class ImageHeader {
         claim(file, "PNG", ch.size(), what, values * bits / 8 / 1032);
         int colourType = b.get(17) & 0xff;
         return new Summary(bits, samples, colourType == 3, colourType == 4 || colourType == 6 || hasChunk(ch, 0x74524e53), 1,
-                false, false, w * h, values * Math.max(1, (bits + 7) / 8), what); // "tRNS"
+                false, false, w * h, values * Math.max(1, (bits + 7) / 8), what, false); // "tRNS"
     }
 
     /** Whether a chunk of this type comes before the image data (where tRNS must be); walks the chunk lengths only. */
@@ -140,6 +141,7 @@ final class ImageHeader {
         boolean mixed = false;
         boolean signed = false;
         boolean extra = false;
+        boolean jpeg = false;
         while (next != 0) {
             if (!seen.add(next)) {
                 throw damaged(file, "TIFF", "its chain of image directories loops back to the one at byte " + next
@@ -189,6 +191,7 @@ final class ImageHeader {
             }
             next = Integer.toUnsignedLong(ifd.getInt(12 * n));
             planes++;
+            jpeg |= compression == 6 || compression == 7;
             if (w < 1 || h < 1) {
                 continue; // not an image (or ImageJ will say it is damaged)
             }
@@ -210,7 +213,7 @@ final class ImageHeader {
         String what = firstW + "×" + firstH + " pixels" + (planes > 1 ? " in " + planes + " images" : "");
         claim(file, "TIFF", size, what, stored);
         return new Summary(firstBits, (int) Math.min(Integer.MAX_VALUE, firstSamples), false, extra, images, mixed, signed,
-                firstW * firstH, decoded, what);
+                firstW * firstH, decoded, what, jpeg);
     }
 
     /** Refuses a header whose pixels need more than the file's {@code size} bytes even at the best compression. */
