@@ -115,9 +115,9 @@ public final class ImageFiles {
                 return stack;
             }
         }
-        // ImageJ's reader decodes JPEG-compressed TIFF strips and tiles wrongly (a 300² grey one came back up to 234
-        // grey levels off, or "damaged" when tiled): javax.imageio decodes them, or the file is refused.
-        if (header.jpeg()) {
+        // ImageJ's reader decodes JPEG-compressed TIFF strips wrongly (a 300² grey one came back up to 234 grey levels
+        // off) and cannot open tiled TIFFs at all: javax.imageio decodes them, or the file is refused.
+        if (header.notForImageJ() != null) {
             Loaded viaImageIo = null;
             if (header.images() == 1) {
                 BufferedImage direct = readWithImageIo(file);
@@ -126,9 +126,10 @@ public final class ImageFiles {
                 viaImageIo = stackWithImageIo(file, (int) header.images(), false);
             }
             if (viaImageIo == null) {
-                throw new HushException(HushException.Code.INVALID_INPUT, "cannot read " + file + ": it is a"
-                        + " JPEG-compressed TIFF that javax.imageio cannot decode here, and ImageJ's reader decodes such"
-                        + " files wrongly; save it uncompressed or with LZW first (e.g. tiffcp -c lzw in.tif out.tif)");
+                throw new HushException(HushException.Code.INVALID_INPUT, "cannot read " + file + ": its TIFF images"
+                        + " are " + header.notForImageJ() + ", which ImageJ's reader does not decode right, and"
+                        + " javax.imageio cannot decode them here; save it as striped TIFF, uncompressed or with LZW,"
+                        + " first (e.g. tiffcp -c lzw -s in.tif out.tif)");
             }
             return viaImageIo;
         }

@@ -40,7 +40,7 @@ final class ImageHeader {
      * @param what       the size in words, for messages ("40000×40000 pixels in 2 images")
      */
     record Summary(int bits, int samples, boolean palette, boolean alpha, long images, boolean mixed, boolean signed,
-                   long pixels, double decoded, String what, boolean jpeg) {
+                   long pixels, double decoded, String what, String notForImageJ) {
     }
 
     /**
@@ -97,7 +97,7 @@ final class ImageHeader {
         claim(file, "PNG", ch.size(), what, values * bits / 8 / 1032);
         int colourType = b.get(17) & 0xff;
         return new Summary(bits, samples, colourType == 3, colourType == 4 || colourType == 6 || hasChunk(ch, 0x74524e53), 1,
-                false, false, w * h, values * Math.max(1, (bits + 7) / 8), what, false); // "tRNS"
+                false, false, w * h, values * Math.max(1, (bits + 7) / 8), what, null); // "tRNS"
     }
 
     /** Whether a chunk of this type comes before the image data (where tRNS must be); walks the chunk lengths only. */
@@ -141,7 +141,7 @@ final class ImageHeader {
         boolean mixed = false;
         boolean signed = false;
         boolean extra = false;
-        boolean jpeg = false;
+        String notForImageJ = null;   // what ImageJ's TIFF reader cannot decode right: tiles, JPEG
         while (next != 0) {
             if (!seen.add(next)) {
                 throw damaged(file, "TIFF", "its chain of image directories loops back to the one at byte " + next
@@ -163,6 +163,7 @@ final class ImageHeader {
             int bits = 1;
             int compression = 1;
             int format = 1;
+            boolean tiled = false;
             for (int i = 0; i < n; i++) {
                 int at = 12 * i;
                 int tag = ifd.getShort(at) & 0xffff;
@@ -186,12 +187,15 @@ final class ImageHeader {
                     case 277 -> samples = value;
                     case 338 -> extra = true; // ExtraSamples: alpha or other channels beyond the colours
                     case 339 -> format = (int) value;
+                    case 322, 323, 324, 325 -> tiled = true;
                     default -> { }
                 }
             }
             next = Integer.toUnsignedLong(ifd.getInt(12 * n));
             planes++;
-            jpeg |= compression == 6 || compression == 7;
+            if (tiled || compression == 6 || compression == 7) {
+                notForImageJ = tiled ? "stored in tiles" : "JPEG-compressed";
+            }
             if (w < 1 || h < 1) {
                 continue; // not an image (or ImageJ will say it is damaged)
             }
@@ -213,7 +217,7 @@ final class ImageHeader {
         String what = firstW + "×" + firstH + " pixels" + (planes > 1 ? " in " + planes + " images" : "");
         claim(file, "TIFF", size, what, stored);
         return new Summary(firstBits, (int) Math.min(Integer.MAX_VALUE, firstSamples), false, extra, images, mixed, signed,
-                firstW * firstH, decoded, what, jpeg);
+                firstW * firstH, decoded, what, notForImageJ);
     }
 
     /** Refuses a header whose pixels need more than the file's {@code size} bytes even at the best compression. */
