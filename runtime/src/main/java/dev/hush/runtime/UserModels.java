@@ -55,10 +55,13 @@ public final class UserModels {
         return Files.isRegularFile(f) ? Optional.of(f) : Optional.empty();
     }
 
-    /** Whether {@code name} can name a model in the folder: not blank, no folder separators, not {@code .} or {@code ..}. */
+    /**
+     * Whether {@code name} can name a model in the folder: not blank, no folder separators or NUL (which no file name
+     * holds), not {@code .} or {@code ..}.
+     */
     private static boolean isName(String name) {
         return name != null && !name.isBlank() && !name.contains("/") && !name.contains("\\") && !name.equals(".")
-                && !name.equals("..");
+                && !name.equals("..") && name.indexOf('\0') < 0;
     }
 
     /** The card of a user model ({@code NAME.md} beside {@code NAME.onnx}), if there are both. */

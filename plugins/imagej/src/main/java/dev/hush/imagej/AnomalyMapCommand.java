@@ -38,7 +38,12 @@ public class AnomalyMapCommand implements PlugIn {
         }
         String model;
         if (DenoiseImage.scripted()) {
-            model = MacroOptions.of(Macro.getOptions()).value("model", defaultModel());
+            try {
+                model = MacroOptions.of(Macro.getOptions()).value("model", defaultModel());
+            } catch (HushException e) {
+                IJ.error(TITLE, e.getMessage());
+                return;
+            }
         } else {
             GenericDialog gd = new GenericDialog(TITLE);
             gd.addFileField("Anomaly model (name or .onnx)", defaultModel());

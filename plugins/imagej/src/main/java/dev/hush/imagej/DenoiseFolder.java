@@ -41,7 +41,13 @@ public class DenoiseFolder implements PlugIn {
         String output;
         String model;
         if (DenoiseImage.scripted()) {
-            MacroOptions o = MacroOptions.of(Macro.getOptions());
+            MacroOptions o;
+            try {
+                o = MacroOptions.of(Macro.getOptions());
+            } catch (HushException e) {
+                IJ.error(TITLE, e.getMessage());
+                return;
+            }
             input = o.value("input", "");
             output = o.value("output", "");
             model = o.value("model", "");

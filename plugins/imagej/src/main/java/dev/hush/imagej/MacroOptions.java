@@ -12,8 +12,16 @@ import java.util.Set;
  */
 record MacroOptions(String text) {
 
-    /** {@code null} (no options: a macro that passed none, or {@code ""}) reads as all defaults. */
-    static MacroOptions of(String text) {
+    /**
+     * {@code null} (no options: a macro that passed none, or {@code ""}) reads as all defaults. Refuses text with a
+     * NUL character, which no file name, model name or number holds (found by fuzzing: it reached the file system as
+     * an unchecked {@code InvalidPathException}).
+     */
+    static MacroOptions of(String text) throws HushException {
+        if (text != null && text.indexOf('\0') >= 0) {
+            throw new HushException(HushException.Code.INVALID_INPUT, "the macro options hold a NUL character (\\0) at"
+                    + " position " + (text.indexOf('\0') + 1) + "; no option value may hold one, so remove it");
+        }
         String t = text == null ? "" : text.strip();
         // Macro.getValue finds a key by the space after its value, so the last one needs one too.
         return new MacroOptions(t.isEmpty() ? "" : t + " ");

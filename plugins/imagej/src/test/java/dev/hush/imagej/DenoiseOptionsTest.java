@@ -74,7 +74,7 @@ class DenoiseOptionsTest {
     }
 
     @Test
-    void macroOptionKeysAndFlags() {
+    void macroOptionKeysAndFlags() throws HushException {
         MacroOptions m = MacroOptions.of("model=[a b=c] noise tile=3");
         assertEquals(List.of("model", "noise", "tile"), List.copyOf(m.keys()));
         assertTrue(m.flag("noise"));
