@@ -195,19 +195,7 @@ class BandByBandTest {
         ImageProcessor ip = IJ.openImage(in.toString()).getProcessor();
         java.awt.image.BufferedImage img = ip instanceof ShortProcessor sp ? sp.get16BitBufferedImage()
                 : ip.getBufferedImage();
-        javax.imageio.ImageWriter writer = javax.imageio.ImageIO.getImageWritersByFormatName("tiff").next();
-        javax.imageio.ImageWriteParam p = writer.getDefaultWriteParam();
-        p.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
-        p.setCompressionType(compression);
-        if (tiled) {
-            p.setTilingMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
-            p.setTiling(64, 48, 0, 0);
-        }
-        try (javax.imageio.stream.ImageOutputStream o = javax.imageio.ImageIO.createImageOutputStream(out.toFile())) {
-            writer.setOutput(o);
-            writer.write(null, new javax.imageio.IIOImage(img, null, null), p);
-        }
-        writer.dispose();
+        TestImages.tiff(img, out, compression, tiled ? 64 : 0, tiled ? 48 : 0);
         return out;
     }
 

@@ -261,21 +261,7 @@ class ImageFormatsTest {
             boolean tiled = kind.endsWith("tiles");
             String compression = kind.split(" ")[0];
             Path f = dir.resolve(kind.replace(' ', '-') + ".tif");
-            javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("tiff").next();
-            javax.imageio.ImageWriteParam p = writer.getDefaultWriteParam();
-            if (!compression.equals("none")) {
-                p.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
-                p.setCompressionType(compression);
-            }
-            if (tiled) {
-                p.setTilingMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
-                p.setTiling(32, 32, 0, 0);
-            }
-            try (javax.imageio.stream.ImageOutputStream o = ImageIO.createImageOutputStream(f.toFile())) {
-                writer.setOutput(o);
-                writer.write(null, new javax.imageio.IIOImage(grey, null, null), p);
-            }
-            writer.dispose();
+            TestImages.tiff(grey, f, compression.equals("none") ? null : compression, tiled ? 32 : 0, tiled ? 32 : 0);
             ImageFiles.Loaded loaded = ImageFiles.read(f);
             assertEquals(8, loaded.bitDepth());
             float[] got = loaded.planes().get(0).data();

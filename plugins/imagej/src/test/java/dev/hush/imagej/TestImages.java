@@ -77,4 +77,32 @@ final class TestImages {
         }
         return v;
     }
+
+    /**
+     * {@code img} written by the JDK's TIFF writer ({@code javax.imageio}) with {@code compression} ("LZW",
+     * "Deflate", "PackBits", "JPEG"; null: uncompressed), in strips or in tiles of {@code tileWidth}×{@code tileHeight}
+     * (0: strips);
+     * returns the file's bytes.
+     */
+    static byte[] tiff(java.awt.image.BufferedImage img, java.nio.file.Path file, String compression, int tileWidth,
+                       int tileHeight)
+            throws java.io.IOException {
+        javax.imageio.ImageWriter writer = javax.imageio.ImageIO.getImageWritersByFormatName("tiff").next();
+        javax.imageio.ImageWriteParam p = writer.getDefaultWriteParam();
+        if (compression != null) {
+            p.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+            p.setCompressionType(compression);
+        }
+        if (tileWidth > 0) {
+            p.setTilingMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+            p.setTiling(tileWidth, tileHeight, 0, 0);
+        }
+        try (javax.imageio.stream.ImageOutputStream o = javax.imageio.ImageIO.createImageOutputStream(file.toFile())) {
+            writer.setOutput(o);
+            writer.write(null, new javax.imageio.IIOImage(img, null, null), p);
+        } finally {
+            writer.dispose();
+        }
+        return java.nio.file.Files.readAllBytes(file);
+    }
 }

@@ -82,8 +82,8 @@ class TiffBandsFuzzTest {
                 rgb.setRGB(x, y, (x * 6) << 16 | (y * 7) << 8 | (x + y) * 3);
             }
         }
-        seeds.add(compressed(g16, dir.resolve("lzw.tif"), "LZW", false));
-        seeds.add(compressed(rgb, dir.resolve("tiles.tif"), "Deflate", true));
+        seeds.add(TestImages.tiff(g16, dir.resolve("lzw.tif"), "LZW", 0, 0));
+        seeds.add(TestImages.tiff(rgb, dir.resolve("tiles.tif"), "Deflate", 16, 16));
         java.awt.image.WritableRaster fr = java.awt.image.Raster.createWritableRaster(
                 new java.awt.image.BandedSampleModel(java.awt.image.DataBuffer.TYPE_FLOAT, 9, 7, 1), null);
         for (int i = 0; i < 63; i++) {
@@ -92,7 +92,7 @@ class TiffBandsFuzzTest {
         java.awt.color.ColorSpace grey = java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_GRAY);
         java.awt.image.ComponentColorModel cm = new java.awt.image.ComponentColorModel(grey, false, false,
                 java.awt.Transparency.OPAQUE, java.awt.image.DataBuffer.TYPE_FLOAT);
-        seeds.add(compressed(new BufferedImage(cm, fr, false, null), dir.resolve("float.tif"), "PackBits", false));
+        seeds.add(TestImages.tiff(new BufferedImage(cm, fr, false, null), dir.resolve("float.tif"), "PackBits", 0, 0));
         Path big = dir.resolve("big.tif");
         try (TiffBands.Writer w = new TiffBands.Writer(big, 12, 9, 1, 16, new double[] {2, 2}, 3, "hush", true)) {
             float[] rows = new float[12 * 9];
@@ -112,23 +112,5 @@ class TiffBandsFuzzTest {
             }
         }
         return seeds;
-    }
-
-    private static byte[] compressed(BufferedImage img, Path file, String compression, boolean tiled)
-            throws IOException {
-        javax.imageio.ImageWriter writer = javax.imageio.ImageIO.getImageWritersByFormatName("tiff").next();
-        javax.imageio.ImageWriteParam p = writer.getDefaultWriteParam();
-        p.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
-        p.setCompressionType(compression);
-        if (tiled) {
-            p.setTilingMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
-            p.setTiling(16, 16, 0, 0);
-        }
-        try (javax.imageio.stream.ImageOutputStream o = javax.imageio.ImageIO.createImageOutputStream(file.toFile())) {
-            writer.setOutput(o);
-            writer.write(null, new javax.imageio.IIOImage(img, null, null), p);
-        }
-        writer.dispose();
-        return Files.readAllBytes(file);
     }
 }
