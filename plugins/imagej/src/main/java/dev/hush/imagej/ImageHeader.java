@@ -164,6 +164,8 @@ final class ImageHeader {
             int compression = 1;
             int format = 1;
             boolean tiled = false;
+            long tileW = 0;
+            long tileH = 0;
             for (int i = 0; i < n; i++) {
                 int at = 12 * i;
                 int tag = ifd.getShort(at) & 0xffff;
@@ -187,12 +189,28 @@ final class ImageHeader {
                     case 277 -> samples = value;
                     case 338 -> extra = true; // ExtraSamples: alpha or other channels beyond the colours
                     case 339 -> format = (int) value;
-                    case 322, 323, 324, 325 -> tiled = true;
+                    case 322 -> {
+                        tiled = true;
+                        tileW = value;
+                    }
+                    case 323 -> {
+                        tiled = true;
+                        tileH = value;
+                    }
+                    case 324, 325 -> tiled = true;
                     default -> { }
                 }
             }
             next = Integer.toUnsignedLong(ifd.getInt(12 * n));
             planes++;
+            // A tile is decoded whole: a tiny file must not make the decoder size a buffer by a huge tile.
+            double tileBytes = (double) tileW * tileH * Math.max(1, samples) * Math.max(1, (bits + 7) / 8);
+            if (tiled && tileBytes > TiffBands.MAX_BLOCK_BYTES) {
+                throw new HushException(HushException.Code.INVALID_INPUT, "cannot read " + file + ": image directory "
+                        + planes + " has tiles of " + tileW + "×" + tileH + " pixels (" + (long) (tileBytes / (1 << 20))
+                        + " MiB decoded each), above the " + (TiffBands.MAX_BLOCK_BYTES >> 20) + " MiB a tile may"
+                        + " take; save it with smaller tiles or as strips (e.g. tiffcp -s in.tif out.tif)");
+            }
             if (tiled || compression == 6 || compression == 7) {
                 notForImageJ = tiled ? "stored in tiles" : "JPEG-compressed";
             }

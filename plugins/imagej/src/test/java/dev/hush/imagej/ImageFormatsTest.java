@@ -276,6 +276,31 @@ class ImageFormatsTest {
         }
     }
 
+    /** A small tiled TIFF claiming huge tiles is refused before a decoder sizes a buffer by them. */
+    @Test
+    void aTiffWithHugeTilesIsRefusedBeforeDecoding(@TempDir Path dir) throws Exception {
+        int[][] entries = {{256, 3, 100}, {257, 3, 100}, {258, 3, 8}, {259, 3, 1}, {262, 3, 1}, {277, 3, 1},
+            {322, 3, 65008}, {323, 3, 65008}, {324, 4, 0}, {325, 4, 12000}};
+        int data = 8 + 2 + 12 * entries.length + 4;
+        ByteBuffer b = ByteBuffer.allocate(data + 12000).order(ByteOrder.LITTLE_ENDIAN);
+        b.put((byte) 'I').put((byte) 'I').putShort((short) 42).putInt(8).putShort((short) entries.length);
+        for (int[] e : entries) {
+            b.putShort((short) e[0]).putShort((short) e[1]).putInt(1);
+            int v = e[0] == 324 ? data : e[2];
+            if (e[1] == 3) {
+                b.putShort((short) v).putShort((short) 0);
+            } else {
+                b.putInt(v);
+            }
+        }
+        b.putInt(0);
+        Path f = dir.resolve("huge-tiles.tif");
+        Files.write(f, b.array());
+        HushException e = assertThrows(HushException.class, () -> ImageFiles.read(f));
+        assertTrue(e.getMessage().contains("tiles of 65008×65008 pixels") && e.getMessage().contains("256 MiB"),
+                e.getMessage());
+    }
+
     @Test
     void aTiffStackWithAlphaKeepsEveryImagesAlpha(@TempDir Path dir) throws Exception {
         // ImageJ drops the extra samples of a stack; each image's alpha must come back as it was.
