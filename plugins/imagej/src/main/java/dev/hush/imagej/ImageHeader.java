@@ -179,6 +179,16 @@ final class ImageHeader {
                     throw damaged(file, "TIFF", "tag " + tag + " of image directory " + (planes + 1) + " claims " + cnt
                             + " values, more than the " + size + "-byte file holds");
                 }
+                // Size and layout tags hold one SHORT or LONG: ImageJ reads a width with no value (count 0) from its
+                // 4-byte field as a LONG, 65536 times the SHORT read here, and sized an array by it (a 134-byte file
+                // exhausted a 3.6 GB heap; found by fuzzing).
+                boolean single = tag == 256 || tag == 257 || tag == 259 || tag == 262 || tag == 277 || tag == 278
+                        || tag == 284 || tag == 322 || tag == 323;
+                if (single && (cnt != 1 || type != 3 && type != 4) || (tag == 258 || tag == 339) && cnt < 1) {
+                    throw damaged(file, "TIFF", "tag " + tag + " of image directory " + (planes + 1) + " has " + cnt
+                            + " value(s) of type " + type + ", where the format has " + (single ? "one SHORT or LONG"
+                            : "one per sample"));
+                }
                 switch (tag) {
                     case 256 -> w = value;
                     case 257 -> h = value;
