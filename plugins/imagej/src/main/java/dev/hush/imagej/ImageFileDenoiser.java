@@ -268,8 +268,10 @@ public final class ImageFileDenoiser {
             throw new HushException("cannot denoise " + in + " band by band: " + e.getMessage() + " (check that the"
                     + " output folder exists and is writable, and that the input was not changed meanwhile)", e);
         }
-        return new Result(null, List.of(), asFloat ? 32 : layout.bits(), (long) w * h, List.of(String.format(
-                java.util.Locale.ROOT, "denoised band by band (%d×%d pixels, %s)", w, h,
+        // Bit depth as the whole-image path reports it: 8-bit RGB is ImageJ's 24-bit colour.
+        int reported = asFloat ? 32 : c == 3 && layout.bits() == 8 ? 24 : layout.bits();
+        return new Result(null, List.of(), reported, (long) w * h, List.of(String.format(java.util.Locale.ROOT,
+                "denoised band by band (%d×%d pixels%s, %s)", w, h, c == 3 ? ", RGB colour by colour" : "",
                 bands ? "--stream" : "above the in-memory limit")));
     }
 

@@ -285,6 +285,8 @@ class BandByBandTest {
             Path banded = dir.resolve("banded-" + source.getFileName());
             ImageFileDenoiser.Result b = files().inBands(true).bandRows(29).denoise(source, banded, null);
             assertTrue(b.banded());
+            assertEquals(24, b.bitDepth(), "reported as the whole-image path reports 8-bit RGB");
+            assertTrue(b.notes().get(0).contains("RGB"), b.notes().toString());
             ImagePlus back = IJ.openImage(banded.toString());
             assertEquals(24, back.getBitDepth(), "written as RGB");
             int[] c = (int[]) back.getProcessor().getPixels();
