@@ -234,25 +234,21 @@ public final class ImageFileDenoiser {
                         int last = Math.min(h, to + ctx);
                         float[] band = new float[(last - first) * w * c];
                         reader.rows(first, last, band);
-                        float[] done = c == 1 ? null : new float[(to - from) * w * c];
+                        float[] done = new float[(to - from) * w * c];
                         for (int k = 0; k < c; k++) {
                             long step2 = (long) b * c + k;
                             ProgressListener tiles = (d, t) -> bar.update(step2 * t + d, (long) count * c * t);
                             FloatImage y;
                             try {
                                 y = fits[k].denoise(FloatImage.gray(w, last - first,
-                                        c == 1 ? band : channel(band, k, c, (last - first) * w, null)), first, from,
-                                        to, context.withProgress(tiles));
+                                        channel(band, k, c, (last - first) * w, null)), first, from, to,
+                                        context.withProgress(tiles));
                             } catch (HushException e) {
                                 throw new java.io.UncheckedIOException(new java.io.IOException(e.getMessage(), e));
                             }
-                            if (c == 1) {
-                                done = y.data();
-                            } else {
-                                float[] v = y.data();
-                                for (int i = 0, n = (to - from) * w; i < n; i++) {
-                                    done[i * c + k] = v[i];
-                                }
+                            float[] v = y.data();
+                            for (int i = 0, n = (to - from) * w; i < n; i++) {
+                                done[i * c + k] = v[i];
                             }
                         }
                         writer.rows(done, to - from);

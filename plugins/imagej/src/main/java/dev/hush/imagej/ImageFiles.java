@@ -118,13 +118,7 @@ public final class ImageFiles {
         // ImageJ's reader decodes JPEG-compressed TIFF strips wrongly (a 300² grey one came back up to 234 grey levels
         // off) and cannot open tiled TIFFs at all: javax.imageio decodes them, or the file is refused.
         if (header.notForImageJ() != null) {
-            Loaded viaImageIo = null;
-            if (header.images() == 1) {
-                BufferedImage direct = readWithImageIo(file);
-                viaImageIo = direct == null ? null : fromImageIo(direct, file, notes);
-            } else {
-                viaImageIo = stackWithImageIo(file, (int) header.images(), false);
-            }
+            Loaded viaImageIo = stackWithImageIo(file, (int) header.images(), header.alpha());
             if (viaImageIo == null) {
                 throw new HushException(HushException.Code.INVALID_INPUT, "cannot read " + file + ": its TIFF images"
                         + " are " + header.notForImageJ() + ", which ImageJ's reader does not decode right, and"
@@ -200,10 +194,10 @@ public final class ImageFiles {
     }
 
     /**
-     * A TIFF stack read image by image with javax.imageio as {@link #fromImageIo} reads one: the planes, and with
-     * {@code withAlpha} their alphas one after the other in {@link Loaded#alpha()} (planes × pixels; every image must
-     * have one), else none (every image must have none: a JPEG-compressed stack). Null when an image cannot be read so
-     * (ImageJ's reading, which drops the alpha with a warning, is used then, or a JPEG stack is refused).
+     * A TIFF (one image or a stack) read image by image with javax.imageio as {@link #fromImageIo} reads one: the
+     * planes, and with {@code withAlpha} their alphas one after the other in {@link Loaded#alpha()} (planes × pixels;
+     * every image must have one), else none (every image must have none). Null when an image cannot be read so
+     * (ImageJ's reading, which drops the alpha with a warning, is used then, or a tiled or JPEG TIFF is refused).
      */
     private static Loaded stackWithImageIo(Path file, int images, boolean withAlpha) {
         try (javax.imageio.stream.ImageInputStream in = javax.imageio.ImageIO.createImageInputStream(file.toFile())) {
@@ -234,7 +228,7 @@ public final class ImageFiles {
                     }
                 }
                 List<String> notes = new ArrayList<>(first.notes());
-                if (withAlpha) {
+                if (withAlpha && images > 1) {
                     notes.add("a stack of " + images + " images with alpha: each is denoised as stored and written back"
                             + " with its alpha unchanged");
                 }

@@ -12,12 +12,12 @@ import java.util.Locale;
 
 /**
  * Reads and writes the rows of a grey or RGB TIFF too large to hold, a band at a time: 8- or 16-bit unsigned or
- * 32-bit float samples (RGB: interleaved), one image per file. Uncompressed strips are read straight from the file (classic TIFF or BigTIFF);
- * compressed strips and tiles (LZW, Deflate, PackBits, JPEG) of a classic TIFF are decoded a region at a time by the
- * JDK's TIFF reader ({@code javax.imageio}), which decodes only the strips or tiles a region touches. What
- * {@code hush image --stream} and images above the in-memory limit go through; anything else (colour, several
- * images, alpha, planar RGB, a compressed BigTIFF, strips or tiles too large to decode one at a time) is refused with what to convert
- * it to.
+ * 32-bit float samples (RGB: interleaved), one image per file. Uncompressed strips are read straight from the file
+ * (classic TIFF or BigTIFF); compressed strips and tiles (LZW, Deflate, PackBits, JPEG) of a classic TIFF are decoded
+ * a region at a time by the JDK's TIFF reader ({@code javax.imageio}), which decodes only the strips or tiles a region
+ * touches. What {@code hush image --stream} and images above the in-memory limit go through; anything else (several
+ * images, alpha, planar RGB, a compressed BigTIFF, strips or tiles too large to decode one at a time) is refused with
+ * what to convert it to.
  */
 final class TiffBands {
     private TiffBands() {

@@ -225,8 +225,8 @@ public final class HushSparkJob {
                 Path tmp = new Path(tmpRoot + "/" + attemptDir + "/" + outRel);
                 if (inject && committed >= o.failFirstAttemptAfter()) {
                     try (OutputStream s = fs.create(tmp, true)) {
-                        s.write(java.nio.file.Files.readAllBytes(d.output()), 0,
-                                (int) (java.nio.file.Files.size(d.output()) / 2));
+                        byte[] all = java.nio.file.Files.readAllBytes(d.output());
+                        s.write(all, 0, all.length / 2);
                     }
                     throw new IOException("injected failure (test hook failFirstAttemptAfter) in " + attemptDir
                             + " while writing " + tmp);
